@@ -1,0 +1,57 @@
+# Klynge: `make run` serves the demo, `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export DJANGO_SETTINGS_MODULE ?= klynge.settings
+
+.PHONY: run test install assets lint format bench lock clean
+
+run: install assets
+	$(BIN)/klynge demo
+
+$(STAMP): pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+assets: node_modules/.package-lock.json
+	node scripts/build-assets.mjs
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+format: install
+	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench
+
+# The suite runs on SQLite, and again on PostgreSQL when TEST_POSTGRES_URL is set (.ci/run sets it).
+test: install assets lint
+	$(BIN)/pytest -q
+	@if [ -n "$$TEST_POSTGRES_URL" ]; then \
+		echo "== again on PostgreSQL =="; \
+		DATABASE_URL="$$TEST_POSTGRES_URL" $(BIN)/pytest -q; \
+	elif [ "$$CI" = "true" ]; then \
+		echo "CI=true but TEST_POSTGRES_URL is not set: the suite must also run on PostgreSQL"; exit 1; \
+	fi
+
+bench: install assets
+	$(BIN)/python -m bench
+
+# Regenerates requirements.lock (hash-pinned, no index addresses) from pyproject.toml.
+lock: install
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --no-header --python-version 3.11 \
+		--universal --no-emit-index-url -o requirements.lock
+
+clean:
+	rm -rf $(VENV) node_modules src/klynge/static/vendor

@@ -1,0 +1,1 @@
+"""Klynge: a web platform for Danish general-practice quality clusters."""

@@ -1,0 +1,45 @@
+"""The JSON API at /api/v1/, assembled from each app's router."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from klynge.core.api import router as core_router
+
+from .auth import API_AUTH
+
+api = NinjaAPI(
+    title="Klynge API",
+    version="1",
+    description="Klynges API. Godkend med en personlig nøgle: `Authorization: Bearer <nøgle>`.",
+    auth=API_AUTH,
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(NinjaValidationError)
+def invalid_input(request, exc):
+    return api.create_response(
+        request, {"detail": "Ugyldige data i forespørgslen.", "errors": exc.errors}, status=422
+    )
+
+
+@api.exception_handler(DjangoValidationError)
+def rule_broken(request, exc):
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    return api.create_response(request, {"detail": " ".join(exc.messages), "errors": errors}, status=400)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, {"detail": "Findes ikke."}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request, exc):
+    return api.create_response(request, {"detail": "Log ind eller brug en gyldig API-nøgle."}, status=401)
+
+
+api.add_router("/", core_router)

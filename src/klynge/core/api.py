@@ -1,0 +1,125 @@
+"""API routes of the register, under the same permission rules as the pages."""
+
+import datetime as dt
+
+from ninja import Field, Router, Schema, Status
+
+from . import selectors, services
+from .models import Role, Title
+from .tenancy import cluster_for
+
+router = Router(tags=["register"])
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class ClusterOut(Schema):
+    slug: str
+    name: str
+    region: str
+    municipalities: list[str] = Field(..., alias="municipality_list")
+    website: str
+    founded: dt.date | None
+
+
+class PracticeOut(Schema):
+    id: int
+    name: str
+    provider_number: str
+    address: str
+    postal_code: str
+    city: str
+    listed_patients: int | None
+    listed_patients_date: dt.date | None
+    status: str | None = Field(None, alias="membership_status")
+
+
+class PracticeIn(Schema):
+    name: str = Field(..., min_length=1, max_length=200)
+    provider_number: str = Field(..., description="Ydernummer: 6 cifre")
+    address: str = ""
+    postal_code: str = Field("", max_length=4)
+    city: str = ""
+    listed_patients: int | None = Field(None, ge=0)
+    listed_patients_date: dt.date | None = None
+
+
+class PersonOut(Schema):
+    id: int
+    name: str
+    email: str
+    title: str
+    practice_id: int | None
+    roles: list[str] = Field(..., alias="cluster_roles")
+
+
+class PersonIn(Schema):
+    name: str = Field(..., min_length=1, max_length=200)
+    email: str = Field(..., max_length=254)
+    title: Title = Title.GP
+    role: Role = Role.MEMBER
+    practice_id: int | None = None
+
+
+@router.get("/clusters", response=list[ClusterOut], summary="Mine klynger")
+def list_clusters(request):
+    return selectors.clusters_for_person(request.user)
+
+
+@router.get("/clusters/{slug}", response={200: ClusterOut, 404: ErrorOut})
+def get_cluster(request, slug: str):
+    return cluster_for(request.user, slug)
+
+
+@router.get("/clusters/{slug}/practices", response={200: list[PracticeOut], 404: ErrorOut})
+def list_practices(request, slug: str):
+    cluster = cluster_for(request.user, slug, "core.view_register")
+    return selectors.cluster_practices(cluster=cluster)
+
+
+@router.get("/clusters/{slug}/practices/{practice_id}", response={200: PracticeOut, 404: ErrorOut})
+def get_practice(request, slug: str, practice_id: int):
+    cluster = cluster_for(request.user, slug, "core.view_register")
+    return selectors.cluster_practice_get(cluster=cluster, practice_id=practice_id)
+
+
+@router.post("/clusters/{slug}/practices", response={201: PracticeOut, 400: ErrorOut, 404: ErrorOut})
+def create_practice(request, slug: str, payload: PracticeIn):
+    cluster = cluster_for(request.user, slug, "core.manage_register")
+    practice = services.practice_create(cluster=cluster, by=request.user, **payload.dict())
+    return Status(201, selectors.cluster_practice_get(cluster=cluster, practice_id=practice.pk))
+
+
+@router.get("/clusters/{slug}/people", response={200: list[PersonOut], 404: ErrorOut})
+def list_people(request, slug: str):
+    cluster = cluster_for(request.user, slug, "core.view_register")
+    return selectors.cluster_people(cluster=cluster)
+
+
+@router.get("/clusters/{slug}/people/{person_id}", response={200: PersonOut, 404: ErrorOut})
+def get_person(request, slug: str, person_id: int):
+    cluster = cluster_for(request.user, slug, "core.view_register")
+    person = selectors.cluster_person_get(cluster=cluster, person_id=person_id)
+    person.cluster_roles = sorted(selectors.roles_of(person, cluster))
+    return person
+
+
+@router.post("/clusters/{slug}/people", response={201: PersonOut, 400: ErrorOut, 404: ErrorOut})
+def create_person(request, slug: str, payload: PersonIn):
+    cluster = cluster_for(request.user, slug, "core.manage_register")
+    practice = None
+    if payload.practice_id is not None:
+        practice = selectors.cluster_practice_get(cluster=cluster, practice_id=payload.practice_id)
+    person = services.person_invite(
+        cluster=cluster,
+        email=payload.email,
+        name=payload.name,
+        title=payload.title,
+        role=payload.role,
+        practice=practice,
+        by=request.user,
+    )
+    person.cluster_roles = sorted(selectors.roles_of(person, cluster))
+    return Status(201, person)

@@ -1,0 +1,156 @@
+from django import forms
+from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
+from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
+
+from .models import Cluster, Person, Practice, Role, Title
+
+
+class StyledFormMixin:
+    """Gives every widget the design system's classes, so templates only loop over fields."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.RadioSelect):
+                continue
+            css = "form-select" if isinstance(widget, forms.Select) else "form-input"
+            widget.attrs.setdefault("class", css)
+
+
+class StyledForm(StyledFormMixin, forms.Form):
+    pass
+
+
+class StyledModelForm(StyledFormMixin, forms.ModelForm):
+    pass
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class PracticeForm(StyledModelForm):
+    class Meta:
+        model = Practice
+        fields = [
+            "name",
+            "provider_number",
+            "address",
+            "postal_code",
+            "city",
+            "listed_patients",
+            "listed_patients_date",
+        ]
+        widgets = {
+            "listed_patients_date": DateInput(),
+            "provider_number": forms.TextInput(attrs={"inputmode": "numeric"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # The ydernummer identifies the practice nationally; it is not edited here.
+            del self.fields["provider_number"]
+
+    def validate_unique(self):
+        # A ydernummer already known nationally joins the existing practice (see practice_create).
+        pass
+
+
+class PersonInviteForm(StyledForm):
+    name = forms.CharField(label=_("Navn"), max_length=200)
+    email = forms.EmailField(label=_("E-mail"))
+    title = forms.ChoiceField(label=_("Titel"), choices=Title.choices, initial=Title.GP)
+    practice = forms.ModelChoiceField(label=_("Praksis"), queryset=Practice.objects.none(), required=False)
+    role = forms.ChoiceField(label=_("Rolle i klyngen"), choices=Role.choices, initial=Role.MEMBER)
+
+    def __init__(self, *args, practices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["practice"].queryset = Practice.objects.filter(pk__in=[p.pk for p in practices])
+
+
+class PersonEditForm(StyledModelForm):
+    class Meta:
+        model = Person
+        fields = ["name", "email", "title", "practice", "phone"]
+
+    def __init__(self, *args, practices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["practice"].queryset = Practice.objects.filter(pk__in=[p.pk for p in practices])
+        self.fields["practice"].help_text = _("Vælg en anden praksis for at flytte lægen.")
+
+    def validate_unique(self):
+        # person_update gives the Danish message for a taken e-mail.
+        pass
+
+
+class RoleAssignForm(StyledForm):
+    role = forms.ChoiceField(label=_("Rolle"), choices=Role.choices)
+    starts_on = forms.DateField(label=_("Fra"), widget=DateInput(), required=False)
+
+
+class PeopleImportForm(StyledForm):
+    file = forms.FileField(
+        label=_("CSV-fil"),
+        help_text=_(
+            "Kolonner: ydernummer; praksis; navn; e-mail; rolle. Semikolon eller komma; UTF-8 eller Windows-1252."
+        ),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 2 * 1024 * 1024:
+            raise forms.ValidationError(_("Filen er for stor (højst 2 MB)."))
+        return upload
+
+
+class ClusterSettingsForm(StyledModelForm):
+    class Meta:
+        model = Cluster
+        fields = [
+            "name",
+            "region",
+            "municipalities",
+            "website",
+            "founded",
+            "default_majority",
+            "max_proxies_per_member",
+            "quorum_percent",
+            "chair_has_casting_vote",
+            "general_assembly_notice_days",
+            "motion_deadline_days",
+        ]
+        widgets = {"founded": DateInput()}
+
+
+class ProfileForm(StyledModelForm):
+    class Meta:
+        model = Person
+        fields = ["name", "phone", "language"]
+
+
+class ApiTokenForm(StyledForm):
+    name = forms.CharField(label=_("Navn på nøglen"), max_length=100, initial="Min nøgle")
+
+
+class PasswordResetForm(StyledFormMixin, DjangoPasswordResetForm):
+    """Sends the reset mail through the outbox like every other mail."""
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        from .services import outbox_enqueue
+
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        outbox_enqueue(to=to_email, subject=subject, body=render_to_string(email_template_name, context))

@@ -1,0 +1,43 @@
+"""Sections of a cluster's front page, contributed by each app in its AppConfig.ready().
+
+A section is a callable (request, cluster) -> rendered HTML or None; None hides it, so the page shows
+only what exists for this person.
+"""
+
+from collections.abc import Callable
+
+from django.http import HttpRequest
+
+from .models import Cluster
+
+Section = Callable[[HttpRequest, Cluster], str | None]
+_sections: list[tuple[int, Section]] = []
+
+
+def register(section: Section, *, order: int = 50) -> Section:
+    if all(existing is not section for _, existing in _sections):
+        _sections.append((order, section))
+        _sections.sort(key=lambda item: item[0])
+    return section
+
+
+def render_sections(request: HttpRequest, cluster: Cluster) -> list[str]:
+    return [html for _, section in _sections if (html := section(request, cluster))]
+
+
+_nav: list[tuple[int, str, str, str]] = []
+
+
+def register_nav(
+    *, label: str, url_name: str, permission: str = "core.view_cluster", order: int = 50
+) -> None:
+    """A link in the cluster's menu; `url_name` takes the cluster slug as its only argument."""
+    if all(existing[2] != url_name for existing in _nav):
+        _nav.append((order, label, url_name, permission))
+        _nav.sort(key=lambda item: item[0])
+
+
+def nav_items(user, cluster: Cluster) -> list[tuple[str, str]]:
+    return [
+        (label, url_name) for _, label, url_name, permission in _nav if user.has_perm(permission, cluster)
+    ]

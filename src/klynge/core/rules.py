@@ -1,0 +1,31 @@
+"""Permission predicates. Cluster permissions take the cluster as the object."""
+
+import rules
+
+from . import selectors
+
+
+@rules.predicate
+def is_platform_staff(user) -> bool:
+    return bool(getattr(user, "is_staff", False))
+
+
+@rules.predicate
+def is_cluster_board(user, cluster) -> bool:
+    return cluster is not None and selectors.is_board(user, cluster)
+
+
+@rules.predicate
+def is_cluster_member(user, cluster) -> bool:
+    return cluster is not None and selectors.is_member(user, cluster)
+
+
+@rules.predicate
+def is_cluster_reader(user, cluster) -> bool:
+    return cluster is not None and selectors.is_reader(user, cluster)
+
+
+rules.add_perm("core.view_cluster", is_cluster_reader | is_platform_staff)
+rules.add_perm("core.view_register", is_cluster_reader | is_platform_staff)
+rules.add_perm("core.manage_cluster", is_cluster_board | is_platform_staff)
+rules.add_perm("core.manage_register", is_cluster_board | is_platform_staff)

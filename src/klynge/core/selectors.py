@@ -1,0 +1,206 @@
+"""Reads of the register. Every function that returns cluster-owned rows takes the cluster first."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from .models import (
+    ADVISER_ROLES,
+    BOARD_ROLES,
+    MEMBER_ROLES,
+    VOTING_ROLES,
+    Cluster,
+    Membership,
+    MembershipPeriod,
+    MembershipStatus,
+    Person,
+    Practice,
+    Role,
+    RoleAssignment,
+)
+
+
+def status_from_periods(
+    membership: Membership, periods: Iterable[MembershipPeriod], day: dt.date
+) -> str | None:
+    """The latest-starting period that covers the day wins; with none, a member since joining is active."""
+    covering = [p for p in periods if p.covers(day)]
+    if covering:
+        return max(covering, key=lambda p: (p.starts_on, p.created_at, p.pk or 0)).status
+    if membership.joined_on <= day:
+        return MembershipStatus.ACTIVE
+    return None
+
+
+def membership_status(membership: Membership, day: dt.date | None = None) -> str | None:
+    day = day or timezone.localdate()
+    return status_from_periods(membership, membership.periods.all(), day)
+
+
+def cluster_memberships(
+    *, cluster: Cluster, day: dt.date | None = None, include_left: bool = False
+) -> list[Membership]:
+    """Memberships with `status` set for the day, practices joined in, in two queries."""
+    day = day or timezone.localdate()
+    memberships = list(
+        cluster.memberships.select_related("practice").prefetch_related(
+            Prefetch("periods", queryset=MembershipPeriod.objects.order_by("starts_on", "created_at"))
+        )
+    )
+    result = []
+    for membership in memberships:
+        membership.status = status_from_periods(membership, membership.periods.all(), day)
+        if membership.status is None or (membership.status == MembershipStatus.LEFT and not include_left):
+            continue
+        result.append(membership)
+    return result
+
+
+def cluster_practices(
+    *, cluster: Cluster, day: dt.date | None = None, include_left: bool = False
+) -> list[Practice]:
+    practices = []
+    for membership in cluster_memberships(cluster=cluster, day=day, include_left=include_left):
+        membership.practice.membership_status = membership.status
+        membership.practice.membership = membership
+        practices.append(membership.practice)
+    return practices
+
+
+def practice_ids_with_status(*, cluster: Cluster, status: str, day: dt.date | None = None) -> set[int]:
+    return {
+        m.practice_id
+        for m in cluster_memberships(cluster=cluster, day=day, include_left=True)
+        if m.status == status
+    }
+
+
+def cluster_practice_get(*, cluster: Cluster, practice_id: int) -> Practice:
+    """A practice of this cluster (any status), or 404: an id from a URL is never looked up unscoped."""
+    try:
+        membership = cluster.memberships.select_related("practice").get(practice_id=practice_id)
+    except (Membership.DoesNotExist, ValueError, TypeError):
+        raise Http404("Praksis findes ikke i klyngen")
+    practice = membership.practice
+    practice.membership = membership
+    practice.membership_status = membership_status(membership)
+    return practice
+
+
+def roles_of(person: Person, cluster: Cluster, day: dt.date | None = None) -> frozenset[str]:
+    """The person's current roles in the cluster, cached on the person object for the request."""
+    if not getattr(person, "is_authenticated", False):
+        return frozenset()
+    day = day or timezone.localdate()
+    cache = person.__dict__.setdefault("_klynge_roles", {})
+    key = (cluster.pk, day)
+    if key not in cache:
+        cache[key] = frozenset(
+            RoleAssignment.objects.current(day)
+            .filter(person=person, cluster=cluster)
+            .values_list("role", flat=True)
+        )
+    return cache[key]
+
+
+def is_board(person: Person, cluster: Cluster) -> bool:
+    return bool(roles_of(person, cluster) & BOARD_ROLES)
+
+
+def is_member(person: Person, cluster: Cluster) -> bool:
+    return bool(roles_of(person, cluster) & MEMBER_ROLES)
+
+
+def is_reader(person: Person, cluster: Cluster) -> bool:
+    return bool(roles_of(person, cluster) & (MEMBER_ROLES | ADVISER_ROLES))
+
+
+def clusters_for_person(person: Person) -> QuerySet[Cluster]:
+    return Cluster.objects.filter(
+        role_assignments__in=RoleAssignment.objects.current().filter(person=person)
+    ).distinct()
+
+
+def cluster_people(
+    *, cluster: Cluster, day: dt.date | None = None, roles: Iterable[str] | None = None
+) -> list[Person]:
+    """People with a current role in the cluster, each with `.cluster_roles` (role values, sorted)."""
+    assignments = (
+        RoleAssignment.objects.current(day).filter(cluster=cluster).select_related("person__practice")
+    )
+    if roles is not None:
+        assignments = assignments.filter(role__in=list(roles))
+    people: dict[int, Person] = {}
+    person_roles: dict[int, list[str]] = defaultdict(list)
+    for assignment in assignments:
+        people.setdefault(assignment.person_id, assignment.person)
+        person_roles[assignment.person_id].append(assignment.role)
+    order = {value: index for index, value in enumerate(Role.values)}
+    for person_id, person in people.items():
+        person.cluster_roles = sorted(person_roles[person_id], key=order.__getitem__)
+    return sorted(people.values(), key=lambda p: p.name.lower())
+
+
+def cluster_person_get(*, cluster: Cluster, person_id: int) -> Person:
+    """A person who has or had a role in the cluster, or 404."""
+    try:
+        return Person.objects.select_related("practice").get(pk=person_id, role_assignments__cluster=cluster)
+    except (Person.DoesNotExist, ValueError, TypeError):
+        raise Http404("Personen findes ikke i klyngen")
+    except Person.MultipleObjectsReturned:
+        return Person.objects.select_related("practice").filter(pk=person_id).first()
+
+
+def cluster_board(*, cluster: Cluster, day: dt.date | None = None) -> list[tuple[str, Person]]:
+    """(role label, person) for the board, chair first."""
+    board_roles = [
+        Role.CHAIR,
+        Role.VICE_CHAIR,
+        Role.TREASURER,
+        Role.BOARD_MEMBER,
+        Role.ALTERNATE,
+        Role.COORDINATOR,
+    ]
+    rank = {role: index for index, role in enumerate(board_roles)}
+    assignments = (
+        RoleAssignment.objects.current(day)
+        .filter(cluster=cluster, role__in=board_roles)
+        .select_related("person__practice")
+    )
+    ordered = sorted(assignments, key=lambda a: (rank[a.role], a.person.name))
+    return [(a.get_role_display(), a.person) for a in ordered]
+
+
+def cluster_voters(*, cluster: Cluster, day: dt.date | None = None) -> list[Person]:
+    """People entitled to vote: a voting role, and not of a suspended or departed practice."""
+    day = day or timezone.localdate()
+    inactive_practices = {
+        m.practice_id
+        for m in cluster_memberships(cluster=cluster, day=day, include_left=True)
+        if m.status != MembershipStatus.ACTIVE
+    }
+    return [
+        person
+        for person in cluster_people(cluster=cluster, day=day, roles=VOTING_ROLES)
+        if person.practice_id not in inactive_practices
+    ]
+
+
+def active_members(*, cluster: Cluster, day: dt.date | None = None) -> tuple[list[Person], list[Person]]:
+    """(people to invite, people left out because their practice is on hold or has left)."""
+    day = day or timezone.localdate()
+    inactive_practices = {
+        m.practice_id
+        for m in cluster_memberships(cluster=cluster, day=day, include_left=True)
+        if m.status != MembershipStatus.ACTIVE
+    }
+    included, excluded = [], []
+    for person in cluster_people(cluster=cluster, day=day, roles=MEMBER_ROLES):
+        (excluded if person.practice_id in inactive_practices else included).append(person)
+    return included, excluded

@@ -1,0 +1,537 @@
+"""Writes to the register. One transaction each; keyword-only arguments."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import datetime as dt
+import io
+import logging
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.validators import validate_email
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from .models import (
+    PROVIDER_NUMBER_VALIDATOR,
+    ApiToken,
+    Cluster,
+    Membership,
+    MembershipPeriod,
+    MembershipStatus,
+    OutboxMessage,
+    OutboxStatus,
+    Person,
+    Practice,
+    Role,
+    RoleAssignment,
+    Title,
+)
+
+logger = logging.getLogger(__name__)
+
+
+class ServiceError(ValidationError):
+    """A rule of the domain was broken; the message is Danish and meant for the user."""
+
+
+# Clusters ------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def cluster_create(*, name: str, slug: str, region: str, **fields) -> Cluster:
+    cluster = Cluster(name=name, slug=slug, region=region, **fields)
+    cluster.full_clean()
+    cluster.save()
+    return cluster
+
+
+@transaction.atomic
+def cluster_update(*, cluster: Cluster, **fields) -> Cluster:
+    for name, value in fields.items():
+        setattr(cluster, name, value)
+    cluster.full_clean()
+    cluster.save()
+    return cluster
+
+
+# Practices -----------------------------------------------------------------------------------------
+
+
+def _clean_provider_number(provider_number: str) -> str:
+    provider_number = (provider_number or "").strip()
+    PROVIDER_NUMBER_VALIDATOR(provider_number)
+    return provider_number
+
+
+@transaction.atomic
+def practice_create(
+    *,
+    cluster: Cluster,
+    name: str,
+    provider_number: str,
+    address: str = "",
+    postal_code: str = "",
+    city: str = "",
+    listed_patients: int | None = None,
+    listed_patients_date: dt.date | None = None,
+    joined_on: dt.date | None = None,
+    by: Person | None = None,
+) -> Practice:
+    """Adds a practice to the cluster. A ydernummer known nationally joins the existing practice."""
+    provider_number = _clean_provider_number(provider_number)
+    practice = Practice.objects.filter(provider_number=provider_number).first()
+    if practice is None:
+        practice = Practice(
+            name=name.strip(),
+            provider_number=provider_number,
+            address=address,
+            postal_code=postal_code,
+            city=city,
+            listed_patients=listed_patients,
+            listed_patients_date=listed_patients_date,
+        )
+        practice.full_clean()
+        practice.save()
+    elif cluster.memberships.filter(practice=practice).exists():
+        raise ServiceError(
+            {"provider_number": f"Ydernummer {provider_number} er allerede med i klyngen ({practice.name})."}
+        )
+    Membership.objects.create(cluster=cluster, practice=practice, joined_on=joined_on or timezone.localdate())
+    return practice
+
+
+@transaction.atomic
+def practice_update(*, practice: Practice, **fields) -> Practice:
+    for name, value in fields.items():
+        setattr(practice, name, value)
+    practice.full_clean()
+    practice.save()
+    return practice
+
+
+@transaction.atomic
+def membership_set_status(
+    *,
+    membership: Membership,
+    status: str,
+    starts_on: dt.date,
+    ends_on: dt.date | None = None,
+    until_next_general_assembly: bool = False,
+    reason: str = "",
+    decision_ref: str = "",
+    by: Person | None = None,
+) -> MembershipPeriod:
+    """Adds a period to the membership's history; earlier periods are kept as they were."""
+    if status not in MembershipStatus.values:
+        raise ServiceError("Ukendt status.")
+    if ends_on is not None and ends_on <= starts_on:
+        raise ServiceError({"ends_on": "Slutdatoen skal ligge efter startdatoen."})
+    if status == MembershipStatus.SUSPENDED and ends_on is None and not until_next_general_assembly:
+        raise ServiceError("En praksis sættes på hold til en dato eller til næste generalforsamling.")
+    if status == MembershipStatus.ACTIVE:
+        # Re-activation ends any open suspension on the day it starts.
+        membership.periods.filter(
+            status=MembershipStatus.SUSPENDED, starts_on__lte=starts_on, ends_on__isnull=True
+        ).update(ends_on=starts_on)
+    period = MembershipPeriod(
+        membership=membership,
+        status=status,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        until_next_general_assembly=until_next_general_assembly,
+        reason=reason,
+        decision_ref=decision_ref,
+        created_by=by,
+    )
+    period.full_clean()
+    period.save()
+    return period
+
+
+@transaction.atomic
+def practice_deactivate(
+    *, cluster: Cluster, practice: Practice, on: dt.date | None = None, by: Person | None = None
+):
+    """The practice leaves the cluster; its doctors' roles in the cluster end the same day."""
+    on = on or timezone.localdate()
+    membership = cluster.memberships.get(practice=practice)
+    period = membership_set_status(
+        membership=membership, status=MembershipStatus.LEFT, starts_on=on, reason="Udtrådt af klyngen", by=by
+    )
+    RoleAssignment.objects.current(on).filter(cluster=cluster, person__practice=practice).update(ends_on=on)
+    return period
+
+
+# People --------------------------------------------------------------------------------------------
+
+
+def _normalise_email(email: str) -> str:
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ServiceError({"email": f"»{email}« er ikke en gyldig e-mailadresse."})
+    return email
+
+
+def _site_link(path: str) -> str:
+    return settings.SITE_URL + path
+
+
+def password_link_for(person: Person) -> str:
+    uid = urlsafe_base64_encode(force_bytes(person.pk))
+    token = default_token_generator.make_token(person)
+    return _site_link(reverse("core:invitation_accept", kwargs={"uidb64": uid, "token": token}))
+
+
+@transaction.atomic
+def person_invite(
+    *,
+    cluster: Cluster,
+    email: str,
+    name: str,
+    role: str = Role.MEMBER,
+    title: str = Title.GP,
+    practice: Practice | None = None,
+    starts_on: dt.date | None = None,
+    by: Person | None = None,
+    send_mail: bool = True,
+) -> Person:
+    """Creates the person (or finds them by e-mail), gives them the role and mails an invitation."""
+    email = _normalise_email(email)
+    name = (name or "").strip()
+    if not name:
+        raise ServiceError({"name": "Skriv personens navn."})
+    if role not in Role.values:
+        raise ServiceError({"role": f"Ukendt rolle »{role}«."})
+    if practice is not None and not cluster.memberships.filter(practice=practice).exists():
+        raise ServiceError({"practice": "Praksis er ikke med i klyngen."})
+    person = Person.objects.filter(email__iexact=email).first()
+    if (
+        person is not None
+        and RoleAssignment.objects.current().filter(person=person, cluster=cluster).exists()
+    ):
+        raise ServiceError({"email": f"{email} er allerede med i klyngen."})
+    is_new = person is None
+    if is_new:
+        person = Person(email=email, name=name, title=title, practice=practice)
+        person.set_unusable_password()
+        person.full_clean()
+        person.save()
+    RoleAssignment.objects.create(
+        cluster=cluster, person=person, role=role, starts_on=starts_on or timezone.localdate()
+    )
+    if send_mail:
+        context = {
+            "person": person,
+            "cluster": cluster,
+            "invited_by": by,
+            "role": Role(role).label,
+            "link": password_link_for(person)
+            if is_new or not person.has_usable_password()
+            else _site_link(reverse("core:cluster", kwargs={"slug": cluster.slug})),
+            "is_new": is_new,
+        }
+        outbox_enqueue(
+            to=person.email,
+            subject=f"Invitation til {cluster.name} på Klynge",
+            body=render_to_string("core/mail/invitation.txt", context),
+            cluster=cluster,
+        )
+    return person
+
+
+@transaction.atomic
+def person_update(*, cluster: Cluster, person: Person, **fields) -> Person:
+    practice = fields.get("practice")
+    if practice is not None and not cluster.memberships.filter(practice=practice).exists():
+        raise ServiceError({"practice": "Praksis er ikke med i klyngen."})
+    if "email" in fields:
+        fields["email"] = _normalise_email(fields["email"])
+        if Person.objects.filter(email__iexact=fields["email"]).exclude(pk=person.pk).exists():
+            raise ServiceError(
+                {"email": f"Der findes allerede en person med e-mailadressen {fields['email']}."}
+            )
+    for name, value in fields.items():
+        setattr(person, name, value)
+    person.full_clean()
+    person.save()
+    return person
+
+
+@transaction.atomic
+def person_move(*, cluster: Cluster, person: Person, practice: Practice) -> Person:
+    """Moves a doctor to another practice of the same cluster."""
+    return person_update(cluster=cluster, person=person, practice=practice)
+
+
+@transaction.atomic
+def person_deactivate(*, cluster: Cluster, person: Person, on: dt.date | None = None) -> int:
+    """Ends the person's roles in this cluster; their account and other clusters are untouched."""
+    on = on or timezone.localdate()
+    ended = 0
+    for assignment in RoleAssignment.objects.current(on).filter(cluster=cluster, person=person):
+        if assignment.starts_on >= on:
+            assignment.delete()
+        else:
+            assignment.ends_on = on
+            assignment.save(update_fields=["ends_on"])
+        ended += 1
+    return ended
+
+
+@transaction.atomic
+def role_assign(
+    *, cluster: Cluster, person: Person, role: str, starts_on: dt.date | None = None
+) -> RoleAssignment:
+    starts_on = starts_on or timezone.localdate()
+    if RoleAssignment.objects.current(starts_on).filter(cluster=cluster, person=person, role=role).exists():
+        raise ServiceError({"role": f"{person.name} har allerede rollen {Role(role).label}."})
+    assignment = RoleAssignment(cluster=cluster, person=person, role=role, starts_on=starts_on)
+    assignment.full_clean()
+    assignment.save()
+    return assignment
+
+
+@transaction.atomic
+def role_end(*, assignment: RoleAssignment, ends_on: dt.date | None = None) -> RoleAssignment:
+    ends_on = ends_on or timezone.localdate()
+    if ends_on <= assignment.starts_on:
+        assignment.delete()
+        return assignment
+    assignment.ends_on = ends_on
+    assignment.save(update_fields=["ends_on"])
+    return assignment
+
+
+# CSV import of people ------------------------------------------------------------------------------
+
+ROLE_BY_NAME = {label.lower(): value for value, label in Role.choices} | {
+    value: value for value in Role.values
+}
+IMPORT_HEADERS = {
+    "ydernummer": "provider_number",
+    "praksis": "practice",
+    "navn": "name",
+    "e-mail": "email",
+    "email": "email",
+    "mail": "email",
+    "rolle": "role",
+}
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    practices_created: int = 0
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def decode_text_file(raw: bytes) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252: the two encodings Danish spreadsheets write."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
+
+
+def people_import_csv(*, cluster: Cluster, raw: bytes, by: Person | None = None) -> ImportReport:
+    """Imports `ydernummer; praksis; navn; e-mail; rolle`. All or nothing: any bad line imports nothing."""
+    report = ImportReport()
+    text = decode_text_file(raw)
+    if not text.strip():
+        report.errors.append((0, "Filen er tom."))
+        return report
+    first_line = text.splitlines()[0]
+    delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    header = [h.strip().lower() for h in next(reader)]
+    columns = {IMPORT_HEADERS[h]: i for i, h in enumerate(header) if h in IMPORT_HEADERS}
+    missing = [
+        name for name in ("provider_number", "practice", "name", "email", "role") if name not in columns
+    ]
+    if missing:
+        report.errors.append(
+            (1, "Første linje skal være overskrifterne: ydernummer; praksis; navn; e-mail; rolle.")
+        )
+        return report
+
+    existing_emails_in_cluster = set(
+        RoleAssignment.objects.current().filter(cluster=cluster).values_list("person__email", flat=True)
+    )
+    rows, seen = [], set()
+    for line_number, cells in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) < len(header):
+            report.errors.append(
+                (line_number, f"Linjen har {len(cells)} felter; der skal være {len(header)}.")
+            )
+            continue
+        value = {name: cells[index].strip() for name, index in columns.items()}
+        problems = []
+        try:
+            PROVIDER_NUMBER_VALIDATOR(value["provider_number"])
+        except ValidationError:
+            problems.append(f"ydernummer »{value['provider_number']}« skal være 6 cifre")
+        email = value["email"].lower()
+        try:
+            validate_email(email)
+        except ValidationError:
+            problems.append(f"e-mail »{value['email']}« er ikke gyldig")
+        else:
+            if email in seen:
+                problems.append(f"e-mail {email} står to gange i filen")
+            elif email in existing_emails_in_cluster:
+                problems.append(f"{email} er allerede med i klyngen")
+            seen.add(email)
+        if not value["name"]:
+            problems.append("navn mangler")
+        role = ROLE_BY_NAME.get(value["role"].lower() or "medlem")
+        if role is None:
+            problems.append(f"ukendt rolle »{value['role']}«")
+        if problems:
+            report.errors.append((line_number, "; ".join(problems).capitalize() + "."))
+        else:
+            rows.append((value, email, role))
+    if not rows and not report.errors:
+        report.errors.append((0, "Filen indeholder ingen personer."))
+    if report.errors:
+        return report
+
+    with transaction.atomic():
+        for value, email, role in rows:
+            practice = Practice.objects.filter(provider_number=value["provider_number"]).first()
+            if practice is None or not cluster.memberships.filter(practice=practice).exists():
+                if practice is None:
+                    report.practices_created += 1
+                practice = practice_create(
+                    cluster=cluster,
+                    name=value["practice"] or f"Praksis {value['provider_number']}",
+                    provider_number=value["provider_number"],
+                    by=by,
+                )
+            person_invite(
+                cluster=cluster, email=email, name=value["name"], role=role, practice=practice, by=by
+            )
+            report.created += 1
+    return report
+
+
+# Mail outbox ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def outbox_enqueue(
+    *,
+    to: str,
+    subject: str,
+    body: str,
+    html_body: str = "",
+    attachments: list[tuple[str, bytes, str]] | None = None,
+    cluster: Cluster | None = None,
+) -> OutboxMessage:
+    """Stores an e-mail for `klynge send-mail`; attachments are (filename, content, mimetype)."""
+    return OutboxMessage.objects.create(
+        to=to,
+        subject=subject,
+        body=body,
+        html_body=html_body,
+        attachments=[
+            {"filename": name, "mimetype": mimetype, "content_b64": base64.b64encode(content).decode()}
+            for name, content, mimetype in attachments or []
+        ],
+        cluster=cluster,
+    )
+
+
+def _retry_delay(attempts: int) -> dt.timedelta:
+    return dt.timedelta(minutes=min(2**attempts, 24 * 60))
+
+
+def outbox_send_due(*, limit: int = 100, now: dt.datetime | None = None) -> tuple[int, int]:
+    """Sends due messages; returns (sent, failed). Rows are locked so several workers can run."""
+    now = now or timezone.now()
+    sent = failed = 0
+    connection = get_connection()
+    with transaction.atomic():
+        due = OutboxMessage.objects.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now).order_by(
+            "id"
+        )
+        if connection_supports_skip_locked():
+            due = due.select_for_update(skip_locked=True)
+        for message in due[:limit]:
+            email = EmailMultiAlternatives(
+                subject=message.subject,
+                body=message.body,
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                to=[message.to],
+                connection=connection,
+            )
+            if message.html_body:
+                email.attach_alternative(message.html_body, "text/html")
+            for attachment in message.attachments:
+                email.attach(
+                    attachment["filename"],
+                    base64.b64decode(attachment["content_b64"]),
+                    attachment["mimetype"],
+                )
+            message.attempts += 1
+            try:
+                email.send()
+            except Exception as error:  # noqa: BLE001 - any transport error is retried later
+                message.last_error = f"{type(error).__name__}: {error}"
+                if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+                    message.status = OutboxStatus.FAILED
+                message.next_attempt_at = now + _retry_delay(message.attempts)
+                failed += 1
+                logger.warning("Mail to %s failed (attempt %s): %s", message.to, message.attempts, error)
+            else:
+                message.status = OutboxStatus.SENT
+                message.sent_at = timezone.now()
+                message.last_error = ""
+                sent += 1
+            message.save(update_fields=["attempts", "last_error", "status", "next_attempt_at", "sent_at"])
+    return sent, failed
+
+
+def connection_supports_skip_locked() -> bool:
+    from django.db import connection
+
+    return connection.features.has_select_for_update_skip_locked
+
+
+# API tokens ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def api_token_create(*, person: Person, name: str) -> tuple[ApiToken, str]:
+    """Returns the token row and its secret; the secret is shown once and never stored."""
+    name = (name or "").strip() or "API-nøgle"
+    secret = ApiToken.new_secret()
+    token = ApiToken.objects.create(
+        person=person, name=name[:100], prefix=secret[3:11], digest=ApiToken.digest_of(secret)
+    )
+    return token, secret
+
+
+@transaction.atomic
+def api_token_revoke(*, person: Person, token_id: int) -> ApiToken:
+    token = ApiToken.objects.get(pk=token_id, person=person)
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    return token

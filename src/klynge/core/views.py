@@ -1,0 +1,373 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from . import frontpage, selectors, services
+from .forms import (
+    ApiTokenForm,
+    ClusterSettingsForm,
+    PasswordResetForm,
+    PeopleImportForm,
+    PersonEditForm,
+    PersonInviteForm,
+    PracticeForm,
+    ProfileForm,
+    RoleAssignForm,
+)
+from .models import ApiToken, Cluster, MembershipStatus, Role, RoleAssignment
+from .tenancy import cluster_view
+
+
+def add_service_errors(form, error: ValidationError) -> None:
+    """Puts a service's Danish messages on the form fields they belong to."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+@login_required
+def home(request):
+    clusters = selectors.clusters_for_person(request.user).annotate(practice_count=Count("memberships"))
+    if request.user.is_staff:
+        staff_clusters = Cluster.objects.annotate(practice_count=Count("memberships"))
+    else:
+        staff_clusters = None
+    return render(request, "core/home.html", {"clusters": clusters, "staff_clusters": staff_clusters})
+
+
+@cluster_view()
+def cluster_home(request, cluster):
+    roles = selectors.roles_of(request.user, cluster)
+    context = {
+        "my_roles": [Role(r).label for r in Role.values if r in roles],
+        "sections": frontpage.render_sections(request, cluster),
+        "board": selectors.cluster_board(cluster=cluster),
+        "can_manage": request.user.has_perm("core.manage_cluster", cluster),
+    }
+    return render(request, "core/cluster_home.html", context)
+
+
+@cluster_view("core.manage_cluster")
+def cluster_settings(request, cluster):
+    form = ClusterSettingsForm(request.POST or None, instance=cluster)
+    if request.method == "POST" and form.is_valid():
+        services.cluster_update(cluster=cluster, **{f: form.cleaned_data[f] for f in form.changed_data})
+        messages.success(request, "Indstillingerne er gemt.")
+        return redirect("core:cluster", slug=cluster.slug)
+    return render(request, "core/form_page.html", {"form": form, "title": "Klyngens indstillinger"})
+
+
+# Practices -----------------------------------------------------------------------------------------
+
+
+@cluster_view("core.view_register")
+def practice_list(request, cluster):
+    show_left = request.GET.get("vis") == "alle"
+    practices = selectors.cluster_practices(cluster=cluster, include_left=show_left)
+    doctor_counts = dict(
+        RoleAssignment.objects.current()
+        .filter(cluster=cluster, person__practice__in=[p.pk for p in practices])
+        .values_list("person__practice")
+        .annotate(n=Count("person", distinct=True))
+    )
+    for practice in practices:
+        practice.people_count = doctor_counts.get(practice.pk, 0)
+    return render(
+        request,
+        "core/practice_list.html",
+        {
+            "practices": practices,
+            "show_left": show_left,
+            "can_manage": request.user.has_perm("core.manage_register", cluster),
+        },
+    )
+
+
+@cluster_view("core.view_register")
+def practice_detail(request, cluster, practice_id):
+    practice = selectors.cluster_practice_get(cluster=cluster, practice_id=practice_id)
+    people = [p for p in selectors.cluster_people(cluster=cluster) if p.practice_id == practice.pk]
+    return render(
+        request,
+        "core/practice_detail.html",
+        {
+            "practice": practice,
+            "people": people,
+            "periods": practice.membership.periods.all(),
+            "can_manage": request.user.has_perm("core.manage_register", cluster),
+        },
+    )
+
+
+@cluster_view("core.manage_register")
+def practice_create(request, cluster):
+    form = PracticeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            practice = services.practice_create(cluster=cluster, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{practice.name} er tilføjet klyngen.")
+            return redirect("core:practice_detail", slug=cluster.slug, practice_id=practice.pk)
+    return render(
+        request, "core/form_page.html", {"form": form, "title": "Tilføj praksis"}, status=_status(form)
+    )
+
+
+@cluster_view("core.manage_register")
+def practice_edit(request, cluster, practice_id):
+    practice = selectors.cluster_practice_get(cluster=cluster, practice_id=practice_id)
+    form = PracticeForm(request.POST or None, instance=practice)
+    if request.method == "POST" and form.is_valid():
+        services.practice_update(practice=practice, **{f: form.cleaned_data[f] for f in form.changed_data})
+        messages.success(request, "Praksis er opdateret.")
+        return redirect("core:practice_detail", slug=cluster.slug, practice_id=practice.pk)
+    return render(
+        request, "core/form_page.html", {"form": form, "title": f"Ret {practice.name}"}, status=_status(form)
+    )
+
+
+@require_POST
+@cluster_view("core.manage_register")
+def practice_deactivate(request, cluster, practice_id):
+    practice = selectors.cluster_practice_get(cluster=cluster, practice_id=practice_id)
+    if practice.membership_status == MembershipStatus.LEFT:
+        messages.info(request, f"{practice.name} er allerede udtrådt.")
+    else:
+        services.practice_deactivate(cluster=cluster, practice=practice, by=request.user)
+        messages.success(request, f"{practice.name} er meldt ud af klyngen; historikken er bevaret.")
+    return redirect("core:practice_detail", slug=cluster.slug, practice_id=practice.pk)
+
+
+# People --------------------------------------------------------------------------------------------
+
+
+@cluster_view("core.view_register")
+def person_list(request, cluster):
+    people = selectors.cluster_people(cluster=cluster)
+    for person in people:
+        person.role_labels = [Role(r).label for r in person.cluster_roles]
+    return render(
+        request,
+        "core/person_list.html",
+        {"people": people, "can_manage": request.user.has_perm("core.manage_register", cluster)},
+    )
+
+
+@cluster_view("core.view_register")
+def person_detail(request, cluster, person_id):
+    person = selectors.cluster_person_get(cluster=cluster, person_id=person_id)
+    assignments = RoleAssignment.objects.filter(cluster=cluster, person=person).order_by("-starts_on")
+    can_manage = request.user.has_perm("core.manage_register", cluster)
+    return render(
+        request,
+        "core/person_detail.html",
+        {
+            "person": person,
+            "assignments": assignments,
+            "can_manage": can_manage,
+            "role_form": RoleAssignForm() if can_manage else None,
+        },
+    )
+
+
+@cluster_view("core.manage_register")
+def person_invite(request, cluster):
+    practices = selectors.cluster_practices(cluster=cluster)
+    initial = {}
+    if practice_id := request.GET.get("praksis"):
+        initial["practice"] = next((p for p in practices if str(p.pk) == practice_id), None)
+    form = PersonInviteForm(request.POST or None, practices=practices, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.person_invite(cluster=cluster, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{person.name} er inviteret; invitationen er lagt i udbakken.")
+            return redirect("core:person_detail", slug=cluster.slug, person_id=person.pk)
+    return render(
+        request, "core/form_page.html", {"form": form, "title": "Invitér en person"}, status=_status(form)
+    )
+
+
+@cluster_view("core.manage_register")
+def person_edit(request, cluster, person_id):
+    person = selectors.cluster_person_get(cluster=cluster, person_id=person_id)
+    form = PersonEditForm(
+        request.POST or None, instance=person, practices=selectors.cluster_practices(cluster=cluster)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_update(
+                cluster=cluster, person=person, **{f: form.cleaned_data[f] for f in form.changed_data}
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Personen er opdateret.")
+            return redirect("core:person_detail", slug=cluster.slug, person_id=person.pk)
+    return render(
+        request, "core/form_page.html", {"form": form, "title": f"Ret {person.name}"}, status=_status(form)
+    )
+
+
+@require_POST
+@cluster_view("core.manage_register")
+def person_deactivate(request, cluster, person_id):
+    person = selectors.cluster_person_get(cluster=cluster, person_id=person_id)
+    services.person_deactivate(cluster=cluster, person=person)
+    messages.success(request, f"{person.name}s roller i klyngen er afsluttet.")
+    return redirect("core:person_detail", slug=cluster.slug, person_id=person.pk)
+
+
+@require_POST
+@cluster_view("core.manage_register")
+def role_assign(request, cluster, person_id):
+    person = selectors.cluster_person_get(cluster=cluster, person_id=person_id)
+    form = RoleAssignForm(request.POST)
+    if form.is_valid():
+        try:
+            services.role_assign(
+                cluster=cluster,
+                person=person,
+                role=form.cleaned_data["role"],
+                starts_on=form.cleaned_data["starts_on"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Rollen er tildelt.")
+    else:
+        messages.error(request, "Vælg en gyldig rolle og dato.")
+    return redirect("core:person_detail", slug=cluster.slug, person_id=person.pk)
+
+
+@require_POST
+@cluster_view("core.manage_register")
+def role_end(request, cluster, person_id, assignment_id):
+    person = selectors.cluster_person_get(cluster=cluster, person_id=person_id)
+    assignment = RoleAssignment.objects.filter(cluster=cluster, person=person, pk=assignment_id).first()
+    if assignment is None:
+        raise Http404
+    services.role_end(assignment=assignment)
+    messages.success(request, f"Rollen {assignment.get_role_display()} er afsluttet.")
+    return redirect("core:person_detail", slug=cluster.slug, person_id=person.pk)
+
+
+@cluster_view("core.manage_register")
+def people_import(request, cluster):
+    form = PeopleImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        report = services.people_import_csv(
+            cluster=cluster, raw=form.cleaned_data["file"].read(), by=request.user
+        )
+        if report.ok:
+            messages.success(
+                request,
+                f"{report.created} personer er importeret og inviteret"
+                + (
+                    f"; {report.practices_created} nye praksis er oprettet."
+                    if report.practices_created
+                    else "."
+                ),
+            )
+            return redirect("core:person_list", slug=cluster.slug)
+    status = 400 if (report and not report.ok) or form.errors else 200
+    return render(request, "core/people_import.html", {"form": form, "report": report}, status=status)
+
+
+# Account -------------------------------------------------------------------------------------------
+
+
+@login_required
+def profile(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Din profil er gemt.")
+        return redirect("core:profile")
+    return render(
+        request,
+        "core/profile.html",
+        {
+            "form": form,
+            "token_form": ApiTokenForm(),
+            "tokens": ApiToken.objects.filter(person=request.user, revoked_at__isnull=True),
+            "new_secret": request.session.pop("new_api_secret", None),
+        },
+    )
+
+
+@require_POST
+@login_required
+def api_token_create(request):
+    form = ApiTokenForm(request.POST)
+    if form.is_valid():
+        _, secret = services.api_token_create(person=request.user, name=form.cleaned_data["name"])
+        request.session["new_api_secret"] = secret
+    return redirect("core:profile")
+
+
+@require_POST
+@login_required
+def api_token_revoke(request, token_id):
+    try:
+        services.api_token_revoke(person=request.user, token_id=token_id)
+    except ApiToken.DoesNotExist:
+        raise Http404
+    messages.success(request, "Nøglen er tilbagekaldt.")
+    return redirect("core:profile")
+
+
+class InvitationAcceptView(auth_views.PasswordResetConfirmView):
+    template_name = "registration/invitation_accept.html"
+    success_url = reverse_lazy("login")
+    post_reset_login = False
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, "Din adgangskode er gemt. Log ind med din e-mail og adgangskoden.")
+        return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordResetForm
+    success_url = reverse_lazy("password_reset_done")
+
+
+@require_POST
+def language_set(request):
+    """Switches the language: on the profile when logged in, in a cookie otherwise."""
+    language = request.POST.get("language", "da")
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    if request.user.is_authenticated:
+        request.user.language = language
+        request.user.save(update_fields=["language"])
+    next_url = request.POST.get("next", "/")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = "/"
+    response = redirect(next_url)
+    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600, samesite="Lax")
+    return response
+
+
+def _status(form) -> int:
+    return 400 if form.is_bound and form.errors else 200
+
+
+def cluster_url(cluster: Cluster) -> str:
+    return reverse("core:cluster", kwargs={"slug": cluster.slug})

@@ -1,0 +1,80 @@
+import pytest
+from django.core import mail
+
+from klynge.core.models import OutboxMessage, Person
+
+
+@pytest.mark.django_db
+def test_member_reads_register_but_cannot_change_it(client, world):
+    client.force_login(world.member)
+    page = client.get(f"/k/{world.cluster.slug}/praksis/").content.decode()
+    assert "Lægerne på Torvet" in page and "Tilføj praksis" not in page
+    assert client.get(f"/k/{world.cluster.slug}/praksis/ny/").status_code == 404
+    response = client.post(f"/k/{world.cluster.slug}/praksis/ny/", {"name": "X", "provider_number": "123456"})
+    assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_chair_adds_practice_and_bad_provider_number_gets_danish_message(client, world):
+    client.force_login(world.chair)
+    url = f"/k/{world.cluster.slug}/praksis/ny/"
+    response = client.post(url, {"name": "Nyt Lægehus", "provider_number": "12-345"})
+    assert response.status_code == 400
+    assert "præcis 6 cifre" in response.content.decode()
+    response = client.post(url, {"name": "Nyt Lægehus", "provider_number": "654321"})
+    assert response.status_code == 302
+    assert "Nyt Lægehus" in client.get(f"/k/{world.cluster.slug}/praksis/").content.decode()
+
+
+@pytest.mark.django_db
+def test_duplicate_email_in_invite_form(client, world):
+    client.force_login(world.chair)
+    response = client.post(
+        f"/k/{world.cluster.slug}/personer/inviter/",
+        {"name": "Igen", "email": world.member.email, "title": "praktiserende_laege", "role": "medlem"},
+    )
+    assert response.status_code == 400
+    assert "allerede med i klyngen" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_front_page_shows_board_and_my_roles(client, world):
+    client.force_login(world.member)
+    page = client.get(f"/k/{world.cluster.slug}/").content.decode()
+    assert "Formand: Formand Frida" in page and "Du er medlem" in page
+
+
+@pytest.mark.django_db
+def test_password_reset_goes_through_outbox(client, world):
+    response = client.post("/glemt-adgangskode/", {"email": world.member.email})
+    assert response.status_code == 302
+    message = OutboxMessage.objects.get(to=world.member.email)
+    assert "/nulstil/" in message.body
+    assert len(mail.outbox) == 0
+
+
+@pytest.mark.django_db
+def test_invitation_link_works_once(client, world):
+    from klynge.core.services import password_link_for, person_invite
+
+    person = person_invite(cluster=world.cluster, email="ny@example.dk", name="Ny", send_mail=False)
+    path = password_link_for(person).split("://", 1)[1].split("/", 1)[1]
+    response = client.get("/" + path, follow=True)
+    form_url = response.redirect_chain[-1][0]
+    response = client.post(
+        form_url, {"new_password1": "Sommer-i-Klynge-2026", "new_password2": "Sommer-i-Klynge-2026"}
+    )
+    assert response.status_code == 302
+    assert client.login(username="ny@example.dk", password="Sommer-i-Klynge-2026")
+    client.logout()
+    again = client.get("/" + path, follow=True)
+    assert "udløbet eller allerede brugt" in again.content.decode()
+    assert Person.objects.get(email="ny@example.dk").has_usable_password()
+
+
+@pytest.mark.django_db
+def test_user_can_choose_english(client, world):
+    client.force_login(world.member)
+    client.post("/profil/", {"name": world.member.name, "phone": "", "language": "en"})
+    page = client.get("/").content.decode()
+    assert 'lang="en"' in page and "My clusters" in page
