@@ -52,6 +52,12 @@ INSTALLED_APPS = [
     "django_htmx",
     "rules.apps.AutodiscoverRulesConfig",
     "klynge.core",
+    "klynge.meetings",
+    "klynge.decisions",
+    "klynge.projects",
+    "klynge.surveys",
+    "klynge.quality",
+    "klynge.reports",
     "klynge.demo",
 ]
 

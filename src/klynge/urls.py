@@ -22,4 +22,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("klynge.core.urls")),
+    path("", include("klynge.meetings.urls")),
+    path("", include("klynge.decisions.urls")),
+    path("", include("klynge.projects.urls")),
+    path("", include("klynge.surveys.urls")),
+    path("", include("klynge.quality.urls")),
+    path("", include("klynge.reports.urls")),
 ]

@@ -7,6 +7,12 @@ from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from klynge.core.api import router as core_router
+from klynge.decisions.api import router as decisions_router
+from klynge.meetings.api import router as meetings_router
+from klynge.projects.api import router as projects_router
+from klynge.quality.api import router as quality_router
+from klynge.reports.api import router as reports_router
+from klynge.surveys.api import router as surveys_router
 
 from .auth import API_AUTH
 
@@ -43,3 +49,9 @@ def unauthenticated(request, exc):
 
 
 api.add_router("/", core_router)
+api.add_router("/", meetings_router)
+api.add_router("/", decisions_router)
+api.add_router("/", projects_router)
+api.add_router("/", surveys_router)
+api.add_router("/", quality_router)
+api.add_router("/", reports_router)

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class DecisionsConfig(AppConfig):
+    name = "klynge.decisions"
+    label = "decisions"
+
+    def ready(self):
+        pass

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class MeetingsConfig(AppConfig):
+    name = "klynge.meetings"
+    label = "meetings"
+
+    def ready(self):
+        pass

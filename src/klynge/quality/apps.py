@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class QualityConfig(AppConfig):
+    name = "klynge.quality"
+    label = "quality"
+
+    def ready(self):
+        pass
