@@ -1,0 +1,5 @@
+"""Demo records of the reports capability (filled in by that capability)."""
+
+
+def build_reports() -> None:
+    return None

@@ -1,0 +1,5 @@
+"""Demo records of the surveys capability (filled in by that capability)."""
+
+
+def build_surveys() -> None:
+    return None
