@@ -26,6 +26,9 @@ def test_chair_adds_practice_and_invites_a_doctor(live_server, page, axe, demo):
     base = live_server.url
     login(page, base, "formand@gentofte.demo", DEMO_PASSWORD)
     expect(page.get_by_role("heading", name="Mine klynger")).to_be_visible()
+    # The page's own assets load: htmx and the design system's stylesheet.
+    assert page.evaluate("typeof htmx") == "object"
+    assert page.evaluate("[...document.styleSheets].some(s => (s.href || '').includes('dkfds'))")
     axe("Mine klynger")
     page.get_by_role("link", name="Klynge Gentofte").first.click()
     expect(page.get_by_role("heading", name="Klynge Gentofte")).to_be_visible()
