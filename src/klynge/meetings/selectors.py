@@ -1,17 +1,38 @@
 """Reads of meetings, always from a cluster."""
 
+from __future__ import annotations
+
 import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
 
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
+from django.utils import timezone
 
-from klynge.core.models import Cluster, Person
+from klynge.core import selectors as core_selectors
+from klynge.core.models import MEMBER_ROLES, Cluster, Person, RoleAssignment
 
-from .models import Meeting, MeetingKind, MeetingStatus
+from .models import (
+    AgendaItem,
+    Attendance,
+    CalendarFeed,
+    ClusterPackage,
+    Document,
+    DocumentVersion,
+    Invitation,
+    Meeting,
+    MeetingGuest,
+    MeetingKind,
+    MeetingNote,
+    MeetingStatus,
+    NoteKind,
+)
 
 
 def cluster_meeting_get(*, cluster: Cluster, meeting_id: int) -> Meeting:
     try:
-        return cluster.meetings.get(pk=meeting_id)
+        return cluster.meetings.select_related("package", "cluster").get(pk=meeting_id)
     except (Meeting.DoesNotExist, ValueError, TypeError):
         raise Http404("Mødet findes ikke i klyngen")
 
@@ -21,6 +42,25 @@ def cluster_meetings(*, cluster: Cluster, year: int | None = None):
     if year is not None:
         meetings = meetings.filter(starts_at__year=year)
     return meetings.order_by("starts_at")
+
+
+def year_plan(*, cluster: Cluster, year: int):
+    """The year's meetings with counts, in a fixed number of queries."""
+    return (
+        cluster_meetings(cluster=cluster, year=year)
+        .select_related("package")
+        .annotate(
+            agenda_count=Count("agenda_items", distinct=True),
+            attendance_count=Count("attendances", distinct=True),
+            yes_count=Count("invitations", filter=Q(invitations__answer="kommer"), distinct=True),
+        )
+    )
+
+
+def meeting_years(*, cluster: Cluster) -> list[int]:
+    years = {d.year for d in cluster.meetings.dates("starts_at", "year")}
+    years.add(timezone.localdate().year)
+    return sorted(years)
 
 
 def next_general_assembly(*, cluster: Cluster, after: dt.datetime) -> Meeting | None:
@@ -33,9 +73,212 @@ def next_general_assembly(*, cluster: Cluster, after: dt.datetime) -> Meeting | 
     )
 
 
+def upcoming_meetings(*, cluster: Cluster, now: dt.datetime | None = None, limit: int = 3):
+    now = now or timezone.now()
+    return (
+        cluster.meetings.filter(ends_at__gte=now)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .order_by("starts_at")[:limit]
+    )
+
+
 def meeting_checked_in(*, meeting: Meeting) -> list[Person]:
     return [a.person for a in meeting.attendances.select_related("person__practice").order_by("person__name")]
 
 
 def is_checked_in(*, meeting: Meeting, person: Person) -> bool:
     return meeting.attendances.filter(person=person).exists()
+
+
+def meeting_agenda(*, meeting: Meeting) -> list[AgendaItem]:
+    return list(meeting.agenda_items.select_related("responsible").order_by("position", "id"))
+
+
+def meeting_guests(*, meeting: Meeting) -> list[MeetingGuest]:
+    return list(meeting.guests.select_related("person").order_by("person__name"))
+
+
+def meeting_notes(*, meeting: Meeting, kind: str | None = None) -> list[MeetingNote]:
+    notes = meeting.notes.all()
+    if kind:
+        notes = notes.filter(kind=kind)
+    return list(notes.order_by("id"))
+
+
+def retreat_wishes(*, cluster: Cluster, year: int | None = None) -> list[MeetingNote]:
+    """Wishes for the next retreat recorded on the cluster's meetings (for the annual report)."""
+    notes = MeetingNote.objects.filter(meeting__cluster=cluster, kind=NoteKind.RETREAT_WISH)
+    if year is not None:
+        notes = notes.filter(meeting__starts_at__year=year)
+    return list(notes.select_related("meeting").order_by("meeting__starts_at", "id"))
+
+
+def is_meeting_guest(*, meeting: Meeting, person: Person) -> bool:
+    return getattr(person, "is_authenticated", False) and meeting.guests.filter(person=person).exists()
+
+
+@dataclass
+class Participant:
+    person: Person
+    is_guest: bool = False
+    guest_role: str = ""
+    organisation: str = ""
+    answer: str = ""
+    checked_in: bool = False
+    attendance: Attendance | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def meeting_participants(*, meeting: Meeting) -> list[Participant]:
+    """Everyone who takes part: current members of the cluster (active practices) and the meeting's
+    guests, with their answer and whether they are checked in. Members first, then guests, by name.
+    Anyone checked in but no longer a member is included too. A fixed number of queries."""
+    day = timezone.localtime(meeting.starts_at).date()
+    members, _excluded = core_selectors.active_members(cluster=meeting.cluster, day=day)
+    answers = dict(meeting.invitations.values_list("person_id", "answer"))
+    attendances = {a.person_id: a for a in meeting.attendances.select_related("person__practice")}
+    result: dict[int, Participant] = {}
+    for person in members:
+        result[person.pk] = Participant(person=person)
+    for guest in meeting.guests.select_related("person__practice"):
+        result[guest.person_id] = Participant(
+            person=guest.person,
+            is_guest=True,
+            guest_role=guest.get_role_display(),
+            organisation=guest.organisation,
+        )
+    for person_id, attendance in attendances.items():
+        result.setdefault(person_id, Participant(person=attendance.person))
+    for participant in result.values():
+        participant.answer = answers.get(participant.person.pk, "")
+        participant.attendance = attendances.get(participant.person.pk)
+        participant.checked_in = participant.attendance is not None
+    return sorted(result.values(), key=lambda p: (p.is_guest, p.person.name.lower()))
+
+
+def meeting_invitations(*, meeting: Meeting) -> list[Invitation]:
+    return list(meeting.invitations.select_related("person__practice").order_by("person__name"))
+
+
+def invitation_for(*, meeting: Meeting, person: Person) -> Invitation | None:
+    if not getattr(person, "is_authenticated", False):
+        return None
+    return meeting.invitations.filter(person=person).first()
+
+
+def answer_counts(*, meeting: Meeting) -> dict[str, int]:
+    counts = dict(meeting.invitations.values_list("answer").annotate(n=Count("id")))
+    return {
+        "kommer": counts.get("kommer", 0),
+        "kommer_ikke": counts.get("kommer_ikke", 0),
+        "maaske": counts.get("maaske", 0),
+        "": counts.get("", 0),
+    }
+
+
+@dataclass
+class PracticeAttendance:
+    practice: object
+    meetings: list = field(default_factory=list)  # (meeting, bool attended)
+    attended: int = 0
+    missed: int = 0
+
+
+def attendance_by_practice(*, cluster: Cluster, year: int, now: dt.datetime | None = None):
+    """Per practice: for each held (not cancelled, already started) meeting of the year (board meetings
+    left out), whether anyone from the practice attended. Four queries whatever the size."""
+    now = now or timezone.now()
+    meetings = list(
+        cluster.meetings.filter(starts_at__year=year, starts_at__lte=now)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .exclude(kind=MeetingKind.BOARD_MEETING)
+        .order_by("starts_at")
+    )
+    practices = core_selectors.cluster_practices(cluster=cluster, day=dt.date(year, 12, 31))
+    attended = defaultdict(set)
+    for meeting_id, practice_id in Attendance.objects.filter(
+        meeting__in=meetings, person__practice__isnull=False
+    ).values_list("meeting_id", "person__practice_id"):
+        attended[practice_id].add(meeting_id)
+    rows = []
+    for practice in practices:
+        row = PracticeAttendance(practice=practice)
+        for meeting in meetings:
+            present = meeting.pk in attended[practice.pk]
+            row.meetings.append((meeting, present))
+            row.attended += present
+            row.missed += not present
+        rows.append(row)
+    return meetings, rows
+
+
+def cluster_packages(*, cluster: Cluster, query: str = ""):
+    """National packages and the cluster's own, with the meetings of this cluster that used them."""
+    packages = ClusterPackage.objects.filter(Q(cluster__isnull=True) | Q(cluster=cluster))
+    if query:
+        packages = packages.filter(Q(title__icontains=query) | Q(focus__icontains=query))
+    return (
+        packages.select_related("follow_up_of")
+        .prefetch_related(
+            Prefetch(
+                "meetings",
+                queryset=Meeting.objects.filter(cluster=cluster).order_by("starts_at"),
+                to_attr="cluster_meetings",
+            )
+        )
+        .order_by("cluster_id", "title")
+    )
+
+
+def cluster_package_get(*, cluster: Cluster, package_id: int) -> ClusterPackage:
+    try:
+        return ClusterPackage.objects.select_related("follow_up_of").get(
+            Q(cluster__isnull=True) | Q(cluster=cluster), pk=package_id
+        )
+    except (ClusterPackage.DoesNotExist, ValueError, TypeError):
+        raise Http404("Pakken findes ikke")
+
+
+def cluster_documents(*, cluster: Cluster, query: str = "", category: str = ""):
+    documents = cluster.documents.all()
+    if query:
+        documents = documents.filter(
+            Q(title__icontains=query)
+            | Q(description__icontains=query)
+            | Q(versions__filename__icontains=query)
+        ).distinct()
+    if category:
+        documents = documents.filter(category=category)
+    return documents.prefetch_related(
+        Prefetch("versions", queryset=DocumentVersion.objects.order_by("-number"))
+    ).order_by("title")
+
+
+def cluster_document_get(*, cluster: Cluster, document_id: int) -> Document:
+    try:
+        return cluster.documents.get(pk=document_id)
+    except (Document.DoesNotExist, ValueError, TypeError):
+        raise Http404("Dokumentet findes ikke")
+
+
+def person_feed_meetings(*, person: Person):
+    """Every meeting of every cluster the person belongs to now, and the meetings they are a guest of."""
+    clusters = RoleAssignment.objects.current().filter(person=person, role__in=MEMBER_ROLES).values("cluster")
+    return (
+        Meeting.objects.filter(Q(cluster__in=clusters) | Q(guests__person=person))
+        .select_related("cluster")
+        .distinct()
+        .order_by("starts_at")
+    )
+
+
+def feed_by_token(token: str) -> CalendarFeed | None:
+    return CalendarFeed.objects.select_related("person").filter(token=token, revoked_at__isnull=True).first()
+
+
+def active_feed(*, person: Person) -> CalendarFeed | None:
+    return person.calendar_feeds.filter(revoked_at__isnull=True).first()
+
+
+def public_meetings(*, cluster: Cluster):
+    return cluster.meetings.filter(is_public=True).select_related("cluster").order_by("starts_at")
