@@ -1,0 +1,293 @@
+"""Motions, polls, ballots, decisions and charter documents.
+
+Secret ballots are secret in the database: `Ballot` and `BallotChoice` rows of a secret poll carry no
+person and no time, and their primary keys are random UUIDs (no auto-increment that shows the order
+of voting). `Turnout` rows say who voted (not how) and carry no ballot. See docs/secret-ballots.md.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from klynge.core.models import Cluster, Majority, Person
+from klynge.meetings.models import Meeting
+
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+ALLOWED_ATTACHMENT_TYPES = {
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".doc": "application/msword",
+    ".odt": "application/vnd.oasis.opendocument.text",
+    ".txt": "text/plain",
+    ".md": "text/markdown",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+class MotionStatus(models.TextChoices):
+    RECEIVED = "received", _("Modtaget")
+    ON_AGENDA = "on_agenda", _("På dagsordenen")
+    WITHDRAWN = "withdrawn", _("Trukket tilbage")
+
+
+class Motion(models.Model):
+    """A proposal (forslag) for a general assembly."""
+
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="motions")
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("generalforsamling"), on_delete=models.CASCADE, related_name="motions"
+    )
+    submitter = models.ForeignKey(
+        Person, verbose_name=_("forslagsstiller"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    by_board = models.BooleanField(_("bestyrelsens forslag"), default=False)
+    title = models.CharField(_("overskrift"), max_length=200)
+    text = models.TextField(_("forslaget"))
+    status = models.CharField(max_length=12, choices=MotionStatus.choices, default=MotionStatus.RECEIVED)
+    agenda_item_id = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
+    received_at = models.DateTimeField(_("modtaget"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["meeting", "received_at", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+def motion_upload_to(instance: MotionAttachment, filename: str) -> str:
+    return f"forslag/{instance.motion.cluster_id}/{uuid.uuid4().hex}/{filename}"
+
+
+class MotionAttachment(models.Model):
+    motion = models.ForeignKey(Motion, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=motion_upload_to)
+    filename = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class PollKind(models.TextChoices):
+    YES_NO = "yes_no", _("Ja / nej / undlader")
+    SINGLE = "single", _("Ét af flere forslag")
+    MULTI = "multi", _("Op til K af N (valg)")
+
+
+class PollStatus(models.TextChoices):
+    DRAFT = "draft", _("Kladde")
+    OPEN = "open", _("Åben")
+    CLOSED = "closed", _("Lukket")
+    PUBLISHED = "published", _("Offentliggjort")
+
+
+class EffectKind(models.TextChoices):
+    NONE = "", _("Ingen")
+    SUSPEND = "suspend", _("Sæt en praksis' deltagelse på hold")
+    CHARTER = "charter", _("Vedtag ny version af et styrende dokument")
+    OPEN_DATA = "open_data", _("Ændr klyngens indstilling for åbne data")
+
+
+class Poll(models.Model):
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="polls")
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("møde"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="polls",
+    )
+    motion = models.ForeignKey(
+        Motion,
+        verbose_name=_("forslag"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="polls",
+    )
+    question = models.CharField(_("spørgsmål"), max_length=300)
+    description = models.TextField(_("baggrund"), blank=True)
+    kind = models.CharField(_("type"), max_length=10, choices=PollKind.choices, default=PollKind.YES_NO)
+    seats = models.PositiveSmallIntegerField(_("antal pladser (K)"), default=1)
+    alternates = models.PositiveSmallIntegerField(_("antal suppleanter"), default=0)
+    secret = models.BooleanField(_("hemmelig afstemning"), default=False)
+    majority = models.CharField(_("flertal"), max_length=20, choices=Majority.choices)
+    status = models.CharField(max_length=10, choices=PollStatus.choices, default=PollStatus.DRAFT)
+    closes_at = models.DateTimeField(_("lukker"), null=True, blank=True)
+    # The effect the decision carries out when adopted: {"kind": ..., ...}; frozen when the poll opens.
+    effect = models.JSONField(default=dict, blank=True)
+    # Frozen when the poll opens.
+    members_total = models.PositiveIntegerField(null=True, editable=False)
+    electorate_size = models.PositiveIntegerField(null=True, editable=False)
+    quorum_percent = models.PositiveSmallIntegerField(null=True, editable=False)
+    chair_has_casting_vote = models.BooleanField(default=False, editable=False)
+    opened_at = models.DateTimeField(null=True, editable=False)
+    closed_at = models.DateTimeField(null=True, editable=False)
+    casting_vote = models.CharField(max_length=64, blank=True, editable=False)
+    created_by = models.ForeignKey(Person, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.question
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == PollStatus.OPEN
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (PollStatus.CLOSED, PollStatus.PUBLISHED)
+
+
+class PollOption(models.Model):
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="options")
+    label = models.CharField(_("valgmulighed"), max_length=200)
+    position = models.PositiveSmallIntegerField(default=0)
+    # yes/no polls: "yes", "no", "abstain"
+    code = models.CharField(max_length=10, blank=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Proxy(models.Model):
+    """A fuldmagt: `giver` lets `holder` vote for them at a meeting (or in one poll outside a meeting)."""
+
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="proxies")
+    meeting = models.ForeignKey(Meeting, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    poll = models.ForeignKey(Poll, null=True, blank=True, on_delete=models.CASCADE, related_name="proxies")
+    giver = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    holder = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(Person, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "giver"], name="one_proxy_per_giver_meeting"),
+            models.UniqueConstraint(fields=["poll", "giver"], name="one_proxy_per_giver_poll"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.giver} → {self.holder}"
+
+
+class Entitlement(models.Model):
+    """The electorate, frozen when the poll opens: one row per vote, with the proxy holder if any."""
+
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="entitlements")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    holder = models.ForeignKey(Person, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["poll", "person"], name="one_entitlement_per_person")]
+
+    def __str__(self) -> str:
+        return f"Stemmeret i afstemning {self.poll_id}"
+
+
+class Turnout(models.Model):
+    """Who has voted (not how). No ballot, no time; random key so the table does not show the order."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="turnout")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    cast_by = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["poll", "person"], name="one_vote_per_person")]
+
+    def __str__(self) -> str:
+        return f"Har stemt i afstemning {self.poll_id}"
+
+
+class Ballot(models.Model):
+    """One vote. In a secret poll `voter`, `cast_by` and `cast_at` stay empty."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="ballots")
+    voter = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    cast_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    cast_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Stemmeseddel i afstemning {self.poll_id}"
+
+
+class BallotChoice(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="choices")
+    option = models.ForeignKey(PollOption, on_delete=models.CASCADE, related_name="+")
+
+    def __str__(self) -> str:
+        return "Valg på stemmeseddel"
+
+
+class Decision(models.Model):
+    """An entry in the cluster's decision register."""
+
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="decisions")
+    poll = models.OneToOneField(
+        Poll, null=True, blank=True, on_delete=models.SET_NULL, related_name="decision"
+    )
+    meeting = models.ForeignKey(
+        Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="decisions"
+    )
+    decided_on = models.DateField(_("dato"))
+    question = models.CharField(_("spørgsmål"), max_length=300)
+    result = models.TextField(_("resultat"))
+    adopted = models.BooleanField(_("vedtaget"), default=False)
+    effect = models.TextField(_("virkning"), blank=True)
+    counts = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-decided_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.decided_on}: {self.question}"
+
+    @property
+    def reference(self) -> str:
+        return f"Beslutning nr. {self.pk} af {self.decided_on.day}/{self.decided_on.month} {self.decided_on.year}"
+
+
+class CharterKind(models.TextChoices):
+    VALUES = "values", _("Værdier, regler og mål")
+    STATUTES = "statutes", _("Vedtægter")
+
+
+class CharterVersion(models.Model):
+    """One adopted version of a charter document; all versions are kept."""
+
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="charter_versions")
+    kind = models.CharField(_("dokument"), max_length=10, choices=CharterKind.choices)
+    number = models.PositiveIntegerField()
+    text = models.TextField(_("tekst"))
+    adopted_on = models.DateField(_("vedtaget"))
+    decision = models.ForeignKey(
+        Decision, null=True, blank=True, on_delete=models.SET_NULL, related_name="charter_versions"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["cluster", "kind", "number"], name="unique_charter_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} v{self.number}"

@@ -1,0 +1,175 @@
+"""Reads of the decisions capability, always from a cluster."""
+
+from __future__ import annotations
+
+import difflib
+
+from django.db.models import Q
+from django.http import Http404
+from django.utils import timezone
+
+from klynge.core.models import Cluster, Person
+from klynge.meetings.models import Meeting, MeetingKind, MeetingStatus
+
+from .models import (
+    CharterKind,
+    CharterVersion,
+    Decision,
+    Entitlement,
+    Motion,
+    MotionAttachment,
+    Poll,
+    PollStatus,
+    Turnout,
+)
+
+
+def _get(queryset, pk, message):
+    try:
+        return queryset.get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404(message)
+
+
+def cluster_poll_get(*, cluster: Cluster, poll_id: int) -> Poll:
+    return _get(
+        cluster.polls.select_related("meeting", "motion"), poll_id, "Afstemningen findes ikke i klyngen"
+    )
+
+
+def cluster_polls(*, cluster: Cluster):
+    return cluster.polls.select_related("meeting").order_by("-created_at", "-id")
+
+
+def cluster_motion_get(*, cluster: Cluster, motion_id: int) -> Motion:
+    return _get(
+        cluster.motions.select_related("meeting", "submitter"), motion_id, "Forslaget findes ikke i klyngen"
+    )
+
+
+def cluster_motions(*, cluster: Cluster):
+    return cluster.motions.select_related("meeting", "submitter").prefetch_related("attachments")
+
+
+def motion_attachment_get(*, cluster: Cluster, attachment_id: int) -> MotionAttachment:
+    return _get(
+        MotionAttachment.objects.filter(motion__cluster=cluster),
+        attachment_id,
+        "Bilaget findes ikke i klyngen",
+    )
+
+
+def cluster_decision_get(*, cluster: Cluster, decision_id: int) -> Decision:
+    return _get(cluster.decisions.select_related("meeting", "poll"), decision_id, "Beslutningen findes ikke")
+
+
+def cluster_decisions(*, cluster: Cluster, published_only: bool = False):
+    decisions = cluster.decisions.select_related("meeting", "poll")
+    if published_only:
+        decisions = decisions.exclude(poll__status=PollStatus.CLOSED)
+    return decisions.order_by("-decided_on", "-id")
+
+
+def general_assemblies(*, cluster: Cluster, upcoming: bool = False):
+    meetings = cluster.meetings.filter(kind=MeetingKind.GENERAL_ASSEMBLY).exclude(
+        status=MeetingStatus.CANCELLED
+    )
+    if upcoming:
+        meetings = meetings.filter(starts_at__gt=timezone.now())
+    return meetings.order_by("starts_at")
+
+
+def cluster_meeting_choices(*, cluster: Cluster):
+    return cluster.meetings.exclude(status=MeetingStatus.CANCELLED).order_by("-starts_at")
+
+
+def turnout_count(poll: Poll) -> int:
+    return Turnout.objects.filter(poll=poll).count()
+
+
+def my_votes(*, poll: Poll, person: Person) -> list[dict]:
+    """The votes the person may cast in the poll: their own and those they hold by proxy."""
+    entitlements = Entitlement.objects.filter(poll=poll).filter(
+        Q(person=person, holder__isnull=True) | Q(holder=person)
+    )
+    voted = set(
+        Turnout.objects.filter(poll=poll, person_id__in=[e.person_id for e in entitlements]).values_list(
+            "person_id", flat=True
+        )
+    )
+    rows = []
+    for entitlement in entitlements.select_related("person").order_by("holder_id", "person__name"):
+        rows.append(
+            {
+                "person": entitlement.person,
+                "is_proxy": entitlement.person_id != person.pk,
+                "voted": entitlement.person_id in voted,
+            }
+        )
+    return rows
+
+
+def gave_proxy(*, poll: Poll, person: Person) -> Entitlement | None:
+    return (
+        Entitlement.objects.filter(poll=poll, person=person, holder__isnull=False)
+        .select_related("holder")
+        .first()
+    )
+
+
+def who_voted(poll: Poll) -> list[tuple[Person, Person]]:
+    """(voter, acted by) after the poll has closed: who voted, never how; sorted by name."""
+    if poll.status not in (PollStatus.CLOSED, PollStatus.PUBLISHED):
+        return []
+    rows = Turnout.objects.filter(poll=poll).select_related("person", "cast_by")
+    return sorted(((t.person, t.cast_by) for t in rows), key=lambda pair: pair[0].name.lower())
+
+
+def open_ballots(poll: Poll):
+    """The named ballots of an open (not secret) poll, for the minutes."""
+    if poll.secret or poll.status not in (PollStatus.CLOSED, PollStatus.PUBLISHED):
+        return []
+    return (
+        poll.ballots.select_related("voter", "cast_by")
+        .prefetch_related("choices__option")
+        .order_by("voter__name")
+    )
+
+
+def charter_current(*, cluster: Cluster, kind: str) -> CharterVersion | None:
+    return CharterVersion.objects.filter(cluster=cluster, kind=kind).order_by("-number").first()
+
+
+def charter_versions(*, cluster: Cluster, kind: str):
+    return (
+        CharterVersion.objects.filter(cluster=cluster, kind=kind)
+        .select_related("decision")
+        .order_by("-number")
+    )
+
+
+def charter_documents(*, cluster: Cluster) -> list[tuple[str, str, CharterVersion | None]]:
+    return [(kind, label, charter_current(cluster=cluster, kind=kind)) for kind, label in CharterKind.choices]
+
+
+def charter_diff(old: CharterVersion, new: CharterVersion) -> list[tuple[str, str]]:
+    """(kind, line) with kind in 'same', 'added', 'removed'."""
+    rows = []
+    for line in difflib.ndiff(old.text.splitlines(), new.text.splitlines()):
+        tag, text = line[:2], line[2:]
+        if tag == "? ":
+            continue
+        rows.append(({"  ": "same", "+ ": "added", "- ": "removed"}[tag], text))
+    return rows
+
+
+def public_meetings(*, cluster: Cluster) -> list[Meeting]:
+    """Coming general assemblies and cluster meetings: date and venue only, nothing internal."""
+    meetings = cluster.meetings.filter(
+        starts_at__gt=timezone.now(), kind__in=[MeetingKind.GENERAL_ASSEMBLY, MeetingKind.CLUSTER_MEETING]
+    ).exclude(status=MeetingStatus.CANCELLED)
+    if any(f.name == "published" for f in Meeting._meta.get_fields()):
+        meetings = meetings.filter(published=True)
+    return list(
+        meetings.order_by("starts_at").only("kind", "starts_at", "ends_at", "venue_name", "venue_address")
+    )

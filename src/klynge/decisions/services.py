@@ -1,0 +1,659 @@
+"""Writes of the decisions capability. One transaction each; keyword-only arguments."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+from collections import Counter
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from klynge.core import services as core_services
+from klynge.core.models import Cluster, Majority, MembershipPeriod, MembershipStatus, Person
+from klynge.core.selectors import cluster_voters
+from klynge.core.services import ServiceError
+from klynge.meetings.models import Meeting, MeetingKind, MeetingStatus
+from klynge.meetings.selectors import meeting_checked_in, next_general_assembly
+
+from . import results
+from .models import (
+    ALLOWED_ATTACHMENT_TYPES,
+    MAX_ATTACHMENT_BYTES,
+    Ballot,
+    BallotChoice,
+    CharterKind,
+    CharterVersion,
+    Decision,
+    EffectKind,
+    Entitlement,
+    Motion,
+    MotionAttachment,
+    MotionStatus,
+    Poll,
+    PollKind,
+    PollOption,
+    PollStatus,
+    Proxy,
+    Turnout,
+)
+
+YES_NO_OPTIONS = [("yes", "Ja"), ("no", "Nej"), ("abstain", "Undlader")]
+
+
+def _local_date(moment: dt.datetime) -> dt.date:
+    return timezone.localtime(moment).date()
+
+
+# Motions -------------------------------------------------------------------------------------------
+
+
+def motion_deadline(meeting: Meeting) -> dt.datetime:
+    return meeting.starts_at - dt.timedelta(days=meeting.cluster.motion_deadline_days)
+
+
+def _check_attachment(name: str, size: int) -> str:
+    extension = os.path.splitext(name)[1].lower()
+    if extension not in ALLOWED_ATTACHMENT_TYPES:
+        allowed = ", ".join(sorted(ALLOWED_ATTACHMENT_TYPES))
+        raise ServiceError(
+            {"attachments": f"»{name}« har en filtype, der ikke kan vedhæftes (tilladt: {allowed})."}
+        )
+    if size > MAX_ATTACHMENT_BYTES:
+        raise ServiceError(
+            {
+                "attachments": f"»{name}« fylder for meget; højst {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB pr. fil."
+            }
+        )
+    if size == 0:
+        raise ServiceError({"attachments": f"»{name}« er tom."})
+    return ALLOWED_ATTACHMENT_TYPES[extension]
+
+
+@transaction.atomic
+def motion_create(
+    *,
+    cluster: Cluster,
+    meeting: Meeting,
+    title: str,
+    text: str,
+    submitter: Person | None,
+    by_board: bool = False,
+    attachments: list[tuple[str, bytes]] | None = None,
+    now: dt.datetime | None = None,
+) -> Motion:
+    """A member's proposal for a general assembly, received before the deadline; the board may add its
+    own later (as the board's proposal)."""
+    now = now or timezone.now()
+    if meeting.cluster_id != cluster.pk or meeting.kind != MeetingKind.GENERAL_ASSEMBLY:
+        raise ServiceError({"meeting": "Forslag stilles til en af klyngens generalforsamlinger."})
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise ServiceError({"meeting": "Generalforsamlingen er aflyst."})
+    title, text = (title or "").strip(), (text or "").strip()
+    if not title:
+        raise ServiceError({"title": "Skriv en overskrift."})
+    if not text:
+        raise ServiceError({"text": "Skriv forslaget."})
+    deadline = motion_deadline(meeting)
+    if not by_board and now > deadline:
+        local = timezone.localtime(deadline)
+        raise ServiceError(
+            f"Fristen for forslag til generalforsamlingen var {local.day}/{local.month} {local.year} "
+            f"kl. {local:%H.%M} ({cluster.motion_deadline_days} dage før). Forslaget kan ikke modtages nu; "
+            "kontakt bestyrelsen."
+        )
+    checked = [(name, content, _check_attachment(name, len(content))) for name, content in attachments or []]
+    motion = Motion.objects.create(
+        cluster=cluster, meeting=meeting, submitter=submitter, by_board=by_board, title=title, text=text
+    )
+    for name, content, content_type in checked:
+        attachment = MotionAttachment(
+            motion=motion, filename=name[:200], content_type=content_type, size=len(content)
+        )
+        attachment.file.save(os.path.basename(name), ContentFile(content), save=False)
+        attachment.save()
+    return motion
+
+
+@transaction.atomic
+def motion_place_on_agenda(*, motion: Motion, by: Person | None = None) -> Motion:
+    """Puts the motion on its general assembly's agenda (once)."""
+    from klynge.meetings import services as meeting_services
+
+    motion = Motion.objects.select_for_update().get(pk=motion.pk)
+    if motion.status == MotionStatus.ON_AGENDA:
+        raise ServiceError("Forslaget er allerede på dagsordenen.")
+    if motion.status == MotionStatus.WITHDRAWN:
+        raise ServiceError("Forslaget er trukket tilbage.")
+    submitter = (
+        "bestyrelsen" if motion.by_board else (motion.submitter.name if motion.submitter else "et medlem")
+    )
+    item = meeting_services.agenda_item_create(
+        meeting=motion.meeting,
+        title=f"Forslag: {motion.title}",
+        responsible=None if motion.by_board else motion.submitter,
+        description=f"Forslag fra {submitter}.\n\n{motion.text}",
+    )
+    motion.agenda_item_id = item.pk
+    motion.status = MotionStatus.ON_AGENDA
+    motion.save(update_fields=["agenda_item_id", "status"])
+    return motion
+
+
+@transaction.atomic
+def motion_withdraw(*, motion: Motion) -> Motion:
+    motion.status = MotionStatus.WITHDRAWN
+    motion.save(update_fields=["status"])
+    return motion
+
+
+# Polls ---------------------------------------------------------------------------------------------
+
+
+def _clean_effect(cluster: Cluster, effect: dict | None) -> dict:
+    effect = dict(effect or {})
+    kind = effect.get("kind") or ""
+    if kind not in EffectKind.values:
+        raise ServiceError({"effect_kind": "Ukendt virkning."})
+    if kind == EffectKind.SUSPEND:
+        practice_id = effect.get("practice_id")
+        if not practice_id or not cluster.memberships.filter(practice_id=practice_id).exists():
+            raise ServiceError({"effect_practice": "Vælg en praksis i klyngen."})
+        ends_on = effect.get("ends_on")
+        if not ends_on and not effect.get("until_next_general_assembly"):
+            raise ServiceError({"effect_ends_on": "Vælg en slutdato eller »til næste generalforsamling«."})
+        if isinstance(ends_on, dt.date):
+            effect["ends_on"] = ends_on.isoformat()
+        return {
+            "kind": kind,
+            "practice_id": int(practice_id),
+            "ends_on": effect.get("ends_on") or None,
+            "until_next_general_assembly": bool(effect.get("until_next_general_assembly")) and not ends_on,
+            "reason": effect.get("reason", ""),
+        }
+    if kind == EffectKind.CHARTER:
+        if effect.get("charter_kind") not in CharterKind.values:
+            raise ServiceError({"effect_charter_kind": "Vælg dokumentet."})
+        if not (effect.get("text") or "").strip():
+            raise ServiceError({"effect_text": "Skriv den nye tekst."})
+        return {"kind": kind, "charter_kind": effect["charter_kind"], "text": effect["text"].strip()}
+    if kind == EffectKind.OPEN_DATA:
+        return {"kind": kind, "open_data": bool(effect.get("open_data")), "reason": effect.get("reason", "")}
+    return {}
+
+
+def _set_options(poll: Poll, options: list[str] | None) -> None:
+    poll.options.all().delete()
+    if poll.kind == PollKind.YES_NO:
+        rows = [
+            PollOption(poll=poll, label=label, code=code, position=i)
+            for i, (code, label) in enumerate(YES_NO_OPTIONS)
+        ]
+    else:
+        labels = [o.strip() for o in options or [] if o and o.strip()]
+        if len(labels) < 2:
+            raise ServiceError({"options": "Skriv mindst to valgmuligheder, én pr. linje."})
+        if len(set(labels)) != len(labels):
+            raise ServiceError({"options": "Den samme valgmulighed står to gange."})
+        if poll.kind == PollKind.MULTI and poll.seats >= len(labels) + 1:
+            raise ServiceError({"seats": "Der skal være flere kandidater end pladser, eller lige så mange."})
+        rows = [PollOption(poll=poll, label=label[:200], position=i) for i, label in enumerate(labels)]
+    PollOption.objects.bulk_create(rows)
+
+
+def _validate_poll(poll: Poll) -> None:
+    if not poll.question.strip():
+        raise ServiceError({"question": "Skriv spørgsmålet."})
+    if poll.kind not in PollKind.values:
+        raise ServiceError({"kind": "Ukendt type afstemning."})
+    if poll.majority not in Majority.values:
+        raise ServiceError({"majority": "Ukendt flertalsregel."})
+    if poll.kind == PollKind.MULTI and poll.seats < 1:
+        raise ServiceError({"seats": "Der skal vælges mindst én."})
+    if poll.meeting is not None and poll.meeting.cluster_id != poll.cluster_id:
+        raise ServiceError({"meeting": "Mødet hører ikke til klyngen."})
+    if poll.motion is not None and poll.motion.cluster_id != poll.cluster_id:
+        raise ServiceError({"motion": "Forslaget hører ikke til klyngen."})
+
+
+@transaction.atomic
+def poll_create(
+    *,
+    cluster: Cluster,
+    question: str,
+    kind: str = PollKind.YES_NO,
+    options: list[str] | None = None,
+    seats: int = 1,
+    alternates: int = 0,
+    secret: bool = False,
+    majority: str = "",
+    meeting: Meeting | None = None,
+    motion: Motion | None = None,
+    description: str = "",
+    closes_at: dt.datetime | None = None,
+    effect: dict | None = None,
+    by: Person | None = None,
+) -> Poll:
+    poll = Poll(
+        cluster=cluster,
+        question=(question or "").strip()[:300],
+        kind=kind,
+        seats=seats if kind == PollKind.MULTI else 1,
+        alternates=alternates if kind == PollKind.MULTI else 0,
+        secret=secret,
+        majority=majority or cluster.default_majority,
+        meeting=meeting,
+        motion=motion,
+        description=description,
+        closes_at=closes_at,
+        effect=_clean_effect(cluster, effect),
+        created_by=by,
+    )
+    _validate_poll(poll)
+    poll.save()
+    _set_options(poll, options)
+    return poll
+
+
+@transaction.atomic
+def poll_update(
+    *, poll: Poll, options: list[str] | None = None, effect: dict | None = None, **fields
+) -> Poll:
+    """Changes a draft. Question, options, rules and electorate are frozen once the poll opens."""
+    poll = Poll.objects.select_for_update().get(pk=poll.pk)
+    if poll.status != PollStatus.DRAFT:
+        raise ServiceError(
+            "Afstemningen er åbnet; spørgsmål, valgmuligheder, regler og vælgere kan ikke ændres."
+        )
+    for name, value in fields.items():
+        setattr(poll, name, value)
+    if effect is not None:
+        poll.effect = _clean_effect(poll.cluster, effect)
+    _validate_poll(poll)
+    poll.save()
+    if options is not None or "kind" in fields:
+        _set_options(poll, options if options is not None else [o.label for o in poll.options.all()])
+    return poll
+
+
+def _proxy_scope(poll: Poll) -> dict:
+    return {"meeting": poll.meeting} if poll.meeting_id else {"poll": poll}
+
+
+@transaction.atomic
+def proxy_register(*, poll: Poll, giver: Person, holder: Person, by: Person | None = None) -> Proxy:
+    """A fuldmagt for the poll's meeting (or the poll, outside a meeting); before the poll opens."""
+    cluster = poll.cluster
+    Poll.objects.select_for_update().filter(pk=poll.pk).first()
+    poll.refresh_from_db()
+    if poll.status != PollStatus.DRAFT:
+        raise ServiceError("Fuldmagter registreres, før afstemningen åbner.")
+    if cluster.max_proxies_per_member == 0:
+        raise ServiceError("Klyngens vedtægter tillader ikke fuldmagt.")
+    if giver.pk == holder.pk:
+        raise ServiceError({"holder": "Man kan ikke give fuldmagt til sig selv."})
+    day = _local_date(poll.meeting.starts_at) if poll.meeting_id else timezone.localdate()
+    voter_ids = {p.pk for p in cluster_voters(cluster=cluster, day=day)}
+    if giver.pk not in voter_ids:
+        raise ServiceError({"giver": f"{giver.name} har ikke stemmeret i klyngen."})
+    if holder.pk not in voter_ids:
+        raise ServiceError(
+            {"holder": f"{holder.name} har ikke stemmeret i klyngen og kan ikke have fuldmagt."}
+        )
+    scope = _proxy_scope(poll)
+    if Proxy.objects.filter(giver=giver, **scope).exists():
+        raise ServiceError({"giver": f"{giver.name} har allerede givet fuldmagt."})
+    if Proxy.objects.filter(giver=holder, **scope).exists():
+        raise ServiceError({"holder": f"{holder.name} har selv givet fuldmagt videre."})
+    held = Proxy.objects.filter(holder=holder, **scope).count()
+    if held >= cluster.max_proxies_per_member:
+        raise ServiceError(
+            {
+                "holder": f"{holder.name} har allerede {held} fuldmagt(er); vedtægterne tillader højst "
+                f"{cluster.max_proxies_per_member}."
+            }
+        )
+    return Proxy.objects.create(cluster=cluster, giver=giver, holder=holder, created_by=by, **scope)
+
+
+@transaction.atomic
+def poll_open(*, poll: Poll, by: Person | None = None, now: dt.datetime | None = None) -> Poll:
+    """Freezes the electorate: voters of the day; at a meeting only those checked in, plus proxies."""
+    now = now or timezone.now()
+    poll = Poll.objects.select_for_update().select_related("cluster", "meeting").get(pk=poll.pk)
+    if poll.status != PollStatus.DRAFT:
+        raise ServiceError("Afstemningen er allerede åbnet.")
+    cluster = poll.cluster
+    if poll.meeting_id is None:
+        if poll.closes_at is None:
+            raise ServiceError({"closes_at": "En afstemning uden for et møde skal have et lukketidspunkt."})
+        if poll.closes_at <= now:
+            raise ServiceError({"closes_at": "Lukketidspunktet skal ligge i fremtiden."})
+    day = _local_date(now)
+    voters = cluster_voters(cluster=cluster, day=day)
+    voter_ids = {p.pk for p in voters}
+    if poll.meeting_id:
+        present = {p.pk for p in meeting_checked_in(meeting=poll.meeting)} & voter_ids
+    else:
+        present = set(voter_ids)
+    rows = {pk: Entitlement(poll=poll, person_id=pk) for pk in present}
+    for proxy in Proxy.objects.filter(**_proxy_scope(poll)):
+        if proxy.giver_id in voter_ids and proxy.giver_id not in present and proxy.holder_id in present:
+            rows[proxy.giver_id] = Entitlement(poll=poll, person_id=proxy.giver_id, holder_id=proxy.holder_id)
+    if not rows:
+        raise ServiceError("Ingen har stemmeret i afstemningen (er nogen tjekket ind på mødet?).")
+    Entitlement.objects.bulk_create(rows.values())
+    poll.members_total = len(voters)
+    poll.electorate_size = len(rows)
+    poll.quorum_percent = cluster.quorum_percent
+    poll.chair_has_casting_vote = cluster.chair_has_casting_vote
+    poll.status = PollStatus.OPEN
+    poll.opened_at = now
+    poll.save()
+    return poll
+
+
+def _choices_for(poll: Poll, option_ids: list[int]) -> list[PollOption]:
+    options = {o.pk: o for o in poll.options.all()}
+    try:
+        chosen_ids = list(dict.fromkeys(int(i) for i in option_ids))
+    except (TypeError, ValueError):
+        raise ServiceError({"choice": "Ugyldigt valg."})
+    if any(pk not in options for pk in chosen_ids):
+        raise ServiceError({"choice": "Ugyldigt valg."})
+    chosen = [options[pk] for pk in chosen_ids]
+    if poll.kind in (PollKind.YES_NO, PollKind.SINGLE) and len(chosen) != 1:
+        raise ServiceError({"choice": "Vælg én mulighed."})
+    if poll.kind == PollKind.MULTI and len(chosen) > poll.seats:
+        raise ServiceError({"choice": f"Vælg højst {poll.seats}."})
+    return chosen
+
+
+def vote_cast(
+    *,
+    poll: Poll,
+    person: Person,
+    option_ids: list[int],
+    on_behalf_of: Person | None = None,
+    now: dt.datetime | None = None,
+) -> None:
+    """Casts one vote for `person` (or, holding a proxy, for `on_behalf_of`).
+
+    Ballot and turnout are written in one transaction under a lock on the poll row. In a secret poll the
+    ballot carries no person and no time, and the turnout row carries no ballot.
+    """
+    now = now or timezone.now()
+    voter = on_behalf_of or person
+    try:
+        with transaction.atomic():
+            poll = Poll.objects.select_for_update().get(pk=poll.pk)
+            if poll.status != PollStatus.OPEN:
+                raise ServiceError(
+                    "Afstemningen er ikke åben."
+                    if poll.status == PollStatus.DRAFT
+                    else "Afstemningen er lukket."
+                )
+            if poll.closes_at is not None and now >= poll.closes_at:
+                raise ServiceError("Afstemningen er lukket.")
+            entitlement = Entitlement.objects.filter(poll=poll, person=voter).first()
+            if entitlement is None:
+                raise ServiceError("Du har ikke stemmeret i denne afstemning.")
+            if (
+                on_behalf_of is not None
+                and on_behalf_of.pk != person.pk
+                and entitlement.holder_id != person.pk
+            ):
+                raise ServiceError("Du har ikke fuldmagt fra denne person.")
+            if on_behalf_of is None and entitlement.holder_id is not None:
+                raise ServiceError("Du har givet fuldmagt; din stemme afgives af fuldmagtshaveren.")
+            if Turnout.objects.filter(poll=poll, person=voter).exists():
+                raise ServiceError("Der er allerede stemt." if on_behalf_of else "Du har allerede stemt.")
+            chosen = _choices_for(poll, option_ids)
+            Turnout.objects.create(poll=poll, person=voter, cast_by=person)
+            if poll.secret:
+                ballot = Ballot.objects.create(poll=poll)
+            else:
+                ballot = Ballot.objects.create(poll=poll, voter=voter, cast_by=person, cast_at=now)
+            BallotChoice.objects.bulk_create([BallotChoice(ballot=ballot, option=o) for o in chosen])
+    except IntegrityError:
+        raise ServiceError("Du har allerede stemt.")
+
+
+def ballots_random_order(poll: Poll) -> list[Ballot]:
+    """Ballots in random order, so that reading them back never shows the order of voting."""
+    ballots = list(Ballot.objects.filter(poll=poll).prefetch_related("choices"))
+    random.SystemRandom().shuffle(ballots)
+    return ballots
+
+
+def _counts(poll: Poll) -> tuple[Counter, int]:
+    """(votes per option id, blank ballots), read in random order."""
+    counts: Counter = Counter()
+    blank = 0
+    for ballot in ballots_random_order(poll):
+        chosen = [c.option_id for c in ballot.choices.all()]
+        if not chosen:
+            blank += 1
+        counts.update(chosen)
+    return counts, blank
+
+
+def poll_outcome(poll: Poll, *, casting_vote: str = "") -> results.Outcome:
+    counts, blank = _counts(poll)
+    options = list(poll.options.all())
+    turnout = Turnout.objects.filter(poll=poll).count()
+    present = poll.electorate_size if poll.meeting_id else turnout
+    common = {
+        "present": present or 0,
+        "members_total": poll.members_total or 0,
+        "quorum_percent": poll.quorum_percent or 0,
+    }
+    if poll.kind == PollKind.YES_NO:
+        by_code = {o.code: counts[o.pk] for o in options}
+        return results.tally_yes_no(
+            yes=by_code["yes"],
+            no=by_code["no"],
+            abstain=by_code["abstain"] + blank,
+            entitled=poll.electorate_size or 0,
+            majority=poll.majority,
+            casting_vote=casting_vote,
+            chair_has_casting_vote=poll.chair_has_casting_vote,
+            **common,
+        )
+    labelled = {o.label: counts[o.pk] for o in options}
+    if poll.kind == PollKind.SINGLE:
+        return results.tally_choice(
+            counts=labelled,
+            blank=blank,
+            entitled=poll.electorate_size or 0,
+            majority=poll.majority,
+            casting_vote=casting_vote,
+            chair_has_casting_vote=poll.chair_has_casting_vote,
+            **common,
+        )
+    return results.tally_election(counts=labelled, seats=poll.seats, alternates=poll.alternates, **common)
+
+
+@transaction.atomic
+def poll_close(
+    *, poll: Poll, by: Person | None = None, casting_vote: str = "", now: dt.datetime | None = None
+) -> Decision:
+    """Closes the poll, counts, writes the decision and carries out its effect when adopted."""
+    now = now or timezone.now()
+    poll = Poll.objects.select_for_update().select_related("cluster", "meeting").get(pk=poll.pk)
+    if poll.status != PollStatus.OPEN:
+        raise ServiceError("Kun en åben afstemning kan lukkes.")
+    poll.status = PollStatus.CLOSED
+    poll.closed_at = now
+    poll.casting_vote = casting_vote
+    poll.save(update_fields=["status", "closed_at", "casting_vote"])
+    outcome = poll_outcome(poll, casting_vote=casting_vote)
+    decided_on = _local_date(poll.meeting.starts_at) if poll.meeting_id else _local_date(now)
+    decision = Decision.objects.create(
+        cluster=poll.cluster,
+        poll=poll,
+        meeting=poll.meeting,
+        decided_on=decided_on,
+        question=poll.question,
+        result=outcome.summary,
+        adopted=outcome.adopted,
+        counts={
+            "counts": outcome.counts,
+            "turnout": Turnout.objects.filter(poll=poll).count(),
+            "electorate": poll.electorate_size,
+            "members_total": poll.members_total,
+            "quorate": outcome.quorate,
+            "tie": outcome.tie,
+            "share": results.fraction_text(outcome.share) if outcome.share is not None else None,
+            "elected": outcome.elected,
+            "alternates": outcome.alternates,
+            "winner": outcome.winner,
+        },
+    )
+    if outcome.adopted and poll.effect.get("kind"):
+        decision.effect = _apply_effect(poll=poll, decision=decision, by=by)
+        decision.save(update_fields=["effect"])
+    elif poll.effect.get("kind"):
+        decision.effect = "Ingen virkning: forslaget blev ikke vedtaget."
+        decision.save(update_fields=["effect"])
+    return decision
+
+
+@transaction.atomic
+def poll_publish(*, poll: Poll) -> Poll:
+    poll = Poll.objects.select_for_update().get(pk=poll.pk)
+    if poll.status != PollStatus.CLOSED:
+        raise ServiceError("Kun en lukket afstemning kan offentliggøres.")
+    poll.status = PollStatus.PUBLISHED
+    poll.save(update_fields=["status"])
+    return poll
+
+
+def polls_close_due(*, now: dt.datetime | None = None) -> int:
+    """Closes online polls whose closing time has passed (run by `klynge close_polls` and on page views)."""
+    now = now or timezone.now()
+    closed = 0
+    for poll in Poll.objects.filter(status=PollStatus.OPEN, closes_at__lte=now):
+        try:
+            poll_close(poll=poll, now=now)
+            closed += 1
+        except ServiceError:
+            pass
+    return closed
+
+
+# Effects -------------------------------------------------------------------------------------------
+
+
+def _apply_effect(*, poll: Poll, decision: Decision, by: Person | None) -> str:
+    effect = poll.effect
+    kind = effect["kind"]
+    cluster = poll.cluster
+    if kind == EffectKind.SUSPEND:
+        membership = cluster.memberships.select_related("practice").get(practice_id=effect["practice_id"])
+        ends_on = dt.date.fromisoformat(effect["ends_on"]) if effect.get("ends_on") else None
+        period = core_services.membership_set_status(
+            membership=membership,
+            status=MembershipStatus.SUSPENDED,
+            starts_on=decision.decided_on,
+            ends_on=ends_on,
+            until_next_general_assembly=effect.get("until_next_general_assembly", False),
+            reason=effect.get("reason") or poll.question,
+            decision_ref=decision.reference,
+            by=by,
+        )
+        # An earlier hold that would end later or never is cut at the start of the new one.
+        MembershipPeriod.objects.filter(
+            membership=membership, status=MembershipStatus.SUSPENDED, starts_on__lt=period.starts_on
+        ).exclude(pk=period.pk).filter(ends_on__isnull=True).update(ends_on=period.starts_on)
+        if period.until_next_general_assembly:
+            suspensions_sync(cluster=cluster)
+            period.refresh_from_db()
+            if period.ends_on:
+                return (
+                    f"{membership.practice.name} er sat på hold fra {_d(period.starts_on)} til næste "
+                    f"generalforsamling ({_d(period.ends_on)})."
+                )
+            return f"{membership.practice.name} er sat på hold fra {_d(period.starts_on)} til næste generalforsamling."
+        return (
+            f"{membership.practice.name} er sat på hold fra {_d(period.starts_on)} til {_d(period.ends_on)}."
+        )
+    if kind == EffectKind.CHARTER:
+        version = charter_adopt(
+            cluster=cluster,
+            kind=effect["charter_kind"],
+            text=effect["text"],
+            adopted_on=decision.decided_on,
+            decision=decision,
+        )
+        return f"{version.get_kind_display()} version {version.number} er vedtaget."
+    if kind == EffectKind.OPEN_DATA:
+        core_services.cluster_update(
+            cluster=cluster,
+            open_data=effect["open_data"],
+            open_data_reason=effect.get("reason") or f"{decision.reference}: {decision.question}",
+        )
+        return (
+            "Klyngen deler nu praksis' data åbent."
+            if effect["open_data"]
+            else "Klyngens data er nu lukkede (pseudonymer)."
+        )
+    return ""
+
+
+def _d(day: dt.date | None) -> str:
+    return f"{day.day}/{day.month} {day.year}" if day else ""
+
+
+@transaction.atomic
+def charter_adopt(
+    *, cluster: Cluster, kind: str, text: str, adopted_on: dt.date, decision: Decision | None = None
+) -> CharterVersion:
+    if kind not in CharterKind.values:
+        raise ServiceError({"kind": "Ukendt dokument."})
+    text = (text or "").strip()
+    if not text:
+        raise ServiceError({"text": "Skriv teksten."})
+    last = (
+        CharterVersion.objects.select_for_update()
+        .filter(cluster=cluster, kind=kind)
+        .order_by("-number")
+        .first()
+    )
+    return CharterVersion.objects.create(
+        cluster=cluster,
+        kind=kind,
+        number=(last.number + 1) if last else 1,
+        text=text,
+        adopted_on=adopted_on,
+        decision=decision,
+    )
+
+
+@transaction.atomic
+def suspensions_sync(*, cluster: Cluster) -> int:
+    """Holds "until the next general assembly" end on the day that general assembly is held.
+
+    For every such period the next general assembly (not cancelled) after the hold began is looked up;
+    the period's `ends_on` is set to that meeting's date (the practice takes part again that day), or
+    cleared when no general assembly is planned yet. Run when a general assembly is created, moved,
+    cancelled or held (a signal does it) and by `klynge sync_suspensions`. Returns the periods changed.
+    """
+    changed = 0
+    periods = MembershipPeriod.objects.select_for_update().filter(
+        membership__cluster=cluster, status=MembershipStatus.SUSPENDED, until_next_general_assembly=True
+    )
+    for period in periods:
+        # The hold starts at the end of the day it was decided, so a GA on that very day does not end it.
+        end_of_day = timezone.make_aware(dt.datetime.combine(period.starts_on, dt.time.max))
+        meeting = next_general_assembly(cluster=cluster, after=end_of_day)
+        ends_on = _local_date(meeting.starts_at) if meeting else None
+        if ends_on is not None and ends_on <= period.starts_on:
+            ends_on = None
+        if period.ends_on != ends_on:
+            period.ends_on = ends_on
+            period.save(update_fields=["ends_on"])
+            changed += 1
+    return changed
