@@ -3,12 +3,16 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from klynge.api.api import api
+from klynge.core import accounts
 from klynge.core import views as core_views
 
 admin.site.site_header = "Klynge – administration"
+handler500 = "klynge.core.views.server_error"
 
 urlpatterns = [
-    path("log-ind/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("log-ind/", accounts.LoginView.as_view(), name="login"),
+    path("log-ind/kode/", accounts.two_factor_login, name="two_factor_login"),
+    path("profil/totrin/", accounts.two_factor_setup, name="two_factor_setup"),
     path("log-ud/", auth_views.LogoutView.as_view(), name="logout"),
     path("glemt-adgangskode/", core_views.PasswordResetView.as_view(), name="password_reset"),
     path("glemt-adgangskode/sendt/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),

@@ -9,13 +9,18 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.utils.translation import gettext_lazy as _
 
-        from . import frontpage
+        from . import audit, frontpage
+
+        audit.connect()
 
         frontpage.register_nav(
             label=_("Praksis"), url_name="core:practice_list", permission="core.view_register", order=80
         )
         frontpage.register_nav(
             label=_("Personer"), url_name="core:person_list", permission="core.view_register", order=81
+        )
+        frontpage.register_nav(
+            label=_("Log"), url_name="core:audit_log", permission="core.manage_cluster", order=98
         )
         frontpage.register_nav(
             label=_("Indstillinger"),

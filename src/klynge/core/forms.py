@@ -122,6 +122,7 @@ class ClusterSettingsForm(StyledModelForm):
             "max_proxies_per_member",
             "quorum_percent",
             "chair_has_casting_vote",
+            "require_two_factor_for_board",
             "general_assembly_notice_days",
             "motion_deadline_days",
         ]
@@ -154,3 +155,9 @@ class PasswordResetForm(StyledFormMixin, DjangoPasswordResetForm):
 
         subject = "".join(render_to_string(subject_template_name, context).splitlines())
         outbox_enqueue(to=to_email, subject=subject, body=render_to_string(email_template_name, context))
+
+
+class AccountDeleteForm(StyledForm):
+    password = forms.CharField(
+        label=_("Din adgangskode"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )

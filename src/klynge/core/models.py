@@ -61,6 +61,9 @@ class Cluster(models.Model):
     motion_deadline_days = models.PositiveSmallIntegerField(
         _("frist for forslag før generalforsamling (dage)"), default=7
     )
+    require_two_factor_for_board = models.BooleanField(
+        _("kræv totrinsbekræftelse for bestyrelse og koordinator"), default=False
+    )
     open_data = models.BooleanField(_("åbne data i klyngen"), default=False)
     open_data_reason = models.TextField(_("begrundelse for åbne data"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -150,6 +153,8 @@ class Person(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("aktiv"), default=True)
     is_staff = models.BooleanField(_("platformens personale"), default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    totp_secret = models.CharField(max_length=64, blank=True)
+    totp_enabled = models.BooleanField(_("totrinsbekræftelse"), default=False)
 
     objects = PersonManager()
 
@@ -339,3 +344,37 @@ class ApiToken(models.Model):
     @staticmethod
     def digest_of(secret: str) -> str:
         return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class LoginFailure(models.Model):
+    """A failed login, kept for throttling: too many in a short time lock the address out for a while."""
+
+    email = models.CharField(max_length=254, db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+
+class AuditEvent(models.Model):
+    """Who changed what in a cluster, and when. Written by klynge.core.audit for every model change."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("Oprettet")
+        UPDATE = "update", _("Ændret")
+        DELETE = "delete", _("Slettet")
+
+    cluster = models.ForeignKey(Cluster, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor_name = models.CharField(max_length=200, blank=True)
+    action = models.CharField(max_length=10, choices=Action.choices)
+    model = models.CharField(max_length=100)
+    object_id = models.CharField(max_length=64)
+    object_repr = models.CharField(max_length=300)
+    changes = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["cluster", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name}: {self.action} {self.model} {self.object_repr}"

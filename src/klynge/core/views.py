@@ -1,17 +1,25 @@
+import logging
+import sys
+
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import InterfaceError, OperationalError
 from django.db.models import Count
-from django.http import Http404
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from . import frontpage, selectors, services
+from . import frontpage, privacy, selectors, services
 from .forms import (
+    AccountDeleteForm,
     ApiTokenForm,
     ClusterSettingsForm,
     PasswordResetForm,
@@ -22,8 +30,10 @@ from .forms import (
     ProfileForm,
     RoleAssignForm,
 )
-from .models import ApiToken, Cluster, MembershipStatus, Role, RoleAssignment
+from .models import ApiToken, AuditEvent, Cluster, MembershipStatus, Role, RoleAssignment
 from .tenancy import cluster_view
+
+logger = logging.getLogger(__name__)
 
 
 def add_service_errors(form, error: ValidationError) -> None:
@@ -289,6 +299,13 @@ def people_import(request, cluster):
     return render(request, "core/people_import.html", {"form": form, "report": report}, status=status)
 
 
+@cluster_view("core.manage_cluster")
+def audit_log(request, cluster):
+    events = AuditEvent.objects.filter(cluster=cluster).select_related("actor")
+    page = Paginator(events, 50).get_page(request.GET.get("side"))
+    return render(request, "core/audit_log.html", {"page": page})
+
+
 # Account -------------------------------------------------------------------------------------------
 
 
@@ -332,6 +349,31 @@ def api_token_revoke(request, token_id):
     return redirect("core:profile")
 
 
+@login_required
+def my_data(request):
+    """The person's own data as a JSON download (their right of access)."""
+    response = JsonResponse(
+        privacy.person_export(person=request.user), json_dumps_params={"ensure_ascii": False, "indent": 2}
+    )
+    response["Content-Disposition"] = 'attachment; filename="mine-data-klynge.json"'
+    return response
+
+
+@login_required
+def account_delete(request):
+    form = AccountDeleteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not request.user.check_password(form.cleaned_data["password"]):
+            form.add_error("password", "Adgangskoden er forkert.")
+        else:
+            person = request.user
+            logout(request)
+            privacy.person_erase(person=person)
+            messages.success(request, "Din konto er slettet. Det, klyngen skal gemme, er anonymiseret.")
+            return redirect("login")
+    return render(request, "core/account_delete.html", {"form": form}, status=_status(form))
+
+
 class InvitationAcceptView(auth_views.PasswordResetConfirmView):
     template_name = "registration/invitation_accept.html"
     success_url = reverse_lazy("login")
@@ -363,6 +405,17 @@ def language_set(request):
     response = redirect(next_url)
     response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600, samesite="Lax")
     return response
+
+
+def server_error(request):
+    """The 500 handler; a database that went away is a 503 with a page that needs no database."""
+    error = sys.exc_info()[1]
+    if isinstance(error, OperationalError | InterfaceError):
+        logger.error("Database unavailable: %s", error)
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = "30"
+        return response
+    return HttpResponse(render_to_string("500.html"), status=500)
 
 
 def _status(form) -> int:

@@ -1,0 +1,180 @@
+"""The audit log: every change to a cluster's data, with who made it and what changed.
+
+Signal handlers record creates, updates and deletes of every model that belongs to a cluster (has a
+`cluster` field, or a foreign key to a model that has one). The acting person comes from the request
+(AuditMiddleware) or from `acting_as()` in commands. Models whose rows must not say who did what
+(secret ballots, anonymous answers) are listed in NEVER_AUDITED and are never logged.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import datetime as dt
+import decimal
+import uuid
+from contextlib import contextmanager
+
+from django.apps import apps
+from django.db import models
+from django.db.models.signals import post_delete, post_save, pre_save
+
+_actor: contextvars.ContextVar = contextvars.ContextVar("klynge_audit_actor", default=None)
+
+# Rows that must stay unlinkable to a person, and bookkeeping that is not cluster data.
+NEVER_AUDITED_APPS = {"sessions", "admin", "contenttypes", "auth", "demo"}
+NEVER_AUDITED = {
+    "core.AuditEvent",
+    "core.LoginFailure",
+    "core.OutboxMessage",
+    "core.ApiToken",
+}
+# Lower-case model names that hold secret or anonymous content in any app.
+SECRET_NAME_PARTS = (
+    "ballot",
+    "turnout",
+    "anonymous",
+    "response",
+    "answer",
+    "voterecord",
+    "hasvoted",
+    "hasanswered",
+)
+HIDDEN_FIELDS = {"password", "totp_secret", "digest", "token"}
+
+
+@contextmanager
+def acting_as(person):
+    token = _actor.set(person)
+    try:
+        yield
+    finally:
+        _actor.reset(token)
+
+
+class AuditMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        token = _actor.set(user if user is not None and user.is_authenticated else None)
+        try:
+            return self.get_response(request)
+        finally:
+            _actor.reset(token)
+
+
+def is_audited(model) -> bool:
+    label = model._meta.label
+    if model._meta.app_label in NEVER_AUDITED_APPS or label in NEVER_AUDITED:
+        return False
+    name = model._meta.model_name
+    return not any(part in name for part in SECRET_NAME_PARTS)
+
+
+def _cluster_ids(instance) -> list[int]:
+    """The clusters a row belongs to: its own cluster, its parent's, or (for national rows such as a
+    practice or a person) every cluster that holds it."""
+    from .models import Cluster, Membership, Person, Practice, RoleAssignment
+
+    if isinstance(instance, Cluster):
+        return [instance.pk]
+    if isinstance(instance, Practice):
+        return list(Membership.objects.filter(practice=instance).values_list("cluster_id", flat=True))
+    if isinstance(instance, Person):
+        return list(
+            RoleAssignment.objects.filter(person=instance).values_list("cluster_id", flat=True).distinct()
+        )
+    if getattr(instance, "cluster_id", None) is not None:
+        return [instance.cluster_id]
+    for field in instance._meta.concrete_fields:
+        if isinstance(field, models.ForeignKey):
+            related = field.related_model
+            if any(f.name == "cluster" for f in related._meta.concrete_fields):
+                related_id = getattr(instance, field.attname)
+                if related_id is not None:
+                    found = (
+                        related._default_manager.filter(pk=related_id)
+                        .values_list("cluster_id", flat=True)
+                        .first()
+                    )
+                    return [found] if found is not None else []
+    return []
+
+
+def _plain(value):
+    if isinstance(value, dt.datetime | dt.date | dt.time | decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, bytes | memoryview):
+        return "<binær>"
+    if isinstance(value, models.fields.files.FieldFile):
+        return value.name
+    return value
+
+
+def _snapshot(instance) -> dict:
+    return {
+        field.attname: _plain(getattr(instance, field.attname))
+        for field in instance._meta.concrete_fields
+        if field.attname not in HIDDEN_FIELDS
+    }
+
+
+def _record(instance, action: str, changes: dict, cluster_ids: list[int]) -> None:
+    from .models import AuditEvent
+
+    actor = _actor.get()
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            cluster_id=cluster_id,
+            actor=actor,
+            actor_name=getattr(actor, "name", "") or ("system" if actor is None else str(actor)),
+            action=action,
+            model=instance._meta.label,
+            object_id=str(instance.pk),
+            object_repr=str(instance)[:300],
+            changes=changes,
+        )
+        for cluster_id in cluster_ids
+    )
+
+
+def _pre_save(sender, instance, raw=False, **kwargs):
+    if raw or not is_audited(sender) or instance.pk is None or instance._state.adding:
+        return
+    old = sender._default_manager.filter(pk=instance.pk).first()
+    instance._audit_before = _snapshot(old) if old is not None else None
+
+
+def _post_save(sender, instance, created, raw=False, **kwargs):
+    if raw or not is_audited(sender):
+        return
+    cluster_ids = _cluster_ids(instance)
+    if not cluster_ids:
+        return
+    after = _snapshot(instance)
+    if created:
+        _record(instance, "create", after, cluster_ids)
+        return
+    before = getattr(instance, "_audit_before", None) or {}
+    changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v and k != "updated_at"}
+    if changes and not set(changes) <= {"last_login"}:
+        _record(instance, "update", changes, cluster_ids)
+
+
+def _post_delete(sender, instance, **kwargs):
+    if not is_audited(sender):
+        return
+    cluster_ids = _cluster_ids(instance)
+    if cluster_ids:
+        _record(instance, "delete", _snapshot(instance), cluster_ids)
+
+
+def connect() -> None:
+    pre_save.connect(_pre_save, dispatch_uid="klynge_audit_pre_save")
+    post_save.connect(_post_save, dispatch_uid="klynge_audit_post_save")
+    post_delete.connect(_post_delete, dispatch_uid="klynge_audit_post_delete")
+
+
+def audited_models() -> list[str]:
+    return sorted(m._meta.label for m in apps.get_models() if is_audited(m))

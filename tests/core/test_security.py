@@ -1,0 +1,239 @@
+"""Attacks and faults tried against the foundation: each test tries one and checks the outcome."""
+
+import datetime as dt
+import os
+import subprocess
+import sys
+
+import pyotp
+import pytest
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.core.management import call_command
+from django.db import OperationalError, connection
+from django.utils import timezone
+
+from klynge.core.models import ApiToken, AuditEvent, LoginFailure, Person, Practice, RoleAssignment
+from klynge.core.privacy import person_erase, person_export
+from klynge.core.services import api_token_create, practice_create
+from klynge.core.templatetags.klynge import render_markdown
+from klynge.meetings.models import Attendance
+from klynge.meetings.services import attendance_check_in, meeting_create
+from tests.factories import PASSWORD
+
+
+def test_production_settings_pass_check_deploy(tmp_path):
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+        "DJANGO_SETTINGS_MODULE": "klynge.settings",
+        "SECRET_KEY": "a-long-random-secret-key-for-the-deploy-check-" + "x" * 40,
+        "SITE_URL": "https://klynge.example.dk",
+        "ALLOWED_HOSTS": "klynge.example.dk",
+        "KLYNGE_VAR_DIR": str(tmp_path),
+        "DEBUG": "false",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "klynge.cli", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.django_db
+def test_headers_forbid_inline_scripts_and_framing(client, world):
+    client.force_login(world.member)
+    response = client.get(f"/k/{world.cluster.slug}/")
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "style-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp and response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    html = response.content.decode()
+    assert "<script>" not in html and ' style="' not in html
+
+
+@pytest.mark.django_db
+def test_session_cookie_is_httponly_and_expires(client, world):
+    response = client.post("/log-ind/", {"username": world.member.email, "password": PASSWORD})
+    cookie = response.cookies["sessionid"]
+    assert cookie["httponly"] and int(cookie["max-age"]) == 12 * 3600
+
+
+@pytest.mark.django_db
+def test_repeated_failed_logins_lock_the_account_for_a_while(client, world):
+    for _ in range(5):
+        response = client.post("/log-ind/", {"username": world.member.email, "password": "forkert"})
+        assert response.status_code == 200 and "forkert" in response.content.decode()
+    response = client.post("/log-ind/", {"username": world.member.email, "password": PASSWORD})
+    assert "For mange forkerte forsøg" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    LoginFailure.objects.update(at=timezone.now() - dt.timedelta(minutes=16))
+    response = client.post("/log-ind/", {"username": world.member.email, "password": PASSWORD})
+    assert response.status_code == 302 and "_auth_user_id" in client.session
+
+
+@pytest.mark.django_db
+def test_two_factor_login(client, world):
+    client.force_login(world.member)
+    client.get("/profil/totrin/")
+    secret = client.session["klynge_totp_pending"]
+    assert client.post("/profil/totrin/", {"code": "000000"}).status_code == 400
+    client.post("/profil/totrin/", {"code": pyotp.TOTP(secret).now()})
+    world.member.refresh_from_db()
+    assert world.member.totp_enabled
+    client.logout()
+
+    response = client.post("/log-ind/", {"username": world.member.email, "password": PASSWORD})
+    assert response["Location"] == "/log-ind/kode/" and "_auth_user_id" not in client.session
+    assert client.get(f"/k/{world.cluster.slug}/").status_code == 302
+    assert client.post("/log-ind/kode/", {"code": "123456"}).status_code == 400
+    response = client.post("/log-ind/kode/", {"code": pyotp.TOTP(secret).now()})
+    assert response.status_code == 302 and "_auth_user_id" in client.session
+
+
+@pytest.mark.django_db
+def test_cluster_can_require_two_factor_for_the_board(client, world):
+    world.cluster.require_two_factor_for_board = True
+    world.cluster.save()
+    client.force_login(world.chair)
+    assert client.get(f"/k/{world.cluster.slug}/")["Location"] == "/profil/totrin/"
+    client.force_login(world.member)
+    assert client.get(f"/k/{world.cluster.slug}/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_reset_and_invitation_links_expire_and_work_once(world, settings):
+    class Later(PasswordResetTokenGenerator):
+        def _now(self):
+            return dt.datetime.now() + dt.timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT + 60)
+
+    token = PasswordResetTokenGenerator().make_token(world.member)
+    assert PasswordResetTokenGenerator().check_token(world.member, token)
+    assert not Later().check_token(world.member, token)
+    world.member.set_password("en-helt-ny-adgangskode")
+    world.member.save()
+    assert not PasswordResetTokenGenerator().check_token(world.member, token)
+
+
+@pytest.mark.django_db
+def test_changes_are_audited_and_only_the_board_reads_the_log(client, world):
+    client.force_login(world.chair)
+    client.post(
+        f"/k/{world.cluster.slug}/praksis/{world.practice.pk}/ret/",
+        {
+            "name": "Lægerne på Torvet",
+            "address": "Torvet 1",
+            "postal_code": "",
+            "city": "Kolding",
+            "listed_patients": "4200",
+            "listed_patients_date": "",
+        },
+    )
+    event = AuditEvent.objects.filter(model="core.Practice", action="update").latest("at")
+    assert event.actor == world.chair and event.cluster == world.cluster
+    assert event.changes["city"] == ["", "Kolding"] and event.changes["listed_patients"] == [None, 4200]
+    page = client.get(f"/k/{world.cluster.slug}/log/").content.decode()
+    assert "Kolding" in page and "Formand Frida" in page
+    client.force_login(world.member)
+    assert client.get(f"/k/{world.cluster.slug}/log/").status_code == 404
+
+
+def test_markdown_is_sanitised():
+    html = render_markdown(
+        "**fed** <script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=alert(1)>"
+    )
+    assert "<strong>fed</strong>" in html
+    assert "<script" not in html and "javascript:" not in html and "onerror" not in html
+
+
+@pytest.mark.django_db
+def test_database_going_away_mid_request_gives_503_and_writes_nothing(client, world):
+    client.force_login(world.chair)
+    client.raise_request_exception = False
+    inserts = []
+
+    def fail_on_second_insert(execute, sql, params, many, context):
+        if sql.lstrip().upper().startswith("INSERT") and "core_auditevent" not in sql:
+            inserts.append(sql)
+            if len(inserts) == 2:
+                raise OperationalError("server closed the connection unexpectedly")
+        return execute(sql, params, many, context)
+
+    before = (Practice.objects.count(), Person.objects.count())
+    upload = "ydernummer;praksis;navn;e-mail;rolle\n555555;Ny Klinik;Ny Læge;ny@example.dk;medlem\n"
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    with connection.execute_wrapper(fail_on_second_insert):
+        response = client.post(
+            f"/k/{world.cluster.slug}/personer/import/",
+            {"file": SimpleUploadedFile("f.csv", upload.encode())},
+        )
+    assert response.status_code == 503
+    assert "midlertidigt utilgængelig" in response.content.decode()
+    assert (Practice.objects.count(), Person.objects.count()) == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_backup_and_restore_round_trip(tmp_path):
+    from tests.factories import ClusterFactory
+
+    cluster = ClusterFactory(name="Backupklyngen")
+    practice_create(cluster=cluster, name="Før backup", provider_number="246810")
+    backup = tmp_path / "klynge.backup"
+    call_command("backup", str(backup))
+    practice_create(cluster=cluster, name="Efter backup", provider_number="135791")
+    Practice.objects.filter(name="Før backup").update(name="Ændret")
+    call_command("restore", str(backup))
+    names = set(Practice.objects.values_list("name", flat=True))
+    assert names == {"Før backup"}
+
+
+@pytest.mark.django_db
+def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path):
+    from django.core.management.base import CommandError
+
+    bogus = tmp_path / "bogus"
+    bogus.write_text("ikke en backup")
+    with pytest.raises(CommandError):
+        call_command("restore", str(bogus))
+
+
+@pytest.mark.django_db
+def test_person_data_export_and_erasure(client, world):
+    meeting = meeting_create(
+        cluster=world.cluster,
+        kind="klyngemoede",
+        title="Møde",
+        venue_name="Lægehuset",
+        starts_at=timezone.now(),
+        ends_at=timezone.now() + dt.timedelta(hours=2),
+    )
+    attendance_check_in(meeting=meeting, person=world.member)
+    api_token_create(person=world.member, name="min nøgle")
+    client.force_login(world.member)
+    response = client.get("/profil/mine-data/")
+    assert response["Content-Disposition"].startswith("attachment")
+    data = response.json()
+    assert data["person"]["email"] == world.member.email
+    assert any(r["role"] == "medlem" for r in data["records"]["core.RoleAssignment.person"])
+    assert len(data["records"]["meetings.Attendance.person"]) == 1
+    assert "digest" not in str(data)
+
+    response = client.post("/profil/slet/", {"password": PASSWORD})
+    assert response.status_code == 302
+    erased = Person.objects.get(pk=world.member.pk)
+    assert erased.name == "Slettet person" and world.member.email not in erased.email
+    assert not erased.is_active and not erased.has_usable_password()
+    assert Attendance.objects.filter(person=erased).count() == 1
+    assert RoleAssignment.objects.filter(person=erased).exists()
+    assert not ApiToken.objects.filter(person=erased).exists()
+    assert not client.login(username=world.member.email, password=PASSWORD)
+    assert person_export(person=erased)["person"]["name"] == "Slettet person"
+
+
+@pytest.mark.django_db
+def test_erasure_keeps_the_audit_log_free_of_the_name(world):
+    practice_create(cluster=world.cluster, name="X", provider_number="112233")
+    person_erase(person=world.member)
+    assert not AuditEvent.objects.filter(object_repr__contains="Medlem Mona").exists()
