@@ -353,6 +353,9 @@ class LoginFailure(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     at = models.DateTimeField(default=timezone.now, db_index=True)
 
+    def __str__(self) -> str:
+        return f"{self.email} {self.at:%Y-%m-%d %H:%M}"
+
 
 class AuditEvent(models.Model):
     """Who changed what in a cluster, and when. Written by klynge.core.audit for every model change."""
