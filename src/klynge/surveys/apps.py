@@ -4,6 +4,17 @@ from django.apps import AppConfig
 class SurveysConfig(AppConfig):
     name = "klynge.surveys"
     label = "surveys"
+    verbose_name = "Klynge: spørgeskemaer"
 
     def ready(self):
-        pass
+        from django.utils.translation import gettext_lazy as _
+
+        from klynge.core import frontpage
+
+        from . import rules  # noqa: F401
+        from .views import frontpage_section
+
+        frontpage.register_nav(
+            label=_("Spørgeskemaer"), url_name="surveys:list", permission="surveys.view_surveys", order=40
+        )
+        frontpage.register(frontpage_section, order=40)

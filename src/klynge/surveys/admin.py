@@ -1,0 +1,33 @@
+"""Platform staff keep the platform-wide questionnaire templates (cluster empty) here."""
+
+from django.contrib import admin
+
+from .models import Question, Survey
+
+
+class QuestionInline(admin.TabularInline):
+    model = Question
+    extra = 1
+    fields = [
+        "position",
+        "kind",
+        "text",
+        "help_text",
+        "required",
+        "options",
+        "scale_min_label",
+        "scale_max_label",
+    ]
+
+
+@admin.register(Survey)
+class SurveyAdmin(admin.ModelAdmin):
+    list_display = ["title", "cluster", "is_template", "status", "closes_on"]
+    list_filter = ["is_template", "status"]
+    search_fields = ["title"]
+    fields = ["title", "intro", "cluster", "is_template", "anonymous", "min_responses", "audience", "roles"]
+    inlines = [QuestionInline]
+
+    def get_queryset(self, request):
+        # Only templates here: answers and recipients are never edited in the admin.
+        return super().get_queryset(request).filter(is_template=True)
