@@ -362,7 +362,7 @@ def _answer(request, survey, person, *, public_token: str | None = None):
     if not survey.is_open():
         context["closed"] = True
         return render(request, "surveys/answered.html", context)
-    form = AnswerForm(request.POST or None, questions=questions)
+    form = AnswerForm(request.POST if request.method == "POST" else None, questions=questions)
     status = 200
     if request.method == "POST":
         if form.is_valid():
