@@ -6,4 +6,15 @@ class MeetingsConfig(AppConfig):
     label = "meetings"
 
     def ready(self):
-        pass
+        from klynge.core import frontpage
+
+        from . import rules  # noqa: F401
+        from .views import frontpage_section
+
+        frontpage.register_nav(
+            label="Møder", url_name="meetings:meeting_list", permission="meetings.view_meetings", order=20
+        )
+        frontpage.register_nav(
+            label="Bibliotek", url_name="meetings:document_list", permission="meetings.view_library", order=25
+        )
+        frontpage.register(frontpage_section, order=20)

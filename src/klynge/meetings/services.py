@@ -6,6 +6,7 @@ import datetime as dt
 import secrets
 from pathlib import PurePath
 
+from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.db.models import Max
@@ -341,8 +342,7 @@ def agenda_proposal_add(
 
 @transaction.atomic
 def minutes_write(*, item: AgendaItem, minutes: str, decisions: str = "") -> AgendaItem:
-    meeting = item.meeting
-    if meeting.minutes_approved_at is not None:
+    if Meeting.objects.filter(pk=item.meeting_id, minutes_approved_at__isnull=False).exists():
         raise ServiceError("Referatet er godkendt og kan ikke længere ændres.")
     item.minutes = minutes
     item.decisions = decisions
@@ -408,11 +408,10 @@ def _check_upload(upload, field: str = "file") -> None:
                 field: f"Filtypen »{suffix or 'uden endelse'}« er ikke tilladt. Brug fx PDF, Word, PowerPoint eller Excel."
             }
         )
-    if upload.size > MAX_UPLOAD_BYTES:
+    limit = getattr(settings, "MEETINGS_MAX_UPLOAD_BYTES", MAX_UPLOAD_BYTES)
+    if upload.size > limit:
         raise ServiceError(
-            {
-                field: f"Filen er for stor ({upload.size // (1024 * 1024)} MB). Højst {MAX_UPLOAD_BYTES // (1024 * 1024)} MB."
-            }
+            {field: f"Filen er for stor ({upload.size / 1048576:.1f} MB). Højst {limit / 1048576:.1f} MB."}
         )
 
 

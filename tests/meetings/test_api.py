@@ -1,0 +1,73 @@
+import pytest
+
+from klynge.meetings import services
+from klynge.meetings.models import Invitation
+
+from .conftest import make_meeting
+
+
+@pytest.fixture
+def api(client, world):
+    client.force_login(world.chair)
+    return client
+
+
+def test_meeting_agenda_answer_attendance_api(api, client, world):
+    slug = world.cluster.slug
+    response = api.post(
+        f"/api/v1/clusters/{slug}/meetings",
+        {
+            "kind": "klyngemoede",
+            "title": "API-møde",
+            "starts_at": "2030-05-22T16:00:00+02:00",
+            "ends_at": "2030-05-22T19:00:00+02:00",
+            "venue_name": "Bernstorff Slot",
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    meeting_id = response.json()["id"]
+    bad = api.post(
+        f"/api/v1/clusters/{slug}/meetings",
+        {
+            "kind": "klyngemoede",
+            "title": "X",
+            "starts_at": "2030-05-22T16:00:00+02:00",
+            "ends_at": "2030-05-22T15:00:00+02:00",
+            "venue_name": "B",
+        },
+        content_type="application/json",
+    )
+    assert bad.status_code == 400
+    item = api.post(
+        f"/api/v1/clusters/{slug}/meetings/{meeting_id}/agenda",
+        {"title": "Data", "duration_minutes": 30},
+        content_type="application/json",
+    )
+    assert item.status_code == 201 and item.json()["position"] == 1
+    assert [i["title"] for i in api.get(f"/api/v1/clusters/{slug}/meetings/{meeting_id}/agenda").json()] == [
+        "Data"
+    ]
+    from klynge.meetings.models import Meeting
+
+    services.meeting_invite_all(meeting=Meeting.objects.get(pk=meeting_id))
+    answer = api.put(
+        f"/api/v1/clusters/{slug}/meetings/{meeting_id}/answer",
+        {"answer": "kommer"},
+        content_type="application/json",
+    )
+    assert answer.status_code == 200 and Invitation.objects.get(person=world.chair).answer == "kommer"
+    checked = api.post(
+        f"/api/v1/clusters/{slug}/meetings/{meeting_id}/attendance",
+        {"person_id": world.member.pk},
+        content_type="application/json",
+    )
+    assert checked.status_code == 200
+    assert [p["name"] for p in checked.json() if p["checked_in"]] == [world.member.name]
+    client.force_login(world.member)
+    assert client.get(f"/api/v1/clusters/{slug}/meetings/{meeting_id}/attendance").status_code == 404
+    assert client.get(f"/api/v1/clusters/{slug}/meetings").status_code == 200
+
+
+def test_unused(world):
+    make_meeting(world.cluster)
