@@ -448,3 +448,34 @@ def test_too_many_choices_refused(world):
         services.vote_cast(
             poll=poll, person=world.chair, option_ids=[option(poll, n) for n in ("Anna", "Bo", "Carl")]
         )
+
+
+def test_motion_placed_on_agenda_and_decision_written_in_minutes(world):
+    assembly = make_meeting(world.cluster, when=timezone.now() + dt.timedelta(days=20))
+    motion = services.motion_create(
+        cluster=world.cluster,
+        meeting=assembly,
+        title="Åbne data",
+        text="Vi foreslår åbne data.",
+        submitter=world.member,
+    )
+    # Placed by the board after the deadline: it came in on time, so it goes on the agenda.
+    later = timezone.now() + dt.timedelta(days=15)
+    assert later > services.motion_deadline(assembly)
+    motion = services.motion_place_on_agenda(motion=motion, by=world.chair)
+    item = motion.agenda_item
+    assert item.meeting == assembly and item.title == "Forslag: Åbne data"
+    assert item.responsible == world.member
+    with pytest.raises(ServiceError, match="allerede"):
+        services.motion_place_on_agenda(motion=motion)
+    poll = services.poll_create(
+        cluster=world.cluster, meeting=assembly, motion=motion, question="Skal klyngen have åbne data?"
+    )
+    from klynge.meetings.services import attendance_check_in
+
+    attendance_check_in(meeting=assembly, person=world.chair)
+    services.poll_open(poll=poll)
+    services.vote_cast(poll=poll, person=world.chair, option_ids=[option(poll, "yes")])
+    services.poll_close(poll=poll)
+    item.refresh_from_db()
+    assert "Skal klyngen have åbne data?: 1 for, 0 imod" in item.decisions

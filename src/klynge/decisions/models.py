@@ -13,7 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from klynge.core.models import Cluster, Majority, Person
-from klynge.meetings.models import Meeting
+from klynge.meetings.models import AgendaItem, Meeting
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 ALLOWED_ATTACHMENT_TYPES = {
@@ -50,7 +50,9 @@ class Motion(models.Model):
     title = models.CharField(_("overskrift"), max_length=200)
     text = models.TextField(_("forslaget"))
     status = models.CharField(max_length=12, choices=MotionStatus.choices, default=MotionStatus.RECEIVED)
-    agenda_item_id = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
+    agenda_item = models.ForeignKey(
+        AgendaItem, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="motions"
+    )
     received_at = models.DateTimeField(_("modtaget"), auto_now_add=True)
 
     class Meta:
@@ -108,6 +110,14 @@ class Poll(models.Model):
     motion = models.ForeignKey(
         Motion,
         verbose_name=_("forslag"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="polls",
+    )
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        verbose_name=_("dagsordenspunkt"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,

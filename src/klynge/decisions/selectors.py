@@ -168,8 +168,8 @@ def public_meetings(*, cluster: Cluster) -> list[Meeting]:
     meetings = cluster.meetings.filter(
         starts_at__gt=timezone.now(), kind__in=[MeetingKind.GENERAL_ASSEMBLY, MeetingKind.CLUSTER_MEETING]
     ).exclude(status=MeetingStatus.CANCELLED)
-    if any(f.name == "published" for f in Meeting._meta.get_fields()):
-        meetings = meetings.filter(published=True)
+    if any(f.name == "is_public" for f in Meeting._meta.get_fields()):
+        meetings = meetings.filter(is_public=True)
     return list(
         meetings.order_by("starts_at").only("kind", "starts_at", "ends_at", "venue_name", "venue_address")
     )

@@ -9,13 +9,15 @@ from collections import Counter
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from klynge.core import services as core_services
 from klynge.core.models import Cluster, Majority, MembershipPeriod, MembershipStatus, Person
 from klynge.core.selectors import cluster_voters
 from klynge.core.services import ServiceError
-from klynge.meetings.models import Meeting, MeetingKind, MeetingStatus
+from klynge.meetings import services as meeting_services
+from klynge.meetings.models import AgendaItem, Meeting, MeetingKind, MeetingStatus
 from klynge.meetings.selectors import meeting_checked_in, next_general_assembly
 
 from . import results
@@ -120,8 +122,6 @@ def motion_create(
 @transaction.atomic
 def motion_place_on_agenda(*, motion: Motion, by: Person | None = None) -> Motion:
     """Puts the motion on its general assembly's agenda (once)."""
-    from klynge.meetings import services as meeting_services
-
     motion = Motion.objects.select_for_update().get(pk=motion.pk)
     if motion.status == MotionStatus.ON_AGENDA:
         raise ServiceError("Forslaget er allerede på dagsordenen.")
@@ -130,15 +130,24 @@ def motion_place_on_agenda(*, motion: Motion, by: Person | None = None) -> Motio
     submitter = (
         "bestyrelsen" if motion.by_board else (motion.submitter.name if motion.submitter else "et medlem")
     )
-    item = meeting_services.agenda_item_create(
-        meeting=motion.meeting,
-        title=f"Forslag: {motion.title}",
-        responsible=None if motion.by_board else motion.submitter,
-        description=f"Forslag fra {submitter}.\n\n{motion.text}",
-    )
-    motion.agenda_item_id = item.pk
+    common = {
+        "meeting": motion.meeting,
+        "title": motion.title,
+        "description": f"Forslag fra {submitter}.\n\n{motion.text}",
+        "responsible": None if motion.by_board else motion.submitter,
+        "link_url": reverse("decisions:motion_detail", args=[motion.cluster.slug, motion.pk]),
+        "link_label": "Forslaget med bilag",
+    }
+    if motion.by_board:
+        # The board may add its own proposals after the members' deadline.
+        common["title"] = f"Forslag: {motion.title}"
+        item = meeting_services.agenda_item_create(**common)
+    else:
+        # The deadline is judged by when the motion was received, not when the board places it.
+        item = meeting_services.agenda_proposal_add(**common, now=motion.received_at)
+    motion.agenda_item = item
     motion.status = MotionStatus.ON_AGENDA
-    motion.save(update_fields=["agenda_item_id", "status"])
+    motion.save(update_fields=["agenda_item", "status"])
     return motion
 
 
@@ -214,6 +223,8 @@ def _validate_poll(poll: Poll) -> None:
         raise ServiceError({"seats": "Der skal vælges mindst én."})
     if poll.meeting is not None and poll.meeting.cluster_id != poll.cluster_id:
         raise ServiceError({"meeting": "Mødet hører ikke til klyngen."})
+    if poll.agenda_item is not None and poll.agenda_item.meeting_id != poll.meeting_id:
+        raise ServiceError({"agenda_item": "Dagsordenspunktet hører ikke til mødet."})
     if poll.motion is not None and poll.motion.cluster_id != poll.cluster_id:
         raise ServiceError({"motion": "Forslaget hører ikke til klyngen."})
 
@@ -231,6 +242,7 @@ def poll_create(
     majority: str = "",
     meeting: Meeting | None = None,
     motion: Motion | None = None,
+    agenda_item: AgendaItem | None = None,
     description: str = "",
     closes_at: dt.datetime | None = None,
     effect: dict | None = None,
@@ -246,6 +258,7 @@ def poll_create(
         majority=majority or cluster.default_majority,
         meeting=meeting,
         motion=motion,
+        agenda_item=agenda_item,
         description=description,
         closes_at=closes_at,
         effect=_clean_effect(cluster, effect),
@@ -518,7 +531,19 @@ def poll_close(
     elif poll.effect.get("kind"):
         decision.effect = "Ingen virkning: forslaget blev ikke vedtaget."
         decision.save(update_fields=["effect"])
+    _record_in_minutes(poll, decision)
     return decision
+
+
+def _record_in_minutes(poll: Poll, decision: Decision) -> None:
+    """Writes the decision under the agenda item of the poll (or of its motion) while the minutes are open."""
+    item = poll.agenda_item or (poll.motion.agenda_item if poll.motion_id else None)
+    if item is None or item.meeting.minutes_approved_at is not None:
+        return
+    line = f"{decision.question}: {decision.result}" + (f" {decision.effect}" if decision.effect else "")
+    meeting_services.minutes_write(
+        item=item, minutes=item.minutes, decisions="\n\n".join(t for t in (item.decisions, line) if t)
+    )
 
 
 @transaction.atomic

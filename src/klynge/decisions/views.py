@@ -1,2 +1,552 @@
+"""Pages of the decisions capability. Thin: forms and selectors in, services out."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from klynge.core.models import Cluster
+from klynge.core.selectors import cluster_board, cluster_practices, cluster_voters
+from klynge.core.tenancy import cluster_view
+from klynge.core.views import add_service_errors
+from klynge.meetings import selectors as meeting_selectors
+
+from . import results, selectors, services
+from .forms import CharterForm, MotionForm, PollForm, ProxyForm
+from .models import CharterKind, MotionStatus, Poll, PollKind, PollStatus
+
+
+def _day(moment) -> str:
+    local = timezone.localtime(moment)
+    return f"{local.day}/{local.month} {local.year}"
+
+
+def _can_manage(request, cluster) -> bool:
+    return request.user.has_perm("decisions.manage", cluster)
+
+
+def _close_if_due(poll: Poll) -> Poll:
+    """An online poll past its closing time is closed on the first look at it."""
+    if poll.status == PollStatus.OPEN and poll.closes_at and poll.closes_at <= timezone.now():
+        services.polls_close_due()
+        poll.refresh_from_db()
+    return poll
+
+
+def result_rows(poll: Poll) -> list[dict]:
+    """(label, votes, share of votes cast) from the decision; abstentions are not part of the share."""
+    decision = getattr(poll, "decision", None)
+    if decision is None:
+        return []
+    counts = decision.counts.get("counts", {})
+    if poll.kind == PollKind.YES_NO:
+        labels = {o.code: o.label for o in poll.options.all()}
+        cast = counts.get("yes", 0) + counts.get("no", 0)
+        return [
+            {
+                "label": labels.get(code, code),
+                "votes": n,
+                "share": results.percent_text(n, cast) if code != "abstain" else "–",
+            }
+            for code, n in counts.items()
+        ]
+    cast = sum(counts.values())
+    return [
+        {"label": label, "votes": n, "share": results.percent_text(n, cast)}
+        for label, n in sorted(counts.items(), key=lambda item: -item[1])
+    ]
+
+
+def _result_visible(request, cluster, poll: Poll) -> bool:
+    if poll.status == PollStatus.PUBLISHED:
+        return True
+    return poll.status == PollStatus.CLOSED and _can_manage(request, cluster)
+
+
+# Polls ---------------------------------------------------------------------------------------------
+
+
+@cluster_view("decisions.view")
+def poll_list(request, cluster):
+    services.polls_close_due()
+    polls = selectors.cluster_polls(cluster=cluster)
+    if not _can_manage(request, cluster):
+        polls = polls.exclude(status=PollStatus.DRAFT)
+    return render(
+        request, "decisions/poll_list.html", {"polls": polls, "can_manage": _can_manage(request, cluster)}
+    )
+
+
+def _poll_form(cluster, data=None):
+    return PollForm(
+        data,
+        meetings=meeting_selectors.cluster_meetings(cluster=cluster).exclude(status="cancelled"),
+        motions=selectors.cluster_motions(cluster=cluster).exclude(status=MotionStatus.WITHDRAWN),
+        practices=cluster_practices(cluster=cluster),
+        initial={"majority": cluster.default_majority},
+    )
+
+
+@cluster_view("decisions.manage")
+def poll_create(request, cluster):
+    form = _poll_form(cluster, request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                poll = services.poll_create(cluster=cluster, by=request.user, **form.service_kwargs())
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, "Afstemningen er oprettet som kladde.")
+                return redirect("decisions:poll_detail", slug=cluster.slug, poll_id=poll.pk)
+        return render(request, "core/form_page.html", {"form": form, "title": "Ny afstemning"}, status=400)
+    return render(request, "core/form_page.html", {"form": form, "title": "Ny afstemning"})
+
+
+@cluster_view("decisions.view")
+def poll_detail(request, cluster, poll_id):
+    poll = _close_if_due(selectors.cluster_poll_get(cluster=cluster, poll_id=poll_id))
+    can_manage = _can_manage(request, cluster)
+    if poll.status == PollStatus.DRAFT and not can_manage:
+        raise Http404("Afstemningen findes ikke")
+    context = {
+        "poll": poll,
+        "options": poll.options.all(),
+        "can_manage": can_manage,
+        "turnout": selectors.turnout_count(poll),
+        "result_visible": _result_visible(request, cluster, poll),
+        "rows": result_rows(poll) if _result_visible(request, cluster, poll) else [],
+        "decision": getattr(poll, "decision", None),
+        "who_voted": selectors.who_voted(poll),
+        "open_ballots": selectors.open_ballots(poll),
+        "proxies": poll.proxies.select_related("giver", "holder")
+        if not poll.meeting_id
+        else services.Proxy.objects.filter(meeting=poll.meeting).select_related("giver", "holder"),
+        "can_vote": request.user.has_perm("decisions.vote", cluster),
+    }
+    if can_manage and poll.status == PollStatus.DRAFT:
+        context["proxy_form"] = ProxyForm(people=cluster_voters(cluster=cluster))
+    return render(request, "decisions/poll_detail.html", context)
+
+
+@require_POST
+@cluster_view("decisions.manage")
+def poll_open(request, cluster, poll_id):
+    poll = selectors.cluster_poll_get(cluster=cluster, poll_id=poll_id)
+    try:
+        services.poll_open(poll=poll, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Afstemningen er åben. Vælgerne er låst fast.")
+    return redirect("decisions:poll_detail", slug=cluster.slug, poll_id=poll.pk)
+
+
+@require_POST
+@cluster_view("decisions.manage")
+def poll_close(request, cluster, poll_id):
+    poll = selectors.cluster_poll_get(cluster=cluster, poll_id=poll_id)
+    try:
+        services.poll_close(poll=poll, by=request.user, casting_vote=request.POST.get("casting_vote", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, "Afstemningen er lukket, og beslutningen er skrevet i beslutningsprotokollen."
+        )
+    return redirect("decisions:poll_detail", slug=cluster.slug, poll_id=poll.pk)
+
+
+@require_POST
+@cluster_view("decisions.manage")
+def poll_publish(request, cluster, poll_id):
+    poll = selectors.cluster_poll_get(cluster=cluster, poll_id=poll_id)
+    try:
+        services.poll_publish(poll=poll)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Resultatet er offentliggjort for klyngens medlemmer.")
+    return redirect("decisions:poll_detail", slug=cluster.slug, poll_id=poll.pk)
+
+
+@require_POST
+@cluster_view("decisions.manage")
+def proxy_add(request, cluster, poll_id):
+    poll = selectors.cluster_poll_get(cluster=cluster, poll_id=poll_id)
+    people = cluster_voters(cluster=cluster)
+    form = ProxyForm(request.POST, people=people)
+    if form.is_valid():
+        by_id = {str(p.pk): p for p in people}
+        try:
+            services.proxy_register(
+                poll=poll,
+                giver=by_id[form.cleaned_data["giver"]],
+                holder=by_id[form.cleaned_data["holder"]],
+                by=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Fuldmagten er registreret.")
+            return redirect("decisions:poll_detail", slug=cluster.slug, poll_id=poll.pk)
+    return render(request, "core/form_page.html", {"form": form, "title": "Registrér fuldmagt"}, status=400)
+
+
+# Live voting ---------------------------------------------------------------------------------------
+
+
+def _vote_context(request, cluster, poll, *, receipt=None, error=None):
+    poll = _close_if_due(poll)
+    votes = selectors.my_votes(poll=poll, person=request.user) if poll.status != PollStatus.DRAFT else []
+    pending = [v for v in votes if not v["voted"]] if poll.status == PollStatus.OPEN else []
+    return {
+        "poll": poll,
+        "options": poll.options.all(),
+        "votes": votes,
+        "pending": pending,
+        "gave_proxy": selectors.gave_proxy(poll=poll, person=request.user),
+        "receipt": receipt,
+        "error": error,
+        "rows": result_rows(poll) if poll.status == PollStatus.PUBLISHED else [],
+        "decision": getattr(poll, "decision", None),
+        # Keep asking while something can still change without the voter doing anything.
+        "poll_again": poll.status == PollStatus.DRAFT
+        or (poll.status == PollStatus.OPEN and not pending)
+        or poll.status == PollStatus.CLOSED,
+        "cluster": cluster,
+    }
+
+
+@cluster_view("decisions.vote")
+def poll_vote(request, cluster, poll_id):
+    poll = selectors.cluster_poll_get(cluster=cluster, poll_id=poll_id)
+    if poll.status == PollStatus.DRAFT and not _can_manage(request, cluster) and not poll.meeting_id:
+        raise Http404("Afstemningen findes ikke")
+    receipt = error = None
+    status = 200
+    if request.method == "POST":
+        on_behalf_of = None
+        behalf_id = request.POST.get("on_behalf_of")
+        if behalf_id and behalf_id != str(request.user.pk):
+            on_behalf_of = next(
+                (
+                    v["person"]
+                    for v in selectors.my_votes(poll=poll, person=request.user)
+                    if str(v["person"].pk) == behalf_id
+                ),
+                None,
+            )
+            if on_behalf_of is None:
+                raise Http404("Ingen fuldmagt")
+        try:
+            services.vote_cast(
+                poll=poll,
+                person=request.user,
+                option_ids=request.POST.getlist("choice"),
+                on_behalf_of=on_behalf_of,
+            )
+        except ValidationError as error_:
+            error = " ".join(error_.messages)
+            status = 400
+        else:
+            name = on_behalf_of.name if on_behalf_of else None
+            receipt = {"at": timezone.localtime(), "for": name}
+        poll.refresh_from_db()
+    context = _vote_context(request, cluster, poll, receipt=receipt, error=error)
+    if request.htmx:
+        # htmx swaps only 2xx answers by default; the error is part of the panel, so answer 200.
+        return render(request, "decisions/_vote_panel.html", context)
+    return render(request, "decisions/poll_vote.html", context, status=status)
+
+
+@cluster_view("decisions.vote")
+def poll_vote_panel(request, cluster, poll_id):
+    poll = selectors.cluster_poll_get(cluster=cluster, poll_id=poll_id)
+    return render(request, "decisions/_vote_panel.html", _vote_context(request, cluster, poll))
+
+
+def _screen_context(cluster, poll):
+    poll = _close_if_due(poll)
+    return {
+        "poll": poll,
+        "turnout": selectors.turnout_count(poll),
+        "rows": result_rows(poll) if poll.is_finished else [],
+        "decision": getattr(poll, "decision", None) if poll.is_finished else None,
+        "cluster": cluster,
+    }
+
+
+@cluster_view("decisions.manage")
+def poll_screen(request, cluster, poll_id):
+    poll = selectors.cluster_poll_get(cluster=cluster, poll_id=poll_id)
+    return render(request, "decisions/poll_screen.html", _screen_context(cluster, poll))
+
+
+@cluster_view("decisions.manage")
+def poll_screen_panel(request, cluster, poll_id):
+    poll = selectors.cluster_poll_get(cluster=cluster, poll_id=poll_id)
+    return render(request, "decisions/_screen_panel.html", _screen_context(cluster, poll))
+
+
+# Decisions -----------------------------------------------------------------------------------------
+
+
+@cluster_view("decisions.view")
+def decision_list(request, cluster):
+    decisions = selectors.cluster_decisions(cluster=cluster, published_only=not _can_manage(request, cluster))
+    return render(request, "decisions/decision_list.html", {"decisions": decisions})
+
+
+@cluster_view("decisions.view")
+def decision_detail(request, cluster, decision_id):
+    decision = selectors.cluster_decision_get(cluster=cluster, decision_id=decision_id)
+    if decision.poll and decision.poll.status == PollStatus.CLOSED and not _can_manage(request, cluster):
+        raise Http404("Beslutningen er ikke offentliggjort")
+    return render(
+        request,
+        "decisions/decision_detail.html",
+        {
+            "decision": decision,
+            "rows": result_rows(decision.poll) if decision.poll else [],
+            "charter_versions": decision.charter_versions.all(),
+        },
+    )
+
+
+# Motions -------------------------------------------------------------------------------------------
+
+
+@cluster_view("decisions.view")
+def motion_list(request, cluster):
+    return render(
+        request,
+        "decisions/motion_list.html",
+        {
+            "motions": selectors.cluster_motions(cluster=cluster),
+            "assemblies": [
+                (m, services.motion_deadline(m))
+                for m in selectors.general_assemblies(cluster=cluster, upcoming=True)
+            ],
+            "can_submit": request.user.has_perm("decisions.submit_motion", cluster),
+            "can_manage": _can_manage(request, cluster),
+        },
+    )
+
+
+@cluster_view("decisions.submit_motion")
+def motion_create(request, cluster):
+    can_manage = _can_manage(request, cluster)
+    form = MotionForm(
+        request.POST or None,
+        request.FILES or None,
+        meetings=selectors.general_assemblies(cluster=cluster, upcoming=True),
+        can_manage=can_manage,
+    )
+    deadlines = "; ".join(
+        f"{m.title} {_day(m.starts_at)}: frist {_day(services.motion_deadline(m))}"
+        for m in selectors.general_assemblies(cluster=cluster, upcoming=True)
+    )
+    context = {
+        "form": form,
+        "title": "Stil forslag til generalforsamlingen",
+        "intro": f"Forslag skal være modtaget senest {cluster.motion_deadline_days} dage før generalforsamlingen. "
+        + (deadlines or "Der er ingen kommende generalforsamling."),
+    }
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                motion = services.motion_create(
+                    cluster=cluster,
+                    meeting=form.cleaned_data["meeting"],
+                    title=form.cleaned_data["title"],
+                    text=form.cleaned_data["text"],
+                    submitter=request.user,
+                    by_board=can_manage and form.cleaned_data.get("by_board", False),
+                    attachments=[(f.name, f.read()) for f in form.cleaned_data["attachments"]],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, "Forslaget er modtaget. Bestyrelsen sætter det på dagsordenen.")
+                return redirect("decisions:motion_detail", slug=cluster.slug, motion_id=motion.pk)
+        return render(request, "core/form_page.html", context, status=400)
+    return render(request, "core/form_page.html", context)
+
+
+@cluster_view("decisions.view")
+def motion_detail(request, cluster, motion_id):
+    motion = selectors.cluster_motion_get(cluster=cluster, motion_id=motion_id)
+    return render(
+        request,
+        "decisions/motion_detail.html",
+        {
+            "motion": motion,
+            "attachments": motion.attachments.all(),
+            "polls": motion.polls.exclude(status=PollStatus.DRAFT),
+            "can_manage": _can_manage(request, cluster),
+        },
+    )
+
+
+@cluster_view("decisions.view")
+def motion_attachment(request, cluster, motion_id, attachment_id):
+    motion = selectors.cluster_motion_get(cluster=cluster, motion_id=motion_id)
+    attachment = selectors.motion_attachment_get(cluster=cluster, attachment_id=attachment_id)
+    if attachment.motion_id != motion.pk:
+        raise Http404("Bilaget findes ikke")
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.filename,
+        content_type=attachment.content_type,
+    )
+
+
+@require_POST
+@cluster_view("decisions.manage")
+def motion_to_agenda(request, cluster, motion_id):
+    motion = selectors.cluster_motion_get(cluster=cluster, motion_id=motion_id)
+    try:
+        services.motion_place_on_agenda(motion=motion, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Forslaget er sat på generalforsamlingens dagsorden.")
+    return redirect("decisions:motion_detail", slug=cluster.slug, motion_id=motion.pk)
+
+
+# Charter documents ---------------------------------------------------------------------------------
+
+
+def _kind_or_404(kind: str) -> str:
+    if kind not in CharterKind.values:
+        raise Http404("Ukendt dokument")
+    return kind
+
+
+@cluster_view("decisions.view")
+def charter_list(request, cluster):
+    return render(
+        request,
+        "decisions/charter_list.html",
+        {
+            "documents": selectors.charter_documents(cluster=cluster),
+            "can_manage": _can_manage(request, cluster),
+        },
+    )
+
+
+@cluster_view("decisions.view")
+def charter_detail(request, cluster, kind):
+    kind = _kind_or_404(kind)
+    versions = list(selectors.charter_versions(cluster=cluster, kind=kind))
+    return render(
+        request,
+        "decisions/charter_detail.html",
+        {
+            "kind": kind,
+            "label": CharterKind(kind).label,
+            "versions": versions,
+            "current": versions[0] if versions else None,
+        },
+    )
+
+
+@cluster_view("decisions.view")
+def charter_compare(request, cluster, kind):
+    kind = _kind_or_404(kind)
+    versions = {v.number: v for v in selectors.charter_versions(cluster=cluster, kind=kind)}
+    try:
+        old = versions[int(request.GET.get("fra", ""))]
+        new = versions[int(request.GET.get("til", ""))]
+    except (KeyError, ValueError):
+        if len(versions) < 2:
+            raise Http404("Der er kun én version")
+        numbers = sorted(versions)
+        old, new = versions[numbers[-2]], versions[numbers[-1]]
+    return render(
+        request,
+        "decisions/charter_compare.html",
+        {
+            "label": CharterKind(kind).label,
+            "kind": kind,
+            "old": old,
+            "new": new,
+            "diff": selectors.charter_diff(old, new),
+            "numbers": sorted(versions),
+        },
+    )
+
+
+@cluster_view("decisions.manage")
+def charter_add(request, cluster):
+    form = CharterForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                version = services.charter_adopt(cluster=cluster, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, "Versionen er registreret.")
+                return redirect("decisions:charter_detail", slug=cluster.slug, kind=version.kind)
+        return render(
+            request,
+            "core/form_page.html",
+            {"form": form, "title": "Registrér en tidligere vedtaget version"},
+            status=400,
+        )
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": "Registrér en tidligere vedtaget version",
+            "intro": "Nye versioner vedtages normalt ved en afstemning med virkningen »Vedtag ny version«.",
+        },
+    )
+
+
+# Public page ---------------------------------------------------------------------------------------
+
+
+def public_cluster(request, slug):
+    cluster = Cluster.objects.filter(slug=slug).first()
+    if cluster is None:
+        raise Http404("Klyngen findes ikke")
+    values = selectors.charter_current(cluster=cluster, kind=CharterKind.VALUES)
+    return render(
+        request,
+        "decisions/public_cluster.html",
+        {
+            "public_cluster": cluster,
+            "values": values,
+            "board": cluster_board(cluster=cluster),
+            "meetings": selectors.public_meetings(cluster=cluster),
+        },
+    )
+
+
+# Front page ----------------------------------------------------------------------------------------
+
+
 def frontpage_section(request, cluster):
-    return None
+    if not request.user.has_perm("decisions.view", cluster):
+        return None
+    open_polls = list(selectors.cluster_polls(cluster=cluster).filter(status=PollStatus.OPEN)[:5])
+    decisions = list(
+        selectors.cluster_decisions(cluster=cluster, published_only=not _can_manage(request, cluster))[:3]
+    )
+    if not open_polls and not decisions:
+        return None
+    return render_to_string(
+        "decisions/_frontpage.html",
+        {"open_polls": open_polls, "decisions": decisions, "cluster": cluster},
+        request=request,
+    )

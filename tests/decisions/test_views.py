@@ -1,0 +1,201 @@
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from klynge.core.services import api_token_create
+from klynge.decisions import services
+from klynge.decisions.models import Ballot, Motion, Poll, PollStatus
+from tests.factories import PASSWORD
+from tests.tenancy import assert_routes_hidden, cluster_routes, fill
+
+from .helpers import make_meeting, online_poll, option
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, person):
+    assert client.login(email=person.email, password=PASSWORD)
+
+
+def build(world):
+    """A motion with an attachment, a closed poll with its decision, and a charter version."""
+    assembly = make_meeting(world.cluster)
+    motion = services.motion_create(
+        cluster=world.cluster,
+        meeting=assembly,
+        title="Nye værdier",
+        text="Tekst",
+        submitter=world.member,
+        attachments=[("bilag.txt", b"hej")],
+    )
+    poll = online_poll(world, effect={"kind": "charter", "charter_kind": "values", "text": "Vi deler."})
+    services.poll_open(poll=poll)
+    services.vote_cast(poll=poll, person=world.chair, option_ids=[option(poll, "yes")])
+    decision = services.poll_close(poll=poll)
+    return {
+        "poll_id": poll.pk,
+        "motion_id": motion.pk,
+        "attachment_id": motion.attachments.get().pk,
+        "decision_id": decision.pk,
+        "kind": "values",
+    }
+
+
+def test_routes_of_another_cluster_are_hidden(client, world, other_world):
+    mine = build(world)
+    theirs = build(other_world)
+    login(client, world.chair)
+    assert client.get(f"/k/{world.cluster.slug}/afstemninger/{mine['poll_id']}/").status_code == 200
+    assert_routes_hidden(client, namespace="decisions", slug=other_world.cluster.slug, ids=theirs)
+    # Own slug with the other cluster's ids (an unknown document kind): every route with an id is 404.
+    routes = [(r, n) for r, n in cluster_routes("decisions") if "<int:" in r or "<str:" in r]
+    routes = [(r, n) for r, n in routes if not n.startswith("public_")]
+    assert len(routes) >= 15
+    for route, name in routes:
+        path = fill(route, world.cluster.slug, theirs | {"kind": "x"})
+        assert client.get(path).status_code in (404, 405), f"GET {path} ({name})"
+        assert client.post(path, {"name": "x"}).status_code == 404, f"POST {path} ({name})"
+
+
+def test_api_routes_of_another_cluster_are_hidden(client, world, other_world):
+    theirs = build(other_world)
+    _, secret = api_token_create(person=world.chair, name="t")
+    headers = {"Authorization": f"Bearer {secret}"}
+    slug = other_world.cluster.slug
+    for url in (
+        f"/api/v1/clusters/{slug}/motions",
+        f"/api/v1/clusters/{slug}/polls",
+        f"/api/v1/clusters/{slug}/polls/{theirs['poll_id']}",
+        f"/api/v1/clusters/{slug}/polls/{theirs['poll_id']}/result",
+        f"/api/v1/clusters/{slug}/decisions",
+    ):
+        assert client.get(url, headers=headers).status_code == 404, url
+    own = world.cluster.slug
+    assert client.get(f"/api/v1/clusters/{own}/polls/{theirs['poll_id']}", headers=headers).status_code == 404
+    response = client.post(
+        f"/api/v1/clusters/{own}/polls/{theirs['poll_id']}/votes",
+        {"option_ids": []},
+        content_type="application/json",
+        headers=headers,
+    )
+    assert response.status_code == 404
+
+
+def test_vote_and_result_through_the_api(client, world):
+    poll = online_poll(world, secret=True)
+    services.poll_open(poll=poll)
+    _, secret = api_token_create(person=world.member, name="t")
+    headers = {"Authorization": f"Bearer {secret}"}
+    base = f"/api/v1/clusters/{world.cluster.slug}/polls/{poll.pk}"
+    assert client.get(base, headers=headers).json()["options"][0]["label"] == "Ja"
+    response = client.post(
+        base + "/votes",
+        {"option_ids": [option(poll, "no")]},
+        content_type="application/json",
+        headers=headers,
+    )
+    assert response.status_code == 201 and response.json() == {"counted": True, "turnout": 1}
+    again = client.post(
+        base + "/votes",
+        {"option_ids": [option(poll, "yes")]},
+        content_type="application/json",
+        headers=headers,
+    )
+    assert again.status_code == 400 and "allerede stemt" in again.json()["detail"]
+    assert client.get(base + "/result", headers=headers).status_code == 409
+    services.poll_close(poll=poll)
+    services.poll_publish(poll=poll)
+    result = client.get(base + "/result", headers=headers).json()
+    assert result["counts"] == {"yes": 0, "no": 1, "abstain": 0} and result["adopted"] is False
+    decisions = client.get(f"/api/v1/clusters/{world.cluster.slug}/decisions", headers=headers).json()
+    assert decisions[0]["question"] == poll.question
+
+
+def test_motion_through_the_api(client, world):
+    assembly = make_meeting(world.cluster)
+    _, secret = api_token_create(person=world.member, name="t")
+    headers = {"Authorization": f"Bearer {secret}"}
+    url = f"/api/v1/clusters/{world.cluster.slug}/motions"
+    response = client.post(
+        url,
+        {"meeting_id": assembly.pk, "title": "Nyt forslag", "text": "..."},
+        content_type="application/json",
+        headers=headers,
+    )
+    assert response.status_code == 201
+    assert client.get(url, headers=headers).json()[0]["title"] == "Nyt forslag"
+
+
+def test_chair_creates_opens_and_closes_a_poll_in_the_browser_forms(client, world):
+    login(client, world.chair)
+    base = f"/k/{world.cluster.slug}/afstemninger/"
+    bad = client.post(base + "ny/", {"question": "", "kind": "yes_no", "majority": "simple"})
+    assert bad.status_code == 400 and "Vælg et møde" in bad.content.decode()
+    assert not Poll.objects.exists()
+    closes = (timezone.localtime() + dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(
+        base + "ny/",
+        {
+            "question": "Skal vi holde internat?",
+            "kind": "yes_no",
+            "majority": "simple",
+            "closes_at": closes,
+            "secret": "on",
+        },
+    )
+    poll = Poll.objects.get()
+    assert response.status_code == 302 and poll.secret
+    client.post(f"{base}{poll.pk}/aabn/")
+    poll.refresh_from_db()
+    assert poll.status == PollStatus.OPEN
+    page = client.get(f"{base}{poll.pk}/stem/").content.decode()
+    assert "Din stemme" in page
+    response = client.post(
+        f"{base}{poll.pk}/stem/", {"choice": option(poll, "yes"), "on_behalf_of": world.chair.pk}
+    )
+    assert "Din stemme er modtaget" in response.content.decode()
+    assert Ballot.objects.filter(poll=poll).count() == 1
+    screen = client.get(f"{base}{poll.pk}/skaerm/status/").content.decode()
+    assert "1</span> af 2 har stemt" in screen and "Ja" not in screen.split("har stemt")[1]
+    client.post(f"{base}{poll.pk}/luk/")
+    screen = client.get(f"{base}{poll.pk}/skaerm/status/").content.decode()
+    assert "Vedtaget" in screen
+    # Members see the result once it is published.
+    client.logout()
+    login(client, world.member)
+    assert "Resultatet vises her" in client.get(f"{base}{poll.pk}/stem/status/").content.decode()
+    assert client.get(f"{base}{poll.pk}/skaerm/").status_code == 404
+    services.poll_publish(poll=poll)
+    assert "Vedtaget" in client.get(f"{base}{poll.pk}/stem/status/").content.decode()
+
+
+def test_motion_form_refuses_after_deadline_and_bad_files(client, world):
+    assembly = make_meeting(world.cluster, when=timezone.now() + dt.timedelta(days=3))
+    login(client, world.member)
+    url = f"/k/{world.cluster.slug}/forslag/nyt/"
+    response = client.post(url, {"meeting": assembly.pk, "title": "Sent", "text": "..."})
+    assert response.status_code == 400 and "Fristen for forslag" in response.content.decode()
+    assert not Motion.objects.exists()
+
+
+def test_public_page_without_login(client, world):
+    services.charter_adopt(
+        cluster=world.cluster,
+        kind="values",
+        text="## Værdier\nVi deler data.",
+        adopted_on=dt.date(2022, 3, 14),
+    )
+    response = client.get(f"/k/{world.cluster.slug}/offentlig")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Vi deler data." in page and "Formand Frida" in page
+    assert client.get("/k/findes-ikke/offentlig").status_code == 404
+
+
+def test_charter_compare_page(client, world):
+    services.charter_adopt(cluster=world.cluster, kind="values", text="A\nB", adopted_on=dt.date(2021, 1, 1))
+    services.charter_adopt(cluster=world.cluster, kind="values", text="A\nC", adopted_on=dt.date(2022, 1, 1))
+    login(client, world.member)
+    page = client.get(f"/k/{world.cluster.slug}/vedtaegter/values/sammenlign/?fra=1&til=2").content.decode()
+    assert "− fjernet" in page and "+ tilføjet" in page
