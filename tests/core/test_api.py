@@ -31,14 +31,22 @@ def test_list_and_create_practices_with_a_token(client, world, chair_headers):
 
 
 @pytest.mark.django_db
-def test_bad_provider_number_gives_400_in_danish(client, world, chair_headers):
+def test_bad_input_gives_4xx_in_danish_and_saves_nothing(client, world, chair_headers):
+    url = f"/api/v1/clusters/{world.cluster.slug}/practices"
     response = client.post(
-        f"/api/v1/clusters/{world.cluster.slug}/practices",
-        {"name": "X", "provider_number": "77"},
+        url, {"name": "X", "provider_number": "77"}, content_type="application/json", headers=chair_headers
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"] == "Ugyldige data: provider_number har ikke det rigtige format."
+    response = client.post(
+        url,
+        {"name": "X", "provider_number": world.practice.provider_number},
         content_type="application/json",
         headers=chair_headers,
     )
-    assert response.status_code == 400 and "6 cifre" in response.json()["detail"]
+    assert response.status_code == 400 and "allerede med i klyngen" in response.json()["detail"]
+    response = client.post(url, "{ikke json", content_type="application/json", headers=chair_headers)
+    assert response.status_code in (400, 422)
     assert not Practice.objects.filter(name="X").exists()
 
 

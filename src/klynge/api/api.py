@@ -16,7 +16,37 @@ from klynge.surveys.api import router as surveys_router
 
 from .auth import API_AUTH
 
-api = NinjaAPI(
+ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {"detail": {"type": "string"}, "errors": {}},
+    "required": ["detail"],
+}
+# Answers every operation can give, whatever its own responses say.
+COMMON_RESPONSES = {
+    "401": "Log ind eller brug en gyldig API-nøgle.",
+    "404": "Findes ikke, eller du har ikke adgang.",
+    "422": "Ugyldige data i forespørgslen.",
+}
+
+
+class KlyngeAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for status, description in COMMON_RESPONSES.items():
+                    responses.setdefault(
+                        status,
+                        {
+                            "description": description,
+                            "content": {"application/json": {"schema": ERROR_SCHEMA}},
+                        },
+                    )
+        return schema
+
+
+api = KlyngeAPI(
     title="Klynge API",
     version="1",
     description="Klynges API. Godkend med en personlig nøgle: `Authorization: Bearer <nøgle>`.",
@@ -25,10 +55,28 @@ api = NinjaAPI(
 )
 
 
+DANISH_ERRORS = {
+    "missing": "skal udfyldes",
+    "string_pattern_mismatch": "har ikke det rigtige format",
+    "string_too_short": "er for kort",
+    "string_too_long": "er for lang",
+    "greater_than_equal": "er for lille",
+    "less_than_equal": "er for stor",
+    "enum": "er ikke en af de tilladte værdier",
+    "literal_error": "er ikke en af de tilladte værdier",
+}
+
+
+def danish_error(error: dict) -> str:
+    field = ".".join(str(part) for part in error.get("loc", ())[1:] if part != "payload") or "forespørgslen"
+    return f"{field} {DANISH_ERRORS.get(error.get('type', ''), 'er ugyldig')}"
+
+
 @api.exception_handler(NinjaValidationError)
 def invalid_input(request, exc):
+    messages = [danish_error(error) for error in exc.errors]
     return api.create_response(
-        request, {"detail": "Ugyldige data i forespørgslen.", "errors": exc.errors}, status=422
+        request, {"detail": "Ugyldige data: " + "; ".join(messages) + ".", "errors": exc.errors}, status=422
     )
 
 

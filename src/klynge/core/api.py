@@ -1,8 +1,10 @@
 """API routes of the register, under the same permission rules as the pages."""
 
 import datetime as dt
+from typing import Annotated
 
 from ninja import Field, Router, Schema, Status
+from pydantic import BeforeValidator, ConfigDict
 
 from . import selectors, services
 from .models import Role, Title
@@ -36,14 +38,27 @@ class PracticeOut(Schema):
     status: str | None = Field(None, alias="membership_status")
 
 
-class PracticeIn(Schema):
+def iso_date(value):
+    """Dates come as ISO strings (2024-03-01); numbers and other types are refused."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        return dt.date.fromisoformat(value)
+    raise ValueError("dato skal skrives som ÅÅÅÅ-MM-DD")
+
+
+class StrictSchema(Schema):
+    model_config = ConfigDict(strict=True)
+
+
+class PracticeIn(StrictSchema):
     name: str = Field(..., min_length=1, max_length=200)
-    provider_number: str = Field(..., description="Ydernummer: 6 cifre")
+    provider_number: str = Field(..., description="Ydernummer: 6 cifre", pattern=r"^\d{6}$")
     address: str = ""
     postal_code: str = Field("", max_length=4)
     city: str = ""
     listed_patients: int | None = Field(None, ge=0)
-    listed_patients_date: dt.date | None = None
+    listed_patients_date: Annotated[dt.date | None, BeforeValidator(iso_date)] = None
 
 
 class PersonOut(Schema):
@@ -55,9 +70,9 @@ class PersonOut(Schema):
     roles: list[str] = Field(..., alias="cluster_roles")
 
 
-class PersonIn(Schema):
+class PersonIn(StrictSchema):
     name: str = Field(..., min_length=1, max_length=200)
-    email: str = Field(..., max_length=254)
+    email: str = Field(..., max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
     title: Title = Title.GP
     role: Role = Role.MEMBER
     practice_id: int | None = None
