@@ -635,7 +635,7 @@ class InviteResult:
 
 
 @transaction.atomic
-def meeting_invite_all(*, meeting: Meeting, by: Person | None = None) -> InviteResult:
+def meeting_invite_all(*, meeting: Meeting, by: Person | None = None, send_mail: bool = True) -> InviteResult:
     """Invites every active member and the meeting's guests; people of suspended practices are left out."""
     if meeting.status == MeetingStatus.CANCELLED:
         raise ServiceError("Mødet er aflyst.")
@@ -656,9 +656,10 @@ def meeting_invite_all(*, meeting: Meeting, by: Person | None = None) -> InviteR
             continue
         invitation = Invitation.objects.create(meeting=meeting, person=person, is_guest=is_guest)
         existing.add(person.pk)
-        _mail_invitation(
-            invitation, subject=f"Invitation: {meeting.title}", template="meetings/mail/invitation.txt"
-        )
+        if send_mail:
+            _mail_invitation(
+                invitation, subject=f"Invitation: {meeting.title}", template="meetings/mail/invitation.txt"
+            )
         result.invited.append(person)
     return result
 
