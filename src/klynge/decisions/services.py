@@ -335,7 +335,7 @@ def proxy_register(*, poll: Poll, giver: Person, holder: Person, by: Person | No
 def poll_open(*, poll: Poll, by: Person | None = None, now: dt.datetime | None = None) -> Poll:
     """Freezes the electorate: voters of the day; at a meeting only those checked in, plus proxies."""
     now = now or timezone.now()
-    poll = Poll.objects.select_for_update().select_related("cluster", "meeting").get(pk=poll.pk)
+    poll = Poll.objects.select_for_update(of=("self",)).select_related("cluster", "meeting").get(pk=poll.pk)
     if poll.status != PollStatus.DRAFT:
         raise ServiceError("Afstemningen er allerede åbnet.")
     cluster = poll.cluster
@@ -495,7 +495,7 @@ def poll_close(
 ) -> Decision:
     """Closes the poll, counts, writes the decision and carries out its effect when adopted."""
     now = now or timezone.now()
-    poll = Poll.objects.select_for_update().select_related("cluster", "meeting").get(pk=poll.pk)
+    poll = Poll.objects.select_for_update(of=("self",)).select_related("cluster", "meeting").get(pk=poll.pk)
     if poll.status != PollStatus.OPEN:
         raise ServiceError("Kun en åben afstemning kan lukkes.")
     poll.status = PollStatus.CLOSED

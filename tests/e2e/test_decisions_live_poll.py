@@ -1,0 +1,133 @@
+"""A live secret poll at a meeting: three voters on phones, the chair with the projector view."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from klynge.core.models import Role
+from klynge.decisions import services
+from klynge.decisions.models import Ballot
+from klynge.meetings.models import MeetingKind
+from klynge.meetings.services import attendance_check_in, meeting_create
+from tests.factories import PASSWORD, ClusterWorld, make_person
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def live_poll(transactional_db):
+    world = ClusterWorld("Klynge Gentofte Test")
+    voters = [
+        world.member,
+        *(make_person(world.cluster, Role.MEMBER, practice=world.practice) for _ in range(2)),
+    ]
+    start = timezone.now() - dt.timedelta(minutes=30)
+    meeting = meeting_create(
+        cluster=world.cluster,
+        kind=MeetingKind.GENERAL_ASSEMBLY,
+        title="Generalforsamling",
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=3),
+        venue_name="Bernstorff Slot",
+    )
+    for voter in voters:
+        attendance_check_in(meeting=meeting, person=voter)
+    attendance_check_in(meeting=meeting, person=world.alternate)
+    poll = services.poll_create(
+        cluster=world.cluster,
+        meeting=meeting,
+        question="Er der tillid til Strandens Lægehus?",
+        secret=True,
+        by=world.chair,
+    )
+    return world, voters, poll
+
+
+def login(page, base, email):
+    page.goto(f"{base}/log-ind/")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Adgangskode").fill(PASSWORD)
+    page.get_by_role("button", name="Log ind").click()
+    expect(page.get_by_role("heading", name="Mine klynger")).to_be_visible()
+
+
+def test_live_poll_with_three_voters_and_the_projector(live_server, page, axe, live_poll):
+    world, voters, poll = live_poll
+    base = live_server.url
+    slug = world.cluster.slug
+    poll_url = f"{base}/k/{slug}/afstemninger/{poll.pk}/"
+
+    # The chair: the poll's page and the projector view in a second tab.
+    login(page, base, world.chair.email)
+    page.goto(poll_url)
+    expect(page.get_by_role("heading", name=poll.question)).to_be_visible()
+    axe("afstemningens side (kladde)")
+    screen = page.context.new_page()
+    screen.goto(poll_url + "skaerm/")
+    expect(screen.get_by_text("Afstemningen åbner om lidt")).to_be_visible()
+
+    # Three voters on their phones wait for the poll to open.
+    browser = page.context.browser
+    contexts, phones = [], []
+    for voter in voters:
+        context = browser.new_context(viewport=PHONE)
+        phone = context.new_page()
+        login(phone, base, voter.email)
+        phone.goto(poll_url + "stem/")
+        expect(phone.get_by_text("Afstemningen er ikke åbnet endnu")).to_be_visible()
+        contexts.append(context)
+        phones.append(phone)
+    axe_phone = _axe_for(phones[0])
+    axe_phone("stemmeside før åbning")
+
+    page.get_by_role("button", name="Åbn afstemningen").click()
+    expect(page.get_by_text("Afstemningen er åben")).to_be_visible()
+    expect(screen.get_by_text("0 af 3 har stemt")).to_be_visible()
+    _axe_for(screen)("storskærm under afstemningen")
+
+    # The ballots appear without reload; each voter chooses and gets a receipt.
+    for phone, choice in zip(phones, ["Ja", "Nej", "Ja"], strict=True):
+        expect(phone.get_by_role("group", name="Din stemme")).to_be_visible()
+        phone.get_by_label(choice, exact=True).check()
+        phone.get_by_role("button", name="Afgiv stemme").click()
+        expect(phone.get_by_text("Din stemme er modtaget og talt med")).to_be_visible()
+    axe_phone("kvittering")
+    expect(screen.get_by_text("3 af 3 har stemt")).to_be_visible()
+    # The projector never shows the running result.
+    expect(screen.get_by_role("table")).to_have_count(0)
+    assert Ballot.objects.filter(poll=poll, voter__isnull=True, cast_at__isnull=True).count() == 3
+
+    page.reload()
+    page.get_by_role("button", name="Luk afstemningen").click()
+    expect(page.get_by_text("Afstemningen er lukket, og beslutningen")).to_be_visible()
+    axe("afstemningens side (lukket)")
+    expect(screen.get_by_text("Vedtaget.")).to_be_visible()
+    expect(screen.get_by_role("row", name="Ja 2 66,7 %")).to_be_visible()
+    _axe_for(screen)("storskærm med resultat")
+
+    # The voters see the result once the chair publishes it.
+    expect(phones[1].get_by_text("Resultatet vises her, når det er offentliggjort")).to_be_visible()
+    page.get_by_role("button", name="Offentliggør resultatet").click()
+    expect(phones[1].get_by_role("row", name="Nej 1 33,3 %")).to_be_visible()
+    axe_phone("resultat på telefonen")
+    for context in contexts:
+        context.close()
+
+
+def _axe_for(other_page):
+    """The axe check of tests/conftest.py for another page than the fixture's."""
+    from tests.conftest import AXE_JS
+
+    script = AXE_JS.read_text()
+
+    def check(context: str) -> None:
+        other_page.evaluate(script)
+        result = other_page.evaluate(
+            "async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']})"
+        )
+        bad = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+        assert not bad, f"axe on {context}: " + "; ".join(f"{v['id']}: {v['help']}" for v in bad)
+
+    return check
