@@ -64,7 +64,9 @@ def main() -> None:
     with postgres() as database_url, tempfile.TemporaryDirectory() as var_dir:
         env = django_env(database_url, var_dir)
         subprocess.run([sys.executable, "-m", "klynge.cli", "migrate", "-v0"], env=env, check=True)
-        setup = subprocess.run([sys.executable, "-c", SETUP], env=env, check=True, capture_output=True, text=True)
+        setup = subprocess.run([sys.executable, "-c", SETUP], env=env, capture_output=True, text=True)
+        if setup.returncode != 0:
+            raise SystemExit(f"setting up the general assembly failed:\n{setup.stderr[-3000:]}")
         data = json.loads(setup.stdout.strip().splitlines()[-1])
         labels = list(data["options"])
         with gunicorn(env, workers=2) as base:
