@@ -23,6 +23,7 @@ urlpatterns = [
     ),
     path("nulstil/faerdig/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("sprog/", core_views.language_set, name="set_language"),
+    path("healthz", core_views.health, name="health"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("klynge.core.urls")),

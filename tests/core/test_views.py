@@ -78,3 +78,8 @@ def test_user_can_choose_english(client, world):
     client.post("/profil/", {"name": world.member.name, "phone": "", "language": "en"})
     page = client.get("/").content.decode()
     assert 'lang="en"' in page and "My clusters" in page
+
+
+def test_health_needs_no_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.content == b"ok"

@@ -45,6 +45,11 @@ def add_service_errors(form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
+def health(request):
+    """Liveness for load balancers, and the benchmarks' baseline: no database, no template."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
 @login_required
 def home(request):
     clusters = selectors.clusters_for_person(request.user).annotate(practice_count=Count("memberships"))
