@@ -366,7 +366,7 @@ def survey_send(
     *, survey: Survey, by: Person | None = None, send_mail: bool = True, now: dt.datetime | None = None
 ) -> list[Invitation]:
     """Sends the questionnaire to its recipients, each with a personal link; returns the invitations."""
-    survey = Survey.objects.select_for_update().select_related("cluster").get(pk=survey.pk)
+    survey = Survey.objects.select_for_update(of=("self",)).select_related("cluster").get(pk=survey.pk)
     now = now or timezone.now()
     if survey.is_template:
         raise ServiceError("En skabelon sendes ikke ud: kopiér den til et spørgeskema først.")
@@ -410,7 +410,7 @@ def pending_invitations(survey: Survey):
 @transaction.atomic
 def survey_remind(*, survey: Survey, now: dt.datetime | None = None) -> int:
     """Mails a reminder to everyone who has not answered; returns how many."""
-    survey = Survey.objects.select_for_update().select_related("cluster").get(pk=survey.pk)
+    survey = Survey.objects.select_for_update(of=("self",)).select_related("cluster").get(pk=survey.pk)
     now = now or timezone.now()
     if not survey.is_open(timezone.localdate(now)):
         raise ServiceError("Spørgeskemaet er ikke åbent for svar.")
