@@ -342,7 +342,7 @@ def update_project(request, slug: str, project_id: int, payload: ProjectPatch):
     cluster = cluster_for(request.user, slug, "projects.view")
     project = selectors.cluster_project_get(cluster=cluster, project_id=project_id)
     if not selectors.can_edit_project(project=project, person=request.user):
-        return 403, {"detail": "Kun projektgruppen og bestyrelsen kan rette beskrivelsen."}
+        return Status(403, {"detail": "Kun projektgruppen og bestyrelsen kan rette beskrivelsen."})
     fields = {k: v for k, v in payload.dict(exclude_unset=True).items() if k in TEMPLATE_FIELDS}
     project = services.project_save(project=project, by=request.user, **fields)
     return _project_out(project)
@@ -356,7 +356,7 @@ def transition_project(request, slug: str, project_id: int, payload: TransitionI
     cluster = cluster_for(request.user, slug, "projects.view")
     project = selectors.cluster_project_get(cluster=cluster, project_id=project_id)
     if not selectors.can_edit_project(project=project, person=request.user):
-        return 403, {"detail": "Kun projektgruppen og bestyrelsen kan ændre status."}
+        return Status(403, {"detail": "Kun projektgruppen og bestyrelsen kan ændre status."})
     project = services.project_transition(
         project=project, to_status=payload.to_status, by=request.user, note=payload.note
     )
@@ -384,7 +384,7 @@ def get_rotation(request, slug: str):
     else:
         plan = selectors.rotation_published(cluster=cluster)
     if plan is None:
-        return 404, {"detail": "Der er ingen plan."}
+        return Status(404, {"detail": "Der er ingen plan."})
     return _plan_out(plan)
 
 
@@ -401,7 +401,7 @@ def move_slot(request, slug: str, slot_id: int, payload: SlotMoveIn):
     cluster = cluster_for(request.user, slug, "projects.manage")
     plan = selectors.rotation_draft(cluster=cluster)
     if plan is None:
-        return 404, {"detail": "Der er intet udkast."}
+        return Status(404, {"detail": "Der er intet udkast."})
     slot = selectors.plan_slot_get(plan=plan, slot_id=slot_id)
     meeting = cluster_meeting_get(cluster=cluster, meeting_id=payload.meeting_id)
     services.rotation_slot_move(plan=plan, slot=slot, meeting=meeting, revisit_date=payload.revisit_date)
@@ -413,7 +413,7 @@ def publish_rotation(request, slug: str):
     cluster = cluster_for(request.user, slug, "projects.manage")
     plan = selectors.rotation_draft(cluster=cluster)
     if plan is None:
-        return 404, {"detail": "Der er intet udkast."}
+        return Status(404, {"detail": "Der er intet udkast."})
     return _plan_out(services.rotation_publish(plan=plan, by=request.user))
 
 
