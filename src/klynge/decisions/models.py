@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from klynge.core.models import Cluster, Majority, Person
@@ -53,7 +54,7 @@ class Motion(models.Model):
     agenda_item = models.ForeignKey(
         AgendaItem, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="motions"
     )
-    received_at = models.DateTimeField(_("modtaget"), auto_now_add=True)
+    received_at = models.DateTimeField(_("modtaget"), default=timezone.now)
 
     class Meta:
         ordering = ["meeting", "received_at", "id"]

@@ -108,7 +108,13 @@ def motion_create(
         )
     checked = [(name, content, _check_attachment(name, len(content))) for name, content in attachments or []]
     motion = Motion.objects.create(
-        cluster=cluster, meeting=meeting, submitter=submitter, by_board=by_board, title=title, text=text
+        cluster=cluster,
+        meeting=meeting,
+        submitter=submitter,
+        by_board=by_board,
+        title=title,
+        text=text,
+        received_at=now,
     )
     for name, content, content_type in checked:
         attachment = MotionAttachment(

@@ -1,0 +1,40 @@
+import datetime as dt
+
+import pytest
+
+from klynge.core.models import Cluster, MembershipStatus
+from klynge.core.selectors import membership_status
+from klynge.decisions import selectors
+from klynge.demo.builder import load_demo
+
+
+@pytest.mark.django_db
+def test_demo_general_assembly_2022_values_and_the_hold_on_strandvejens_laegehus():
+    load_demo()
+    gentofte = Cluster.objects.get(slug="gentofte")
+    values = selectors.charter_current(cluster=gentofte, kind="values")
+    assert values.adopted_on == dt.date(2022, 3, 14) and values.decision.adopted
+    decisions = list(selectors.cluster_decisions(cluster=gentofte).order_by("decided_on", "id"))
+    assert [d.decided_on for d in decisions] == [
+        dt.date(2022, 3, 14),
+        dt.date(2022, 3, 14),
+        dt.date(2022, 8, 29),
+    ]
+    assert all(d.adopted for d in decisions)
+    confidence = decisions[1]
+    assert confidence.poll.secret and confidence.poll.majority == "simple"
+    counts = confidence.counts["counts"]
+    assert counts["yes"] > counts["no"]
+
+    membership = gentofte.memberships.get(practice__name="Strandvejens Lægehus")
+    periods = list(membership.periods.order_by("starts_on"))
+    assert [(p.starts_on, p.ends_on) for p in periods] == [
+        (dt.date(2022, 3, 14), dt.date(2022, 8, 29)),
+        (dt.date(2022, 8, 29), dt.date(2023, 2, 27)),
+    ]
+    assert periods[1].until_next_general_assembly
+    assert membership_status(membership, dt.date(2022, 3, 13)) == MembershipStatus.ACTIVE
+    assert membership_status(membership, dt.date(2022, 6, 1)) == MembershipStatus.SUSPENDED
+    assert membership_status(membership, dt.date(2023, 2, 26)) == MembershipStatus.SUSPENDED
+    assert membership_status(membership, dt.date(2023, 2, 27)) == MembershipStatus.ACTIVE
+    assert gentofte.polls.filter(status="open").count() == 1
