@@ -182,6 +182,26 @@ def test_proposal_after_the_deadline_is_refused(member_client, world):
     assert titles.index("Forslag: Nye vedtægter") == titles.index("Indkomne forslag") + 1
 
 
+def test_general_assembly_notice_period_is_enforced(chair_client, world):
+    world.cluster.general_assembly_notice_days = 21
+    world.cluster.save()
+    soon = make_meeting(
+        world.cluster,
+        kind=MeetingKind.GENERAL_ASSEMBLY,
+        start=dt.datetime.now(dt.UTC) + dt.timedelta(days=10),
+    )
+    page = chair_client.post(url("meeting_invite", world.cluster.slug, soon.pk), follow=True).content.decode()
+    assert "21 dages varsel" in page
+    assert not OutboxMessage.objects.exists() and not soon.invitations.exists()
+    timely = make_meeting(
+        world.cluster,
+        kind=MeetingKind.GENERAL_ASSEMBLY,
+        start=dt.datetime.now(dt.UTC) + dt.timedelta(days=30),
+    )
+    chair_client.post(url("meeting_invite", world.cluster.slug, timely.pk))
+    assert timely.invitations.count() == 4
+
+
 def test_general_assembly_page_shows_notice_and_deadline(member_client, world):
     world.cluster.general_assembly_notice_days = 21
     world.cluster.save()
@@ -244,7 +264,12 @@ def test_retreat_wishes_are_records(world):
 
 
 def test_guest_of_one_meeting_sees_that_meeting_only(client, world, meeting):
-    other = make_meeting(world.cluster, start=at(2030, 9, 4))
+    package = services.package_create(cluster=world.cluster, title="Pakke", source="cluster")
+    attachment = services.package_attachment_add(
+        package=package, title="Slides", upload=SimpleUploadedFile("slides.pdf", b"%PDF slides")
+    )
+    services.meeting_update(meeting=meeting, package=package)
+    other = make_meeting(world.cluster, start=at(2030, 9, 4), package=package)
     guest = services.guest_add(
         meeting=meeting, name="Karin Kommune", email="karin@kommune.dk", role="kommune"
     )
@@ -252,7 +277,12 @@ def test_guest_of_one_meeting_sees_that_meeting_only(client, world, meeting):
     client.force_login(guest.person)
     page = client.get(url("meeting_detail", world.cluster.slug, meeting.pk))
     assert page.status_code == 200 and "Henvisning til kommunale tilbud" in page.content.decode()
+    assert "Slides" in page.content.decode()
+    material = client.get(url("meeting_material", world.cluster.slug, meeting.pk, attachment.pk))
+    assert b"".join(material.streaming_content) == b"%PDF slides"
     assert client.get(url("meeting_detail", world.cluster.slug, other.pk)).status_code == 404
+    assert client.get(url("meeting_material", world.cluster.slug, other.pk, attachment.pk)).status_code == 404
+    assert client.get(url("package_detail", world.cluster.slug, package.pk)).status_code == 404
     assert client.get(url("meeting_list", world.cluster.slug)).status_code == 404
     assert client.get(reverse("core:person_list", args=[world.cluster.slug])).status_code == 404
     assert client.get(reverse("core:practice_list", args=[world.cluster.slug])).status_code == 404

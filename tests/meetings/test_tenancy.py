@@ -8,10 +8,10 @@ from .conftest import make_meeting
 
 @pytest.fixture
 def ids(other_world):
-    meeting = make_meeting(other_world.cluster)
+    package = services.package_create(cluster=other_world.cluster, title="P", source="cluster")
+    meeting = make_meeting(other_world.cluster, package=package)
     item = services.agenda_item_create(meeting=meeting, title="Punkt")
     guest = services.guest_add(meeting=meeting, name="G", email="g@example.org")
-    package = services.package_create(cluster=other_world.cluster, title="P", source="cluster")
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     attachment = services.package_attachment_add(

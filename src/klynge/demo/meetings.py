@@ -106,7 +106,9 @@ def _documents(cluster: Cluster, by: Person) -> None:
 
 def _hold(meeting, members, guests, rng, *, share: float, skip_practice: bool, chair, minutes: dict):
     """Invitations with answers, check-in, minutes approved by the chair, status held."""
-    services.meeting_invite_all(meeting=meeting, send_mail=False)
+    services.meeting_invite_all(
+        meeting=meeting, send_mail=False, now=meeting.starts_at - dt.timedelta(days=30)
+    )
     for invitation in meeting.invitations.select_related("person__practice"):
         person = invitation.person
         suspended = skip_practice and person.practice and person.practice.name == SUSPENDED_PRACTICE

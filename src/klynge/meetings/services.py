@@ -635,10 +635,30 @@ class InviteResult:
 
 
 @transaction.atomic
-def meeting_invite_all(*, meeting: Meeting, by: Person | None = None, send_mail: bool = True) -> InviteResult:
-    """Invites every active member and the meeting's guests; people of suspended practices are left out."""
+def meeting_invite_all(
+    *, meeting: Meeting, by: Person | None = None, send_mail: bool = True, now: dt.datetime | None = None
+) -> InviteResult:
+    """Invites every active member and the meeting's guests; people of suspended practices are left out.
+
+    A general assembly must be called with the notice the cluster's statutes give
+    (Cluster.general_assembly_notice_days): a late first notice is refused with a clear message.
+    """
     if meeting.status == MeetingStatus.CANCELLED:
         raise ServiceError("Mødet er aflyst.")
+    now = now or timezone.now()
+    if meeting.starts_at <= now:
+        raise ServiceError("Mødet er begyndt; der kan ikke sendes invitationer.")
+    if (
+        meeting.kind == MeetingKind.GENERAL_ASSEMBLY
+        and now > notice_deadline(meeting)
+        and not meeting.invitations.exists()
+    ):
+        local = timezone.localtime(notice_deadline(meeting))
+        raise ServiceError(
+            f"Indkaldelsen til generalforsamlingen skulle være sendt senest {local.day}/{local.month} "
+            f"{local.year} ({meeting.cluster.general_assembly_notice_days} dages varsel efter vedtægterne). "
+            "Flyt generalforsamlingen til en senere dato, eller ret varslet i klyngens indstillinger."
+        )
     result = InviteResult()
     included, excluded = core_selectors.active_members(
         cluster=meeting.cluster, day=timezone.localtime(meeting.starts_at).date()

@@ -13,6 +13,7 @@ urlpatterns = [
     path("k/<slug:slug>/moeder/fremmoede/", views.attendance_report, name="attendance_report"),
     path(M, views.meeting_detail, name="meeting_detail"),
     path(M + "ret/", views.meeting_edit, name="meeting_edit"),
+    path(M + "materiale/<int:attachment_id>/", views.meeting_material, name="meeting_material"),
     path(M + "aflys/", views.meeting_cancel, name="meeting_cancel"),
     path(M + "inviter/", views.meeting_invite, name="meeting_invite"),
     path(M + "svar/", views.meeting_answer, name="meeting_answer"),

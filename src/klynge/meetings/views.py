@@ -258,6 +258,17 @@ def public_answer(request, token):
     return render(request, "meetings/public_answer.html", context, status=status)
 
 
+@meeting_view
+def meeting_material(request, cluster, meeting, attachment_id):
+    """An attachment of the meeting's package: members and the meeting's guests may fetch it."""
+    if meeting.package is None:
+        raise Http404("Mødet har intet materiale")
+    attachment = get_object_or_404(meeting.package.attachments, pk=attachment_id)
+    return FileResponse(
+        attachment.file.open("rb"), as_attachment=True, filename=attachment.file.name.split("/")[-1]
+    )
+
+
 # Agenda --------------------------------------------------------------------------------------------
 
 
