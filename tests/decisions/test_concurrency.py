@@ -99,3 +99,30 @@ def test_hundred_voters_at_the_same_moment_give_exactly_hundred_ballots(transact
     assert counted == 20 - len(errors)
     with pytest.raises(ServiceError, match="lukket"):
         services.vote_cast(poll=poll3, person=people[30], option_ids=[option(poll3, "yes")])
+
+
+@pytest.mark.postgres
+@needs_postgres
+def test_closing_rewrites_secret_ballots_so_no_transaction_id_links_them_to_turnout(transactional_db):
+    """PostgreSQL stores the inserting transaction's id (xmin) on every row; ballot and turnout share it
+    while the poll is open. After closing, no ballot row carries the xmin of any turnout row."""
+    from tests.factories import ClusterWorld
+
+    world = ClusterWorld("Klynge Xmin")
+    people = [world.chair, world.member, *add_voters(world, 4)]
+    poll = online_poll(world, secret=True)
+    services.poll_open(poll=poll)
+    for i, person in enumerate(people):
+        services.vote_cast(poll=poll, person=person, option_ids=[option(poll, "yes" if i % 2 else "no")])
+
+    def xmins(table):
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT xmin::text FROM {table} WHERE poll_id = %s", [poll.pk])
+            return {row[0] for row in cursor.fetchall()}
+
+    assert xmins("decisions_ballot") == xmins("decisions_turnout")  # the link exists while open
+    services.poll_close(poll=poll)
+    assert xmins("decisions_ballot").isdisjoint(xmins("decisions_turnout"))
+    assert len(xmins("decisions_ballot")) == 1
+    decision = Poll.objects.get(pk=poll.pk).decision
+    assert decision.counts["counts"] == {"yes": 3, "no": 3, "abstain": 0}

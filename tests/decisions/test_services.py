@@ -479,3 +479,26 @@ def test_motion_placed_on_agenda_and_decision_written_in_minutes(world):
     services.poll_close(poll=poll)
     item.refresh_from_db()
     assert "Skal klyngen have åbne data?: 1 for, 0 imod" in item.decisions
+
+
+def test_closing_rewrites_secret_ballots_in_random_physical_order(world):
+    """SQLite's hidden rowid grows in the order rows are written; after closing it no longer follows
+    the order of voting (and the counts are unchanged)."""
+    people = [world.chair, world.member, *add_voters(world, 28)]
+    labels = [f"Kandidat {i}" for i in range(30)]
+    poll = online_poll(world, secret=True, kind="single", options=labels)
+    services.poll_open(poll=poll)
+    for person, label in zip(people, labels, strict=True):
+        services.vote_cast(poll=poll, person=person, option_ids=[option(poll, label)])
+    voting_order = [option(poll, label) for label in labels]
+    services.poll_close(poll=poll)
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT c.option_id FROM decisions_ballotchoice c JOIN decisions_ballot b ON b.id = c.ballot_id "
+                "WHERE b.poll_id = %s ORDER BY b.rowid",
+                [poll.pk],
+            )
+            physical = [row[0] for row in cursor.fetchall()]
+        assert sorted(physical) == sorted(voting_order) and physical != voting_order
+    assert Decision.objects.get(poll=poll).counts["counts"] == dict.fromkeys(labels, 1)

@@ -440,6 +440,30 @@ def vote_cast(
         raise ServiceError("Du har allerede stemt.")
 
 
+def _rewrite_ballots(poll: Poll) -> None:
+    """Writes a secret poll's ballots anew, in random order, in the closing transaction.
+
+    While a poll is open, each ballot row was written in the same transaction as its turnout row, and a
+    database keeps traces of that: PostgreSQL's hidden `xmin` column (the id of the inserting
+    transaction) is the same on both rows, and SQLite's hidden `rowid` grows in the order of voting.
+    Re-inserting the ballots in one shuffled batch gives them all the closing transaction's `xmin` and a
+    random physical order. (Old row versions stay in the files until VACUUM, and in the WAL: see
+    docs/secret-ballots.md.)
+    """
+    ballots = ballots_random_order(poll)
+    contents = [[choice.option_id for choice in ballot.choices.all()] for ballot in ballots]
+    Ballot.objects.filter(poll=poll).delete()
+    new_ballots = [Ballot(poll=poll) for _ in contents]
+    Ballot.objects.bulk_create(new_ballots)
+    BallotChoice.objects.bulk_create(
+        [
+            BallotChoice(ballot=ballot, option_id=option_id)
+            for ballot, chosen in zip(new_ballots, contents, strict=True)
+            for option_id in chosen
+        ]
+    )
+
+
 def ballots_random_order(poll: Poll) -> list[Ballot]:
     """Ballots in random order, so that reading them back never shows the order of voting."""
     ballots = list(Ballot.objects.filter(poll=poll).prefetch_related("choices"))
@@ -508,6 +532,8 @@ def poll_close(
     poll.closed_at = now
     poll.casting_vote = casting_vote
     poll.save(update_fields=["status", "closed_at", "casting_vote"])
+    if poll.secret:
+        _rewrite_ballots(poll)
     outcome = poll_outcome(poll, casting_vote=casting_vote)
     decided_on = _local_date(poll.meeting.starts_at) if poll.meeting_id else _local_date(now)
     decision = Decision.objects.create(
