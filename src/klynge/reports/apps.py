@@ -6,4 +6,13 @@ class ReportsConfig(AppConfig):
     label = "reports"
 
     def ready(self):
-        pass
+        from klynge.core import frontpage
+
+        from . import rules  # noqa: F401
+
+        frontpage.register_nav(
+            label="Beretning",
+            url_name="reports:annual_report_index",
+            permission="reports.view_reports",
+            order=80,
+        )
