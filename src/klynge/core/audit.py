@@ -29,13 +29,15 @@ NEVER_AUDITED = {
     "core.ApiToken",
 }
 # Lower-case model names that hold secret or anonymous content in any app.
+# Who voted or answered, with its time, could be matched against ballots or anonymous answers: never logged.
 SECRET_NAME_PARTS = (
     "ballot",
     "turnout",
+    "entitlement",
+    "participation",
     "anonymous",
     "response",
     "answer",
-    "voterecord",
     "hasvoted",
     "hasanswered",
 )
