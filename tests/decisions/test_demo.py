@@ -12,13 +12,19 @@ from klynge.demo.builder import load_demo
 def test_demo_general_assembly_2022_values_and_the_hold_on_strandvejens_laegehus():
     load_demo()
     gentofte = Cluster.objects.get(slug="gentofte")
-    values = selectors.charter_current(cluster=gentofte, kind="values")
-    assert values.adopted_on == dt.date(2022, 3, 14) and values.decision.adopted
+    first, second = sorted(
+        selectors.charter_versions(cluster=gentofte, kind="values"), key=lambda v: v.number
+    )
+    assert first.adopted_on == dt.date(2022, 3, 14) and first.decision.adopted
+    assert second.adopted_on == dt.date(2023, 2, 27)
+    added = "- Andelen af penicillin V blandt antibiotika stiger i hver praksis (mål: mindst 36 %)."
+    assert ("added", added) in selectors.charter_diff(first, second)
     decisions = list(selectors.cluster_decisions(cluster=gentofte).order_by("decided_on", "id"))
     assert [d.decided_on for d in decisions] == [
         dt.date(2022, 3, 14),
         dt.date(2022, 3, 14),
         dt.date(2022, 8, 29),
+        dt.date(2023, 2, 27),
     ]
     assert all(d.adopted for d in decisions)
     confidence = decisions[1]

@@ -61,6 +61,12 @@ VALUES_2022 = """# Værdier, regler og mål for Klynge Gentofte
 - Hver praksis afprøver mindst én konkret forbedring efter hvert klyngemøde.
 """
 
+VALUES_2023 = VALUES_2022.replace("## Mål for 2022-2023", "## Mål for 2023-2024").replace(
+    "- Vi gennemfører tre klyngemøder og et internat om året.",
+    "- Vi gennemfører tre klyngemøder og et internat om året.\n"
+    "- Andelen af penicillin V blandt antibiotika stiger i hver praksis (mål: mindst 36 %).",
+)
+
 
 def _at(y, m, d, h=16, mi=0):
     return dt.datetime(y, m, d, h, mi, tzinfo=CPH)
@@ -135,7 +141,7 @@ def build_decisions() -> None:
         day=dt.date(2022, 8, 29),
         title="Klyngemøde: henvisning til kommunale tilbud",
     )
-    _meeting(
+    ga2023 = _meeting(
         gentofte, kind=MeetingKind.GENERAL_ASSEMBLY, day=dt.date(2023, 2, 27), title="Generalforsamling 2023"
     )
     _check_in_if_empty(ga, gentofte, dt.date(2022, 3, 14), rng)
@@ -215,6 +221,20 @@ def build_decisions() -> None:
     _vote(extension, rng, yes=0.62, no=0.28, when=aug_start + dt.timedelta(minutes=152))
     services.poll_close(poll=extension, by=chair, now=aug_start + dt.timedelta(minutes=155))
     services.poll_publish(poll=extension)
+
+    # 27/2 2023: the hold has ended; the goals are revised for the next year (version 2).
+    _check_in_if_empty(ga2023, gentofte, dt.date(2023, 2, 27), rng)
+    revised = services.poll_create(
+        cluster=gentofte,
+        meeting=ga2023,
+        question="Vedtager generalforsamlingen de reviderede mål for 2023-2024?",
+        effect={"kind": "charter", "charter_kind": "values", "text": VALUES_2023},
+        by=chair,
+    )
+    services.poll_open(poll=revised, now=ga2023.starts_at + dt.timedelta(minutes=60))
+    _vote(revised, rng, yes=0.85, no=0.05, when=ga2023.starts_at + dt.timedelta(minutes=62))
+    services.poll_close(poll=revised, by=chair, now=ga2023.starts_at + dt.timedelta(minutes=65))
+    services.poll_publish(poll=revised)
 
     # An online poll open now, for trying the live voting in the demo.
     open_data = services.poll_create(
