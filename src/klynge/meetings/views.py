@@ -184,7 +184,8 @@ def meeting_detail(request, cluster, meeting):
         "is_member": is_member,
         "show_minutes": can_manage or (approved and is_member),
         "invitation": invitation,
-        "answer_form": AnswerForm(initial={"answer": invitation.answer}) if invitation else None,
+        "answer_choices": Answer.choices,
+        "is_past": meeting.starts_at <= timezone.now(),
         "counts": selectors.answer_counts(meeting=meeting) if can_manage else None,
         "proposal_deadline": services.proposal_deadline(meeting),
         "notice_deadline": services.notice_deadline(meeting),
@@ -240,18 +241,18 @@ def public_answer(request, token):
         return render(request, "meetings/public_answer.html", {"invalid": True}, status=404)
     meeting = invitation.meeting
     status = 200
-    chosen = request.POST.get("answer") if request.method == "POST" else None
+    chosen = request.POST.get("answer", "") if request.method == "POST" else None
     error = ""
     if chosen is not None:
         try:
             services.invitation_answer(invitation=invitation, answer=chosen)
         except ValidationError as e:
             error, status = " ".join(e.messages), 400
-    form = AnswerForm(initial={"answer": request.GET.get("svar") or invitation.answer})
     context = {
         "invitation": invitation,
         "meeting": meeting,
-        "form": form,
+        "answer_choices": Answer.choices,
+        "current_answer": chosen or request.GET.get("svar") or invitation.answer,
         "saved": chosen and not error,
         "error": error,
     }
