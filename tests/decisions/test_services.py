@@ -502,3 +502,20 @@ def test_closing_rewrites_secret_ballots_in_random_physical_order(world):
             physical = [row[0] for row in cursor.fetchall()]
         assert sorted(physical) == sorted(voting_order) and physical != voting_order
     assert Decision.objects.get(poll=poll).counts["counts"] == dict.fromkeys(labels, 1)
+
+
+def test_hold_ended_early_by_reactivation_keeps_its_end_when_a_general_assembly_is_planned(world):
+    membership = world.cluster.memberships.get(practice=world.other_practice)
+    membership_set_status(
+        membership=membership,
+        status=MembershipStatus.SUSPENDED,
+        starts_on=dt.date(2024, 3, 1),
+        until_next_general_assembly=True,
+    )
+    membership_set_status(
+        membership=membership, status=MembershipStatus.ACTIVE, starts_on=dt.date(2024, 6, 1)
+    )
+    make_meeting(world.cluster, when=at(2025, 2, 24))
+    suspended = membership.periods.get(status=MembershipStatus.SUSPENDED)
+    assert suspended.ends_on == dt.date(2024, 6, 1)
+    assert membership_status(membership, dt.date(2024, 7, 1)) == MembershipStatus.ACTIVE

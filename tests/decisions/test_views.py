@@ -199,3 +199,55 @@ def test_charter_compare_page(client, world):
     login(client, world.member)
     page = client.get(f"/k/{world.cluster.slug}/vedtaegter/values/sammenlign/?fra=1&til=2").content.decode()
     assert "− fjernet" in page and "+ tilføjet" in page
+
+
+def test_board_runs_a_poll_through_the_api(client, world, other_world):
+    _, secret = api_token_create(person=world.chair, name="t")
+    headers = {"Authorization": f"Bearer {secret}"}
+    base = f"/api/v1/clusters/{world.cluster.slug}/polls"
+    closes = (timezone.now() + dt.timedelta(days=1)).isoformat()
+    bad = client.post(
+        base,
+        {"question": "Valg", "kind": "multi", "options": ["A"], "closes_at": closes},
+        content_type="application/json",
+        headers=headers,
+    )
+    assert bad.status_code == 400 and "mindst to" in bad.json()["detail"]
+    created = client.post(
+        base,
+        {
+            "question": "Valg af bestyrelse",
+            "kind": "multi",
+            "options": ["Anna", "Bo", "Carl"],
+            "seats": 2,
+            "alternates": 1,
+            "secret": True,
+            "closes_at": closes,
+        },
+        content_type="application/json",
+        headers=headers,
+    )
+    assert created.status_code == 201
+    poll_id = created.json()["id"]
+    assert client.post(f"{base}/{poll_id}/open", headers=headers).json()["status"] == "open"
+    anna, bo, carl = (o["id"] for o in created.json()["options"])
+    client.post(
+        f"{base}/{poll_id}/votes",
+        {"option_ids": [anna, bo]},
+        content_type="application/json",
+        headers=headers,
+    )
+    decision = client.post(
+        f"{base}/{poll_id}/close", {}, content_type="application/json", headers=headers
+    ).json()
+    assert decision["adopted"] and "Valgt: Anna, Bo" in decision["result"]
+    assert client.post(f"{base}/{poll_id}/publish", headers=headers).json()["status"] == "published"
+    # A member cannot manage polls; another cluster's poll is not found.
+    _, member_secret = api_token_create(person=world.member, name="m")
+    member = {"Authorization": f"Bearer {member_secret}"}
+    assert (
+        client.post(base, {"question": "X"}, content_type="application/json", headers=member).status_code
+        == 404
+    )
+    theirs = online_poll(other_world)
+    assert client.post(f"{base}/{theirs.pk}/open", headers=headers).status_code == 404

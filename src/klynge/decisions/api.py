@@ -61,6 +61,35 @@ class PollOut(Schema):
         return list(obj.options.all())
 
 
+class EffectIn(Schema):
+    kind: str = Field("", description="'', 'suspend', 'charter' eller 'open_data'")
+    practice_id: int | None = None
+    ends_on: dt.date | None = None
+    until_next_general_assembly: bool = False
+    charter_kind: str | None = Field(None, description="'values' eller 'statutes'")
+    text: str | None = None
+    open_data: bool | None = None
+    reason: str = ""
+
+
+class PollIn(Schema):
+    question: str = Field(..., min_length=1, max_length=300)
+    description: str = ""
+    kind: str = Field("yes_no", description="'yes_no', 'single' eller 'multi'")
+    options: list[str] = Field(default_factory=list, description="Valgmuligheder (ikke ved yes_no)")
+    seats: int = Field(1, ge=1)
+    alternates: int = Field(0, ge=0)
+    secret: bool = False
+    majority: str = Field("", description="'simple', 'absolute', 'two_thirds'; tom = vedtægternes")
+    meeting_id: int | None = None
+    closes_at: dt.datetime | None = None
+    effect: EffectIn | None = None
+
+
+class CloseIn(Schema):
+    casting_vote: str = Field("", description="Formandens afgørende stemme ved stemmelighed")
+
+
 class VoteIn(Schema):
     option_ids: list[int] = Field(default_factory=list, description="Valgte muligheder; tom = blank")
     on_behalf_of: int | None = Field(None, description="Person-id ved fuldmagt")
@@ -131,6 +160,43 @@ def list_polls(request, slug: str):
 def get_poll(request, slug: str, poll_id: int):
     cluster = cluster_for(request.user, slug, "decisions.view")
     return _visible_poll(request, cluster, poll_id)
+
+
+@router.post("/clusters/{slug}/polls", response={201: PollOut, 400: ErrorOut, 404: ErrorOut})
+def create_poll(request, slug: str, payload: PollIn):
+    cluster = cluster_for(request.user, slug, "decisions.manage")
+    meeting = None
+    if payload.meeting_id is not None:
+        meeting = cluster_meeting_get(cluster=cluster, meeting_id=payload.meeting_id)
+    data = payload.dict(exclude={"meeting_id", "effect"})
+    effect = payload.effect.dict() if payload.effect else None
+    poll = services.poll_create(cluster=cluster, meeting=meeting, effect=effect, by=request.user, **data)
+    return Status(201, poll)
+
+
+@router.post("/clusters/{slug}/polls/{poll_id}/open", response={200: PollOut, 400: ErrorOut, 404: ErrorOut})
+def open_poll(request, slug: str, poll_id: int):
+    cluster = cluster_for(request.user, slug, "decisions.manage")
+    return services.poll_open(
+        poll=selectors.cluster_poll_get(cluster=cluster, poll_id=poll_id), by=request.user
+    )
+
+
+@router.post(
+    "/clusters/{slug}/polls/{poll_id}/close", response={200: DecisionOut, 400: ErrorOut, 404: ErrorOut}
+)
+def close_poll(request, slug: str, poll_id: int, payload: CloseIn):
+    cluster = cluster_for(request.user, slug, "decisions.manage")
+    poll = selectors.cluster_poll_get(cluster=cluster, poll_id=poll_id)
+    return services.poll_close(poll=poll, by=request.user, casting_vote=payload.casting_vote)
+
+
+@router.post(
+    "/clusters/{slug}/polls/{poll_id}/publish", response={200: PollOut, 400: ErrorOut, 404: ErrorOut}
+)
+def publish_poll(request, slug: str, poll_id: int):
+    cluster = cluster_for(request.user, slug, "decisions.manage")
+    return services.poll_publish(poll=selectors.cluster_poll_get(cluster=cluster, poll_id=poll_id))
 
 
 @router.post("/clusters/{slug}/polls/{poll_id}/votes", response={201: VoteOut, 400: ErrorOut, 404: ErrorOut})

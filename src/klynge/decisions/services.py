@@ -703,6 +703,13 @@ def suspensions_sync(*, cluster: Cluster) -> int:
         membership__cluster=cluster, status=MembershipStatus.SUSPENDED, until_next_general_assembly=True
     )
     for period in periods:
+        if period.ends_on is not None and (
+            MembershipPeriod.objects.filter(membership_id=period.membership_id, starts_on=period.ends_on)
+            .exclude(pk=period.pk)
+            .exists()
+        ):
+            # Cut short by a later period (re-activation or a new decision): the history keeps that date.
+            continue
         # The hold starts at the end of the day it was decided, so a GA on that very day does not end it.
         end_of_day = timezone.make_aware(dt.datetime.combine(period.starts_on, dt.time.max))
         meeting = next_general_assembly(cluster=cluster, after=end_of_day)
