@@ -118,6 +118,7 @@ def _meeting_form(**overrides):
         "venue_name": "Bernstorff Slot",
         "venue_address": "",
         "package": "",
+        "status": "planned",
         "description": "",
         "reminder_days_before": "7",
     }
@@ -527,7 +528,16 @@ def test_bad_attachment_is_refused_with_nothing_saved(chair_client, world, setti
     assert not package.attachments.exists()
 
 
-def test_meeting_statuses(world):
+def test_meeting_statuses_held_sends_nothing_cancelled_cancels(chair_client, world):
     meeting = make_meeting(world.cluster)
+    services.meeting_invite_all(meeting=meeting)
+    OutboxMessage.objects.all().delete()
     services.meeting_update(meeting=meeting, status=MeetingStatus.HELD)
-    assert Meeting.objects.get().status == MeetingStatus.HELD
+    assert Meeting.objects.get().status == MeetingStatus.HELD and not OutboxMessage.objects.exists()
+    response = chair_client.post(
+        url("meeting_edit", world.cluster.slug, meeting.pk), _meeting_form(status=MeetingStatus.CANCELLED)
+    )
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.CANCELLED
+    assert OutboxMessage.objects.filter(subject__startswith="Aflyst").count() == 4

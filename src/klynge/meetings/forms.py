@@ -49,6 +49,7 @@ class MeetingForm(StyledModelForm):
             "ends_at",
             "venue_name",
             "venue_address",
+            "status",
             "package",
             "description",
             "is_public",

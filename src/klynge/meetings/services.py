@@ -143,7 +143,7 @@ def meeting_create(
     return meeting
 
 
-CALENDAR_FIELDS = {"title", "starts_at", "ends_at", "venue_name", "venue_address", "description", "status"}
+CALENDAR_FIELDS = {"title", "starts_at", "ends_at", "venue_name", "venue_address", "description"}
 
 
 @transaction.atomic
@@ -151,6 +151,13 @@ def meeting_update(*, meeting: Meeting, by: Person | None = None, notify: bool =
     """Changes a meeting; if what a calendar shows changed, invitees get an updated entry."""
     if "package" in fields:
         _check_package(meeting.cluster, fields["package"])
+    if fields.get("status") == MeetingStatus.CANCELLED and meeting.status != MeetingStatus.CANCELLED:
+        fields = {name: value for name, value in fields.items() if name != "status"}
+        if fields:
+            meeting_update(meeting=meeting, by=by, notify=False, **fields)
+        return meeting_cancel(meeting=meeting, by=by)
+    if "status" in fields and fields["status"] not in MeetingStatus.values:
+        raise ServiceError({"status": "Ukendt status."})
     changed = {name for name, value in fields.items() if getattr(meeting, name) != value}
     for name, value in fields.items():
         setattr(meeting, name, value)
