@@ -1,11 +1,13 @@
 """API routes of the project pipeline: rounds, ideas, dots, sign-ups, projects and the rotation plan."""
 
 import datetime as dt
+from typing import Annotated
 
-from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
+from pydantic import BeforeValidator, model_validator
 
 from klynge.core import selectors as core_selectors
+from klynge.core.api import StrictSchema, iso_date
 from klynge.core.models import Person
 from klynge.core.services import ServiceError
 from klynge.core.tenancy import cluster_for
@@ -15,6 +17,18 @@ from . import selectors, services
 from .models import TEMPLATE_FIELDS
 
 router = Router(tags=["projects"])
+IsoDate = Annotated[dt.date | None, BeforeValidator(iso_date)]
+
+
+class InSchema(StrictSchema):
+    """Input: a JSON object only (ninja would otherwise read fields as attributes of a string)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _an_object(cls, data):
+        if not isinstance(data, dict):
+            raise ValueError("skal være et JSON-objekt")
+        return data
 
 
 class ErrorOut(Schema):
@@ -34,7 +48,7 @@ class RoundOut(Schema):
     closed_at: dt.datetime | None
 
 
-class RoundIn(Schema):
+class RoundIn(InSchema):
     title: str = Field(..., min_length=1, max_length=200)
     meeting_id: int | None = None
     dots_per_member: int = Field(3, ge=1, le=20)
@@ -54,13 +68,13 @@ class IdeaOut(Schema):
     signed_up: bool
 
 
-class IdeaIn(Schema):
+class IdeaIn(InSchema):
     title: str = Field(..., min_length=1, max_length=200)
     description: str = Field("", max_length=1000)
     why_it_matters: str = Field("", max_length=1000)
 
 
-class MergeIn(Schema):
+class MergeIn(InSchema):
     duplicate_id: int
     keep_id: int
 
@@ -114,7 +128,7 @@ class ProjectOut(Schema):
     scope_flags: list[str] = []
 
 
-class ProjectIn(Schema):
+class ProjectIn(InSchema):
     title: str = Field(..., min_length=1, max_length=200)
     lead_id: int
     board_contact_id: int | None = None
@@ -122,8 +136,9 @@ class ProjectIn(Schema):
     member_ids: list[int] | None = None
 
 
-class ProjectPatch(Schema):
+class ProjectPatch(InSchema):
     title: str | None = None
+    cluster_package_id: int | None = None
     background: str | None = None
     purpose: str | None = None
     goals: str | None = None
@@ -141,11 +156,11 @@ class ProjectPatch(Schema):
     budget: str | None = None
     questionnaires: str | None = None
     evaluation: str | None = None
-    revisit_date: dt.date | None = None
+    revisit_date: IsoDate = None
     lessons_learnt: str | None = None
 
 
-class TransitionIn(Schema):
+class TransitionIn(InSchema):
     to_status: str
     note: str = ""
 
@@ -168,9 +183,9 @@ class PlanOut(Schema):
     unplaced: list[dict]
 
 
-class SlotMoveIn(Schema):
+class SlotMoveIn(InSchema):
     meeting_id: int
-    revisit_date: dt.date | None = None
+    revisit_date: IsoDate = None
 
 
 def _round(request, slug, round_id, perm="projects.view"):
@@ -182,6 +197,21 @@ def _project_out(project):
     project.scope_flags = [f.code for f in selectors.project_scope(project)]
     project.members_list = list(project.members.select_related("person"))
     return project
+
+
+def _package(cluster, package_id):
+    from django.db.models import Q
+
+    from klynge.meetings.models import ClusterPackage
+
+    if package_id is None:
+        return None
+    package = ClusterPackage.objects.filter(
+        Q(cluster=cluster) | Q(cluster__isnull=True), pk=package_id
+    ).first()
+    if package is None:
+        raise ServiceError({"cluster_package_id": "Klyngepakken findes ikke i klyngen."})
+    return package
 
 
 def _person(cluster, person_id, field):
@@ -343,7 +373,10 @@ def update_project(request, slug: str, project_id: int, payload: ProjectPatch):
     project = selectors.cluster_project_get(cluster=cluster, project_id=project_id)
     if not selectors.can_edit_project(project=project, person=request.user):
         return Status(403, {"detail": "Kun projektgruppen og bestyrelsen kan rette beskrivelsen."})
-    fields = {k: v for k, v in payload.dict(exclude_unset=True).items() if k in TEMPLATE_FIELDS}
+    data = payload.dict(exclude_unset=True)
+    fields = {k: v for k, v in data.items() if k in TEMPLATE_FIELDS}
+    if "cluster_package_id" in data:
+        fields["cluster_package"] = _package(cluster, data["cluster_package_id"])
     project = services.project_save(project=project, by=request.user, **fields)
     return _project_out(project)
 
@@ -415,6 +448,3 @@ def publish_rotation(request, slug: str):
     if plan is None:
         return Status(404, {"detail": "Der er intet udkast."})
     return _plan_out(services.rotation_publish(plan=plan, by=request.user))
-
-
-__all__ = ["get_object_or_404"]

@@ -317,7 +317,12 @@ def cluster_load(*, cluster: Cluster, today: dt.date | None = None) -> list[Load
         load.tasks.extend(_tasks_for(member.project, is_lead=member.is_lead, today=today))
     for project in cluster.projects.filter(status__in=list(ACTIVE), board_contact__isnull=False):
         if project.board_contact_id in loads:
-            loads[project.board_contact_id].contact_for.append(project)
+            load = loads[project.board_contact_id]
+            load.contact_for.append(project)
+            if project.status == ProjectStatus.READY:
+                load.tasks.append((None, f"Vurdér beskrivelsen til godkendelse: {project.title}"))
+            if project.followup_meeting_id and not project.followup_agenda_item_id:
+                load.tasks.append((project.revisit_date, f"Sæt genbesøget på dagsordenen: {project.title}"))
     for load in loads.values():
         load.tasks.sort(key=lambda t: (t[0] is None, t[0] or today))
     return sorted(loads.values(), key=lambda ld: (-ld.score, ld.person.name.lower()))

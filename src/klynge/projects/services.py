@@ -629,6 +629,8 @@ def project_reminders_run(*, today: dt.date | None = None) -> dict[str, int]:
         "taken_up_meeting"
     ):
         meeting = project.taken_up_meeting
+        if meeting.status == MeetingStatus.CANCELLED:
+            continue  # the board plans the project again
         if meeting.status == MeetingStatus.HELD or _meeting_day(meeting) < today:
             project_transition(project=project, to_status=S.HELD, by=None, note="Mødet er holdt")
             counts["held"] += 1
