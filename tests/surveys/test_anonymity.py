@@ -102,3 +102,26 @@ def test_only_invited_people_can_answer(world, other_world):
         answer(survey, other_world.member, q)
     with pytest.raises(ValidationError, match="ikke blandt modtagerne"):
         answer(survey, world.guest, q)
+
+
+def test_no_transaction_id_or_row_order_links_responses_to_participations(world):
+    """Each anonymous answer rewrites the survey's responses in one shuffled batch."""
+    from django.db import connection
+
+    survey, q = build_survey(world.cluster, anonymous=True)
+    first = answer(survey, world.chair, q, text="Første svar")
+    for person in (world.member, world.alternate, world.coordinator):
+        answer(survey, person, q, text=f"Svar fra {person.name}")
+    assert Response.objects.filter(survey=survey).count() == 4
+    # The rewrite keeps every answer (SQLite's row ids are reissued in the shuffled order).
+    assert Answer.objects.get(response_id=first.pk, question=q["text"]).value == "Første svar"
+    assert Answer.objects.filter(response__survey=survey).count() == 4 * 6
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT DISTINCT xmin::text FROM surveys_response WHERE survey_id = %s", [survey.pk]
+            )
+            response_xmins = {row[0] for row in cursor.fetchall()}
+            # All responses carry the last answer's transaction id, so none can be matched to the
+            # participation written with it.
+            assert len(response_xmins) == 1

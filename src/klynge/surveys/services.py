@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
+import uuid
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -562,13 +564,42 @@ def survey_answer(
     except IntegrityError:
         raise ServiceError(ALREADY_PRACTICE if per_practice else ALREADY)
     if survey.anonymous:
-        response = Response.objects.create(survey=survey)
-    else:
-        response = Response.objects.create(
-            survey=survey, person=person, practice=invitation.practice, submitted_on=today
-        )
+        return _store_anonymously(survey, values)
+    response = Response.objects.create(
+        survey=survey, person=person, practice=invitation.practice, submitted_on=today
+    )
     Answer.objects.bulk_create(Answer(response=response, question=q, value=v) for q, v in values.items())
     return response
+
+
+_shuffle = secrets.SystemRandom().shuffle
+
+
+def _store_anonymously(survey: Survey, values: dict[Question, object]) -> Response:
+    """Writes the new response and rewrites all earlier ones with it, in random order.
+
+    Rows keep traces of when they were written: the row id in SQLite, the physical place and the
+    transaction id (xmin) in PostgreSQL. The participation row written in this transaction would
+    share them with the new response. Rewriting every response of the survey in one shuffled batch
+    gives them all this transaction's traces and a random order, so none points to a person.
+    """
+    rows = [
+        (response.pk, [(a.pk, a.question_id, a.value) for a in response.answers.all()])
+        for response in Response.objects.filter(survey=survey).prefetch_related("answers")
+    ]
+    new = Response(survey=survey)
+    rows.append((new.pk, [(uuid.uuid4(), q.pk, v) for q, v in values.items()]))
+    Response.objects.filter(survey=survey).delete()
+    _shuffle(rows)
+    Response.objects.bulk_create(Response(pk=pk, survey=survey) for pk, _ in rows)
+    answers = [
+        Answer(pk=answer_id, response_id=pk, question_id=question_id, value=value)
+        for pk, items in rows
+        for answer_id, question_id, value in items
+    ]
+    _shuffle(answers)
+    Answer.objects.bulk_create(answers)
+    return new
 
 
 # Meetings ------------------------------------------------------------------------------------------
