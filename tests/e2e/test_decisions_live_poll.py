@@ -61,6 +61,12 @@ def test_live_poll_with_three_voters_and_the_projector(live_server, page, axe, l
 
     # The chair: the poll's page and the projector view in a second tab.
     login(page, base, world.chair.email)
+    page.goto(f"{base}/k/{slug}/afstemninger/")
+    expect(page.get_by_role("link", name=poll.question)).to_be_visible()
+    axe("afstemninger")
+    page.get_by_role("link", name="Ny afstemning").click()
+    expect(page.get_by_label("Spørgsmål")).to_be_visible()
+    axe("ny afstemning")
     page.goto(poll_url)
     expect(page.get_by_role("heading", name=poll.question)).to_be_visible()
     axe("afstemningens side (kladde)")
