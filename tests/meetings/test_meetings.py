@@ -313,6 +313,8 @@ def test_invitations_skip_suspended_practices_and_tell_the_board(chair_client, w
     assert str(event["uid"]) == f"{meeting.uid}@klynge"
     assert event.decoded("dtstart") == at(2030, 5, 22)
     assert "/svar/" in message.body
+    assert "/invitation/" in OutboxMessage.objects.get(to="fie@example.org").body
+    assert "/invitation/" not in message.body
     # inviting again sends nothing new
     chair_client.post(url("meeting_invite", world.cluster.slug, meeting.pk))
     assert OutboxMessage.objects.count() == len(to)
@@ -541,3 +543,11 @@ def test_meeting_statuses_held_sends_nothing_cancelled_cancels(chair_client, wor
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.CANCELLED
     assert OutboxMessage.objects.filter(subject__startswith="Aflyst").count() == 4
+
+
+def test_cluster_front_page_shows_upcoming_meetings(member_client, world):
+    make_meeting(
+        world.cluster, title="Klyngemøde om KOL", start=dt.datetime.now(dt.UTC) + dt.timedelta(days=20)
+    )
+    page = member_client.get(reverse("core:cluster", args=[world.cluster.slug])).content.decode()
+    assert "Kommende møder" in page and "Klyngemøde om KOL" in page

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from klynge.core import selectors as core_selectors
 from klynge.core.models import Cluster, Person
-from klynge.core.services import ServiceError, _site_link, outbox_enqueue
+from klynge.core.services import ServiceError, _site_link, outbox_enqueue, password_link_for
 
 from . import calendar
 from .models import (
@@ -622,6 +622,10 @@ def _mail_invitation(invitation: Invitation, *, subject: str, template: str) -> 
         "link": answer_link(invitation),
         "page": _site_link(reverse("meetings:meeting_detail", args=[meeting.cluster.slug, meeting.pk])),
         "cancelled": meeting.status == MeetingStatus.CANCELLED,
+        # A guest new to Klynge sets a password from this link to see the meeting's page and material.
+        "password_link": password_link_for(invitation.person)
+        if invitation.is_guest and not invitation.person.has_usable_password()
+        else "",
     }
     outbox_enqueue(
         to=invitation.person.email,
