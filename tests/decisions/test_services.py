@@ -413,6 +413,15 @@ def test_motion_attachments_are_limited_by_type_and_size(world):
             submitter=world.member,
             attachments=[("stor.pdf", b"x" * (10 * 1024 * 1024 + 1))],
         )
+    with pytest.raises(ServiceError, match="ikke en rigtig PDF"):
+        services.motion_create(
+            cluster=world.cluster,
+            meeting=assembly,
+            title="X",
+            text="Y",
+            submitter=world.member,
+            attachments=[("falsk.pdf", b"MZ\x90\x00 not a pdf")],
+        )
     assert not world.cluster.motions.exists()
     motion = services.motion_create(
         cluster=world.cluster,

@@ -11,6 +11,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import get_valid_filename
 
 from klynge.core import services as core_services
 from klynge.core.models import Cluster, Majority, MembershipPeriod, MembershipStatus, Person
@@ -56,22 +57,42 @@ def motion_deadline(meeting: Meeting) -> dt.datetime:
     return meeting.starts_at - dt.timedelta(days=meeting.cluster.motion_deadline_days)
 
 
-def _check_attachment(name: str, size: int) -> str:
+SIGNATURES = {
+    ".pdf": (b"%PDF",),
+    ".png": (b"\x89PNG",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".docx": (b"PK\x03\x04",),
+    ".xlsx": (b"PK\x03\x04",),
+    ".odt": (b"PK\x03\x04",),
+    ".doc": (b"\xd0\xcf\x11\xe0",),
+}
+
+
+def _check_attachment(name: str, content: bytes) -> tuple[str, str]:
+    """(safe file name, content type); refuses unknown types, files whose content does not match their
+    type, empty files and files over the limit."""
+    name = get_valid_filename(os.path.basename(name or "")) or "bilag"
     extension = os.path.splitext(name)[1].lower()
     if extension not in ALLOWED_ATTACHMENT_TYPES:
         allowed = ", ".join(sorted(ALLOWED_ATTACHMENT_TYPES))
         raise ServiceError(
             {"attachments": f"»{name}« har en filtype, der ikke kan vedhæftes (tilladt: {allowed})."}
         )
-    if size > MAX_ATTACHMENT_BYTES:
+    if len(content) > MAX_ATTACHMENT_BYTES:
         raise ServiceError(
             {
                 "attachments": f"»{name}« fylder for meget; højst {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB pr. fil."
             }
         )
-    if size == 0:
+    if not content:
         raise ServiceError({"attachments": f"»{name}« er tom."})
-    return ALLOWED_ATTACHMENT_TYPES[extension]
+    signatures = SIGNATURES.get(extension)
+    if signatures is not None and not content.startswith(signatures):
+        raise ServiceError({"attachments": f"»{name}« er ikke en rigtig {extension[1:].upper()}-fil."})
+    if signatures is None and b"\x00" in content[:4096]:
+        raise ServiceError({"attachments": f"»{name}« er ikke en tekstfil."})
+    return name, ALLOWED_ATTACHMENT_TYPES[extension]
 
 
 @transaction.atomic
@@ -106,7 +127,7 @@ def motion_create(
             f"kl. {local:%H.%M} ({cluster.motion_deadline_days} dage før). Forslaget kan ikke modtages nu; "
             "kontakt bestyrelsen."
         )
-    checked = [(name, content, _check_attachment(name, len(content))) for name, content in attachments or []]
+    checked = [(*_check_attachment(name, content), content) for name, content in attachments or []]
     motion = Motion.objects.create(
         cluster=cluster,
         meeting=meeting,
@@ -116,11 +137,11 @@ def motion_create(
         text=text,
         received_at=now,
     )
-    for name, content, content_type in checked:
+    for name, content_type, content in checked:
         attachment = MotionAttachment(
             motion=motion, filename=name[:200], content_type=content_type, size=len(content)
         )
-        attachment.file.save(os.path.basename(name), ContentFile(content), save=False)
+        attachment.file.save(name, ContentFile(content), save=False)
         attachment.save()
     return motion
 
