@@ -41,3 +41,9 @@ def chair_client(client, world):
 def member_client(client, world):
     client.force_login(world.member)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploaded files of a test go to a temporary folder, not to var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
