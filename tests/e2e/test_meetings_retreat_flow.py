@@ -72,6 +72,9 @@ def test_retreat_invite_answer_checkin_and_attendance_pdf(live_server, page, axe
     member_page.get_by_role("button", name="Gem svar").click()
     expect(member_page.get_by_text("Dit svar er gemt: Kommer")).to_be_visible()
     member_context.close()
+    page.goto(base + path)
+    axe("svar fra linket i mailen")
+    page.go_back()
 
     # The chair checks in on a phone-sized screen, without reloads.
     phone_context = browser.new_context(viewport={"width": 390, "height": 844})
@@ -133,3 +136,48 @@ def test_checkin_page_is_accessible_on_a_phone(live_server, browser, world):
     bad = [v["id"] for v in result["violations"] if v["impact"] in ("serious", "critical")]
     assert not bad
     context.close()
+
+
+def test_library_and_board_pages_are_accessible(live_server, page, axe, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from klynge.meetings import services
+    from tests.meetings.conftest import make_meeting
+
+    package = services.package_create(
+        cluster=world.cluster,
+        title="Iskæmisk hjertesygdom",
+        source="kiap",
+        focus="Forløbsplaner",
+        discussion_questions="1. Hvad viser vores data?",
+    )
+    services.package_attachment_add(
+        package=package, title="Slides", upload=SimpleUploadedFile("s.pdf", b"%PDF")
+    )
+    services.document_create(
+        cluster=world.cluster,
+        title="PLO-vejledning",
+        category="plo",
+        upload=SimpleUploadedFile("plo.pdf", b"%PDF"),
+    )
+    meeting = make_meeting(world.cluster, package=package)
+    services.agenda_item_create(
+        meeting=meeting, title="Egne data", duration_minutes=30, responsible=world.chair
+    )
+    page.set_default_timeout(10_000)
+    base = live_server.url
+    slug = world.cluster.slug
+    login(page, base, world.chair.email)
+    for path, heading in [
+        (f"/k/{slug}/pakker/", "Klyngepakker"),
+        (f"/k/{slug}/pakker/{package.pk}/", "Iskæmisk hjertesygdom"),
+        (f"/k/{slug}/dokumenter/", "Dokumentbibliotek"),
+        (f"/k/{slug}/moeder/{meeting.pk}/", "Klyngemøde"),
+        (f"/k/{slug}/moeder/{meeting.pk}/referat/", "Referat: Klyngemøde"),
+        (f"/k/{slug}/moeder/fremmoede/", "Fremmøde pr. praksis"),
+        (f"/k/{slug}/moeder/naeste-aar/", "Næste års datoer og steder"),
+        ("/profil/kalender/", "Min kalender"),
+    ]:
+        page.goto(base + path)
+        expect(page.get_by_role("heading", level=1)).to_contain_text(heading)
+        axe(path)
