@@ -222,6 +222,8 @@ def test_api_workshop_flow(client, world, members):
     )
     assert response.status_code == 201, response.content
     round_id = response.json()["id"]
+    response = client.post(base + "/idea-rounds", '"AAA"', content_type="application/json", headers=chair)
+    assert response.status_code == 422
     response = client.post(
         f"{base}/idea-rounds/{round_id}/ideas",
         {"title": "Sygemeldinger"},

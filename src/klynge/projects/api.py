@@ -26,7 +26,7 @@ class InSchema(StrictSchema):
     @model_validator(mode="before")
     @classmethod
     def _an_object(cls, data):
-        if not isinstance(data, dict):
+        if isinstance(getattr(data, "_obj", data), str | bytes | int | float | bool | list | tuple):
             raise ValueError("skal være et JSON-objekt")
         return data
 
