@@ -251,3 +251,30 @@ def test_board_runs_a_poll_through_the_api(client, world, other_world):
     )
     theirs = online_poll(other_world)
     assert client.post(f"{base}/{theirs.pk}/open", headers=headers).status_code == 404
+
+
+def test_draft_can_be_edited_but_not_once_open(client, world):
+    poll = online_poll(world)
+    login(client, world.chair)
+    url = f"/k/{world.cluster.slug}/afstemninger/{poll.pk}/ret/"
+    page = client.get(url).content.decode()
+    assert "Skal klyngen have åbne data?" in page
+    closes = (timezone.localtime() + dt.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(
+        url,
+        {
+            "question": "Hvor skal internatet holdes?",
+            "kind": "single",
+            "options": "Marienlyst\nBernstorff",
+            "majority": "simple",
+            "closes_at": closes,
+        },
+    )
+    assert response.status_code == 302
+    poll.refresh_from_db()
+    assert poll.question == "Hvor skal internatet holdes?"
+    assert [o.label for o in poll.options.all()] == ["Marienlyst", "Bernstorff"]
+    services.poll_open(poll=poll)
+    client.post(url, {"question": "Noget andet", "kind": "yes_no", "majority": "simple", "closes_at": closes})
+    poll.refresh_from_db()
+    assert poll.question == "Hvor skal internatet holdes?"

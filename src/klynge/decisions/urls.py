@@ -13,6 +13,7 @@ urlpatterns = [
     path(K + "afstemninger/", views.poll_list, name="poll_list"),
     path(K + "afstemninger/ny/", views.poll_create, name="poll_create"),
     path(P, views.poll_detail, name="poll_detail"),
+    path(P + "ret/", views.poll_edit, name="poll_edit"),
     path(P + "aabn/", views.poll_open, name="poll_open"),
     path(P + "luk/", views.poll_close, name="poll_close"),
     path(P + "offentliggoer/", views.poll_publish, name="poll_publish"),

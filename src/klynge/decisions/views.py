@@ -82,13 +82,37 @@ def poll_list(request, cluster):
     )
 
 
-def _poll_form(cluster, data=None):
+def _poll_form(cluster, data=None, poll: Poll | None = None):
+    initial = {"majority": cluster.default_majority}
+    if poll is not None:
+        effect = poll.effect or {}
+        initial = {
+            "question": poll.question,
+            "description": poll.description,
+            "kind": poll.kind,
+            "options": "\n".join(o.label for o in poll.options.all()) if poll.kind != PollKind.YES_NO else "",
+            "seats": poll.seats,
+            "alternates": poll.alternates,
+            "secret": poll.secret,
+            "majority": poll.majority,
+            "meeting": poll.meeting_id,
+            "motion": poll.motion_id,
+            "closes_at": timezone.localtime(poll.closes_at) if poll.closes_at else None,
+            "effect_kind": effect.get("kind", ""),
+            "effect_practice": str(effect.get("practice_id") or ""),
+            "effect_ends_on": effect.get("ends_on"),
+            "effect_until_next_ga": effect.get("until_next_general_assembly", False),
+            "effect_charter_kind": effect.get("charter_kind", ""),
+            "effect_text": effect.get("text", ""),
+            "effect_open_data": effect.get("open_data", False),
+            "effect_reason": effect.get("reason", ""),
+        }
     return PollForm(
         data,
         meetings=meeting_selectors.cluster_meetings(cluster=cluster).exclude(status="cancelled"),
         motions=selectors.cluster_motions(cluster=cluster).exclude(status=MotionStatus.WITHDRAWN),
         practices=cluster_practices(cluster=cluster),
-        initial={"majority": cluster.default_majority},
+        initial=initial,
     )
 
 
@@ -106,6 +130,33 @@ def poll_create(request, cluster):
                 return redirect("decisions:poll_detail", slug=cluster.slug, poll_id=poll.pk)
         return render(request, "core/form_page.html", {"form": form, "title": "Ny afstemning"}, status=400)
     return render(request, "core/form_page.html", {"form": form, "title": "Ny afstemning"})
+
+
+@cluster_view("decisions.manage")
+def poll_edit(request, cluster, poll_id):
+    poll = selectors.cluster_poll_get(cluster=cluster, poll_id=poll_id)
+    if poll.status != PollStatus.DRAFT:
+        messages.error(request, "Afstemningen er åbnet; spørgsmål, valgmuligheder og regler kan ikke ændres.")
+        return redirect("decisions:poll_detail", slug=cluster.slug, poll_id=poll.pk)
+    form = _poll_form(cluster, request.POST or None, poll=poll)
+    context = {"form": form, "title": "Ret afstemning"}
+    if request.method == "POST":
+        if form.is_valid():
+            kwargs = form.service_kwargs()
+            try:
+                services.poll_update(
+                    poll=poll,
+                    options=kwargs.pop("options") if kwargs["kind"] != PollKind.YES_NO else None,
+                    effect=kwargs.pop("effect"),
+                    **kwargs,
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, "Afstemningen er rettet.")
+                return redirect("decisions:poll_detail", slug=cluster.slug, poll_id=poll.pk)
+        return render(request, "core/form_page.html", context, status=400)
+    return render(request, "core/form_page.html", context)
 
 
 @cluster_view("decisions.view")
