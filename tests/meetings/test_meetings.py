@@ -386,7 +386,13 @@ def test_private_feed_local_times_across_summer_time_and_revocation(client, worl
     response = client.get(url("public_person_feed", feed.token))
     assert response.status_code == 200 and response["Content-Type"].startswith("text/calendar")
     cal = icalendar.Calendar.from_ical(response.content)
-    assert any(c.name == "VTIMEZONE" and str(c["tzid"]) == "Europe/Copenhagen" for c in cal.walk())
+    vtimezone = next(c for c in cal.walk("VTIMEZONE"))
+    assert str(vtimezone["tzid"]) == "Europe/Copenhagen"
+    # The VTIMEZONE itself (what a calendar program without tz data uses) gives the right offsets.
+    tz = vtimezone.to_tz()
+    assert tz.utcoffset(dt.datetime(2023, 3, 27, 16)) == dt.timedelta(hours=2)
+    assert tz.utcoffset(dt.datetime(2023, 10, 30, 16)) == dt.timedelta(hours=1)
+    assert tz.utcoffset(dt.datetime(2045, 7, 1, 16)) == dt.timedelta(hours=2)
     events = {str(e["summary"]): e for e in cal.walk("VEVENT")}
     assert "Fremmed møde" not in events
     for meeting in (spring, autumn):

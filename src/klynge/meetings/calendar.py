@@ -65,8 +65,30 @@ def _calendar(name: str | None = None, method: str | None = None) -> icalendar.C
     return cal
 
 
+VTIMEZONE = """BEGIN:VTIMEZONE
+TZID:Europe/Copenhagen
+X-LIC-LOCATION:Europe/Copenhagen
+BEGIN:DAYLIGHT
+TZOFFSETFROM:+0100
+TZOFFSETTO:+0200
+TZNAME:CEST
+DTSTART:19700329T020000
+RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU
+END:DAYLIGHT
+BEGIN:STANDARD
+TZOFFSETFROM:+0200
+TZOFFSETTO:+0100
+TZNAME:CET
+DTSTART:19701025T030000
+RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU
+END:STANDARD
+END:VTIMEZONE
+"""
+
+
 def _finish(cal: icalendar.Calendar) -> bytes:
-    cal.add_missing_timezones()
+    # The EU summer-time rule as RRULEs: compact, and valid past 2037 (unlike a list of dates).
+    cal.subcomponents.insert(0, icalendar.Timezone.from_ical(VTIMEZONE.replace("\n", "\r\n")))
     return cal.to_ical()
 
 
