@@ -278,3 +278,11 @@ def test_draft_can_be_edited_but_not_once_open(client, world):
     client.post(url, {"question": "Noget andet", "kind": "yes_no", "majority": "simple", "closes_at": closes})
     poll.refresh_from_db()
     assert poll.question == "Hvor skal internatet holdes?"
+
+
+def test_front_page_shows_the_open_poll(client, world):
+    poll = online_poll(world)
+    services.poll_open(poll=poll)
+    login(client, world.member)
+    page = client.get(f"/k/{world.cluster.slug}/").content.decode()
+    assert f"/afstemninger/{poll.pk}/stem/" in page and poll.question in page

@@ -598,6 +598,11 @@ def frontpage_section(request, cluster):
         return None
     return render_to_string(
         "decisions/_frontpage.html",
-        {"open_polls": open_polls, "decisions": decisions, "cluster": cluster},
+        {
+            "open_polls": open_polls,
+            "decisions": decisions,
+            "cluster": cluster,
+            "can_vote": request.user.has_perm("decisions.vote", cluster),
+        },
         request=request,
     )
