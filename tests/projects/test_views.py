@@ -280,3 +280,70 @@ def test_api_workshop_flow(client, world, members):
     assert client.get(base + "/projects", headers=member).json()[0]["title"] == "Sygemeldinger"
     assert client.get(base + "/rotation", headers=member).status_code == 404
     assert client.post(base + "/rotation/propose", headers=chair).status_code == 201
+
+
+def test_board_forms_round_merge_project_and_settings(client, world, members):
+    slug = world.cluster.slug
+    client.force_login(world.member)
+    assert client.get(f"/k/{slug}/projekter/runder/ny/").status_code == 404
+    client.force_login(world.chair)
+    response = client.post(f"/k/{slug}/projekter/runder/ny/", {"title": "", "dots_per_member": "0"})
+    assert response.status_code == 400 and "Dette felt er påkrævet" in response.content.decode()
+    meeting = meeting_on(world.cluster, dt.date.today() + dt.timedelta(days=3), kind="workshop")
+    response = client.post(
+        f"/k/{slug}/projekter/runder/ny/",
+        {"title": "Workshop", "meeting": meeting.pk, "dots_per_member": "2", "group_limit": "4"},
+    )
+    assert response.status_code == 302
+    round = world.cluster.idea_rounds.get()
+    assert round.meeting == meeting and round.dots_per_member == 2 and not round.allow_stacking
+    a = services.idea_submit(round=round, person=members[0], title="Antibiotika")
+    b = services.idea_submit(round=round, person=members[1], title="Antibiotika igen")
+    services.dot_add(round=round, idea=b, person=members[1])
+    client.post(f"/k/{slug}/projekter/runder/{round.pk}/saml/", {"duplicate": b.pk, "keep": a.pk})
+    assert a.dots.count() == 1
+    client.post(f"/k/{slug}/projekter/runder/{round.pk}/luk/")
+    page = client.get(f"/k/{slug}/projekter/runder/{round.pk}/").content.decode()
+    ranking = page.split('id="ranking"', 1)[1].split("</table>", 1)[0]
+    assert "Lav projekt" in ranking and "Antibiotika igen" not in ranking
+
+    url = f"/k/{slug}/projekter/ideer/{a.pk}/nyt-projekt/"
+    assert client.post(url, {"title": "Antibiotika", "lead": "", "board_contact": ""}).status_code == 400
+    response = client.post(
+        url, {"title": "Antibiotika", "lead": members[0].pk, "board_contact": members[1].pk}
+    )
+    assert response.status_code == 400  # only board members can be the board contact
+    response = client.post(
+        url, {"title": "Antibiotika", "lead": members[0].pk, "board_contact": world.chair.pk}
+    )
+    assert response.status_code == 302
+    project = world.cluster.projects.get()
+    assert project.rank == 1 and project.board_contact == world.chair
+
+    response = client.post(
+        f"/k/{slug}/projekter/indstillinger/",
+        {"meeting_capacity": "2", "reminder_months": "3", "horizon_months": "24"},
+    )
+    assert response.status_code == 302
+    assert world.cluster.project_settings.reminder_months == 3
+    assert client.post(f"/k/{slug}/projekter/indstillinger/", {"meeting_capacity": "x"}).status_code == 400
+
+
+def test_front_page_invites_a_new_round_when_all_are_taken_up(client, world, members):
+    round = services.round_create(cluster=world.cluster, title="Workshop")
+    idea = services.idea_submit(round=round, person=members[0], title="Osteoporose")
+    services.round_close(round=round)
+    project = services.project_create(cluster=world.cluster, title="", lead=members[0], idea=idea)
+    client.force_login(world.chair)
+    assert "Start en ny idérunde" not in client.get(f"/k/{world.cluster.slug}/").content.decode()
+    services.project_save(
+        project=project, by=world.chair, revisit_date=dt.date.today() + dt.timedelta(days=500)
+    )
+    for status in (S.READY, S.APPROVED):
+        services.project_transition(project=project, to_status=status, by=world.chair)
+    meeting_on(world.cluster, dt.date.today() + dt.timedelta(days=30))
+    services.rotation_publish(plan=services.rotation_propose(cluster=world.cluster))
+    services.project_reminders_run(today=dt.date.today() + dt.timedelta(days=31))
+    assert "Start en ny idérunde" in client.get(f"/k/{world.cluster.slug}/").content.decode()
+    client.force_login(members[1])
+    assert "Start en ny idérunde" not in client.get(f"/k/{world.cluster.slug}/").content.decode()

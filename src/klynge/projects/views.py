@@ -222,10 +222,12 @@ def round_wall(request, cluster, round_id):
 @cluster_view("projects.view")
 def round_wall_content(request, cluster, round_id):
     round = selectors.cluster_round_get(cluster=cluster, round_id=round_id)
+    # 286 tells htmx to stop polling: a closed round does not change any more.
     return render(
         request,
         "projects/_wall_ideas.html",
         {"round": round, "ideas": selectors.round_ideas(round=round)},
+        status=200 if round.is_open else 286,
     )
 
 
