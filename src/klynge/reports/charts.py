@@ -17,21 +17,21 @@ def attendance_chart(figures, *, font: str | None = None) -> dict | None:
     ]
     if not rows:
         return None
-    order = [row["Møde"] for row in rows]
     chart = (
         alt.Chart(alt.Data(values=rows))
         .mark_bar(color="#0059b3")
         .encode(
-            x=alt.X("Møde:N", sort=order, title=None, axis=alt.Axis(labelAngle=0, labelLimit=160)),
-            y=alt.Y("Deltagere:Q", title="Deltagende medlemmer", axis=alt.Axis(tickMinStep=1)),
+            y=alt.Y("Møde:N", sort=None, title=None, axis=alt.Axis(labelLimit=220)),
+            x=alt.X("Deltagere:Q", title="Deltagende medlemmer", axis=alt.Axis(tickMinStep=1)),
             tooltip=[alt.Tooltip("Møde:N"), alt.Tooltip("Deltagere:Q")],
         )
-        .properties(title=f"Deltagere pr. møde i {figures.year}", height=220)
+        .properties(height=alt.Step(32))
     )
     spec = chart.to_dict()
     spec.pop("config", None)
     if font:
-        spec["width"] = max(300, 110 * len(rows))
+        spec["width"] = 380
+        spec["title"] = f"Deltagere pr. møde i {figures.year}"
         spec["config"] = {"font": font}
     else:
         spec["width"] = "container"

@@ -6,7 +6,7 @@ from klynge.core.forms import StyledForm
 class AnnualReportForm(StyledForm):
     text = forms.CharField(
         label="Beretningen",
-        required=False,
+        error_messages={"required": "Skriv beretningen, eller tag Klynges udkast."},
         help_text="Skrives i Markdown: # overskrift, ## afsnit, - punkt, **fed**. Tom linje mellem afsnit.",
         widget=forms.Textarea(
             attrs={"rows": 24, "class": "form-input klynge-report-text", "spellcheck": "true", "lang": "da"}
