@@ -51,18 +51,26 @@ def child(database_url: str, folder: str) -> None:
     from klynge.quality.services import indicators_load_catalogue, prescriptions_import
 
     indicators_load_catalogue()
-    numbers = pl.read_csv(Path(folder) / "tilmeldte.csv", separator=";", infer_schema=False)["ydernummer"].unique()
-    Practice.objects.bulk_create([Practice(name=f"Praksis {n}", provider_number=n) for n in numbers.to_list()])
+    numbers = pl.read_csv(Path(folder) / "tilmeldte.csv", separator=";", infer_schema=False)[
+        "ydernummer"
+    ].unique()
+    Practice.objects.bulk_create(
+        [Practice(name=f"Praksis {n}", provider_number=n) for n in numbers.to_list()]
+    )
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()
     result = prescriptions_import(
-        path=Path(folder) / "recepter.csv", patients_path=Path(folder) / "tilmeldte.csv", file_name="recepter.csv"
+        path=Path(folder) / "recepter.csv",
+        patients_path=Path(folder) / "tilmeldte.csv",
+        file_name="recepter.csv",
     )
     seconds = time.perf_counter() - started
     assert result.ok, result.errors[:5]
     started_again = time.perf_counter()
     again = prescriptions_import(
-        path=Path(folder) / "recepter.csv", patients_path=Path(folder) / "tilmeldte.csv", file_name="recepter.csv"
+        path=Path(folder) / "recepter.csv",
+        patients_path=Path(folder) / "tilmeldte.csv",
+        file_name="recepter.csv",
     )
     seconds_again = time.perf_counter() - started_again
     print(
@@ -107,18 +115,30 @@ def run_child(database_url: str, folder: str) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def main() -> None:
+def generate_child(folder: str) -> None:
     sys.path.insert(0, str(ROOT / "src"))
     from klynge.quality.generate import generate
 
+    started = time.perf_counter()
+    files = generate(out=Path(folder), practices=PRACTICES, months=MONTHS, seed=2026)
+    print(json.dumps({"rows": files.rows, "seconds": time.perf_counter() - started}))
+
+
+def main() -> None:
+    # Every heavy step runs in its own child process: a child inherits its parent's peak RSS on Linux,
+    # so the parent stays small and each figure is the step's own.
     with tempfile.TemporaryDirectory(prefix="klynge-bench-") as folder:
-        started = time.perf_counter()
-        files = generate(out=Path(folder), practices=PRACTICES, months=MONTHS, seed=2026)
-        generated = time.perf_counter() - started
-        size_mb = files.prescriptions.stat().st_size / 1e6
-        print(f"Generated {files.rows:,} prescription rows ({size_mb:.0f} MB) for {PRACTICES} practices "
-              f"× {MONTHS} months in {generated:.1f} s")
-        bare_seconds, bare_peak = bare_polars(files.prescriptions)
+        out = subprocess.run(
+            [sys.executable, __file__, "--generate", folder], check=True, capture_output=True, text=True
+        )
+        generated = json.loads(out.stdout.strip().splitlines()[-1])
+        prescriptions = Path(folder) / "recepter.csv"
+        size_mb = prescriptions.stat().st_size / 1e6
+        print(
+            f"Generated {generated['rows']:,} prescription rows ({size_mb:.0f} MB) for {PRACTICES} practices "
+            f"× {MONTHS} months in {generated['seconds']:.1f} s"
+        )
+        bare_seconds, bare_peak = bare_polars(prescriptions)
         print(f"Bare Polars read-and-group: {bare_seconds:.2f} s, peak {bare_peak:.0f} MB")
         targets = [("SQLite", f"sqlite:///{Path(folder) / 'bench.sqlite3'}")]
         if os.environ.get("BENCH_DATABASE_URL"):
@@ -137,5 +157,7 @@ def main() -> None:
 if __name__ == "__main__":
     if len(sys.argv) == 4 and sys.argv[1] == "--child":
         child(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) == 3 and sys.argv[1] == "--generate":
+        generate_child(sys.argv[2])
     else:
         main()

@@ -1,3 +1,199 @@
-from ninja import Router
+"""API routes of the quality app: indicators, measurements (suppressed and pseudonymised exactly as the
+pages are for the caller) and imports."""
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from klynge.core.tenancy import cluster_for
+
+from . import selectors, services
 
 router = Router(tags=["quality"])
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class IndicatorOut(Schema):
+    id: int
+    code: str
+    name_da: str
+    name_en: str
+    unit: str
+    direction: str
+    target: float | None
+    source_kind: str
+    national: bool
+
+
+class FigureOut(Schema):
+    label: str
+    is_own: bool
+    suppressed: bool
+    numerator: float | None
+    denominator: float | None
+    value: float | None
+
+
+class MeasurementsOut(Schema):
+    indicator: IndicatorOut
+    period: str | None
+    granularity: str | None
+    practices: list[FigureOut]
+    cluster: FigureOut | None
+    national: FigureOut | None
+
+
+class ImportLogOut(Schema):
+    id: int
+    kind: str
+    at: dt.datetime
+    by: str | None
+    file_name: str
+    digest: str
+    rows_read: int
+    rows_created: int
+    rows_replaced: int
+
+
+class ImportResultOut(Schema):
+    ok: bool
+    errors: list[tuple[int, str]]
+    rows_read: int
+    created: int
+    replaced: int
+    unchanged: int
+
+
+def _indicator(i) -> dict:
+    return {
+        "id": i.pk,
+        "code": i.code,
+        "name_da": i.name_da,
+        "name_en": i.name_en,
+        "unit": i.unit,
+        "direction": i.direction,
+        "target": i.target,
+        "source_kind": i.source_kind,
+        "national": i.is_national,
+    }
+
+
+@router.get("/clusters/{slug}/indicators", response={200: list[IndicatorOut], 404: ErrorOut})
+def list_indicators(request, slug: str):
+    cluster = cluster_for(request.user, slug, "quality.view_data")
+    return [_indicator(i) for i in selectors.indicators_for(cluster=cluster)]
+
+
+@router.get(
+    "/clusters/{slug}/indicators/{indicator_id}/measurements", response={200: MeasurementsOut, 404: ErrorOut}
+)
+def indicator_measurements(request, slug: str, indicator_id: int):
+    cluster = cluster_for(request.user, slug, "quality.view_data")
+    indicator = selectors.indicator_get(cluster=cluster, indicator_id=indicator_id)
+    viewer = selectors.viewer_for(request.user, cluster)
+    figures = selectors.indicator_figures(
+        cluster=cluster, indicator=indicator, viewer=viewer, with_series=False
+    )
+    return {
+        "indicator": _indicator(indicator),
+        "period": figures.window.label if figures.window else None,
+        "granularity": figures.window.granularity if figures.window else None,
+        "practices": [f.public() for f in figures.rows],
+        "cluster": figures.cluster.public() if figures.cluster else None,
+        "national": figures.national.public() if figures.national else None,
+    }
+
+
+@router.get("/clusters/{slug}/imports", response={200: list[ImportLogOut], 404: ErrorOut})
+def list_imports(request, slug: str):
+    cluster = cluster_for(request.user, slug, "quality.manage_data")
+    return [
+        {
+            "id": log.pk,
+            "kind": log.kind,
+            "at": log.at,
+            "by": log.by.name if log.by else None,
+            "file_name": log.file_name,
+            "digest": log.digest,
+            "rows_read": log.rows_read,
+            "rows_created": log.rows_created,
+            "rows_replaced": log.rows_replaced,
+        }
+        for log in selectors.import_logs(cluster=cluster, limit=100)
+    ]
+
+
+def _save(upload: UploadedFile) -> Path:
+    with tempfile.NamedTemporaryFile(
+        prefix="klynge-api-", suffix=Path(upload.name or "x.csv").suffix, delete=False
+    ) as tmp:
+        for chunk in upload.chunks():
+            tmp.write(chunk)
+    return Path(tmp.name)
+
+
+@router.post(
+    "/clusters/{slug}/imports",
+    response={201: ImportResultOut, 200: ImportResultOut, 400: ImportResultOut, 404: ErrorOut},
+    summary="Importér en fil for klyngen (målinger i langt format, eller receptdata med tilmeldte patienter)",
+)
+def create_import(
+    request,
+    slug: str,
+    kind: Form[str] = "measurements",
+    file: File[UploadedFile] = None,
+    patients: File[UploadedFile] | None = None,
+):
+    cluster = cluster_for(request.user, slug, "quality.manage_data")
+    if (
+        file is None
+        or (kind == "prescriptions" and patients is None)
+        or kind not in ("measurements", "prescriptions")
+    ):
+        return Status(
+            400,
+            {
+                "ok": False,
+                "errors": [(0, "Send en fil (og tilmeldte patienter til receptdata).")],
+                "rows_read": 0,
+                "created": 0,
+                "replaced": 0,
+                "unchanged": 0,
+            },
+        )
+    paths = [_save(file)]
+    try:
+        if kind == "prescriptions":
+            paths.append(_save(patients))
+            result = services.prescriptions_import(
+                path=paths[0],
+                patients_path=paths[1],
+                cluster=cluster,
+                by=request.user,
+                file_name=file.name,
+                patients_file_name=patients.name,
+            )
+        else:
+            result = services.measurements_import(
+                path=paths[0], cluster=cluster, by=request.user, file_name=file.name
+            )
+    finally:
+        for path in paths:
+            path.unlink(missing_ok=True)
+    body = {
+        "ok": result.ok,
+        "errors": result.errors,
+        "rows_read": result.rows_read,
+        "created": result.created,
+        "replaced": result.replaced,
+        "unchanged": result.unchanged,
+    }
+    if not result.ok:
+        return Status(400, body)
+    return Status(201 if result.changed else 200, body)

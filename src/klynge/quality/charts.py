@@ -1,0 +1,170 @@
+"""Vega-Lite specs (built with Altair) for the quality pages. The data in a spec is exactly what the table
+beside the chart shows: pseudonymised, with suppressed practices left out."""
+
+from __future__ import annotations
+
+import altair as alt
+
+from .selectors import IndicatorFigures
+
+OWN = "#b3541e"
+OTHER = "#2b6cb0"
+GREY = "#595959"
+
+
+def _axis_title(figures: IndicatorFigures) -> str:
+    return figures.indicator.unit_short
+
+
+def _finish(chart: alt.TopLevelMixin, title: str) -> dict:
+    spec = chart.properties(title=title, width="container", height=260).to_dict()
+    spec.pop("config", None)
+    return spec
+
+
+def run_chart_spec(figures: IndicatorFigures) -> dict | None:
+    if not figures.series:
+        return None
+    centre = figures.run.centre if figures.run else None
+    data = [
+        {"periode": p["period"], "dato": p["date"], "værdi": round(p["value"], 3)} for p in figures.series
+    ]
+    base = alt.Chart(alt.Data(values=data))
+    line = base.mark_line(point=True, color=OWN).encode(
+        x=alt.X("dato:T", title="Periode"),
+        y=alt.Y("værdi:Q", title=_axis_title(figures)),
+        tooltip=[alt.Tooltip("periode:N"), alt.Tooltip("værdi:Q", format=".2f")],
+    )
+    layers = [line]
+    if centre is not None:
+        layers.append(
+            alt.Chart(alt.Data(values=[{"median": round(centre, 3)}]))
+            .mark_rule(color=GREY, strokeDash=[6, 4])
+            .encode(y="median:Q", tooltip=[alt.Tooltip("median:Q", title="Median", format=".2f")])
+        )
+    return _finish(alt.layer(*layers), f"{figures.indicator.name_da}: din praksis over tid (seriediagram)")
+
+
+def bar_chart_spec(figures: IndicatorFigures) -> dict | None:
+    shown = [f for f in figures.rows if not f.hidden and f.value is not None]
+    if not shown:
+        return None
+    data = [
+        {"praksis": f.label, "værdi": round(f.value, 3), "egen": "Din praksis" if f.is_own else "Andre"}
+        for f in shown
+    ]
+    order = [d["praksis"] for d in data]
+    bars = (
+        alt.Chart(alt.Data(values=data))
+        .mark_bar()
+        .encode(
+            y=alt.Y("praksis:N", sort=order, title=None),
+            x=alt.X("værdi:Q", title=_axis_title(figures)),
+            color=alt.Color(
+                "egen:N",
+                scale=alt.Scale(domain=["Din praksis", "Andre"], range=[OWN, OTHER]),
+                legend=alt.Legend(title=None),
+            ),
+            tooltip=[alt.Tooltip("praksis:N"), alt.Tooltip("værdi:Q", format=".2f")],
+        )
+    )
+    layers = [bars]
+    if figures.cluster and not figures.cluster.hidden and figures.cluster.value is not None:
+        layers.append(
+            alt.Chart(alt.Data(values=[{"klyngen": round(figures.cluster.value, 3)}]))
+            .mark_rule(color=GREY, strokeDash=[6, 4])
+            .encode(x="klyngen:Q")
+        )
+    if figures.indicator.target is not None:
+        layers.append(
+            alt.Chart(alt.Data(values=[{"mål": figures.indicator.target}]))
+            .mark_rule(color="#1b7837")
+            .encode(x="mål:Q")
+        )
+    chart = alt.layer(*layers)
+    spec = chart.properties(
+        title=f"{figures.indicator.name_da}: praksis i klyngen",
+        width="container",
+        height=max(120, 22 * len(data)),
+    ).to_dict()
+    spec.pop("config", None)
+    return spec
+
+
+def funnel_spec(figures: IndicatorFigures) -> dict | None:
+    if not figures.funnel_curve:
+        return None
+    scale = 100.0 if figures.indicator.is_proportion else 1000.0
+    points = [
+        {
+            "praksis": f.label,
+            "nævner": round(f.funnel.denominator, 2),
+            "værdi": round(f.funnel.value * scale, 3),
+            "egen": "Din praksis" if f.is_own else "Andre",
+        }
+        for f in figures.rows
+        if f.funnel is not None and not f.hidden
+    ]
+    x_title = (
+        "Nævner (antal)"
+        if figures.indicator.is_proportion
+        else "Patientår"
+        if figures.indicator.unit == "per_1000_year"
+        else "Patientdage"
+    )
+    curve = alt.Chart(alt.Data(values=figures.funnel_curve))
+    layers = []
+    for name, dash in (("lower95", [4, 3]), ("upper95", [4, 3]), ("lower998", []), ("upper998", [])):
+        layers.append(
+            curve.mark_line(color=GREY, strokeDash=dash or [1, 0]).encode(
+                x=alt.X("n:Q", title=x_title, scale=alt.Scale(type="log")),
+                y=alt.Y(f"{name}:Q", title=_axis_title(figures)),
+            )
+        )
+    layers.append(
+        alt.Chart(alt.Data(values=[{"klyngen": round(figures.funnel_target, 3)}]))
+        .mark_rule(color=GREY)
+        .encode(y="klyngen:Q")
+    )
+    layers.append(
+        alt.Chart(alt.Data(values=points))
+        .mark_point(filled=True, size=70)
+        .encode(
+            x="nævner:Q",
+            y="værdi:Q",
+            color=alt.Color(
+                "egen:N",
+                scale=alt.Scale(domain=["Din praksis", "Andre"], range=[OWN, OTHER]),
+                legend=alt.Legend(title=None),
+            ),
+            shape=alt.Shape(
+                "egen:N",
+                scale=alt.Scale(domain=["Din praksis", "Andre"], range=["diamond", "circle"]),
+                legend=None,
+            ),
+            tooltip=[alt.Tooltip("praksis:N"), alt.Tooltip("værdi:Q", format=".2f"), alt.Tooltip("nævner:Q")],
+        )
+    )
+    return _finish(alt.layer(*layers), f"{figures.indicator.name_da}: tragtdiagram")
+
+
+def specs(figures: IndicatorFigures) -> dict[str, dict]:
+    out = {}
+    for name, builder in (
+        ("seriediagram", run_chart_spec),
+        ("tragt", funnel_spec),
+        ("soejler", bar_chart_spec),
+    ):
+        spec = builder(figures)
+        if spec is not None:
+            out[name] = spec
+    return out
+
+
+def to_svg(spec: dict) -> str:
+    import vl_convert
+
+    spec = dict(spec)
+    if spec.get("width") == "container":
+        spec["width"] = 640
+    return vl_convert.vegalite_to_svg(spec)

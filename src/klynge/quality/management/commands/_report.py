@@ -1,0 +1,21 @@
+from django.core.management.base import CommandError
+
+
+def print_result(command, result) -> None:
+    if result.errors:
+        for line, message in result.errors:
+            command.stderr.write(f"Linje {line}: {message}" if line else message)
+        raise CommandError("Intet er importeret.")
+    if not result.changed:
+        command.stdout.write(
+            f"Ingen ændringer ({result.rows_read} rækker læst; alle værdier fandtes allerede)."
+        )
+        return
+    command.stdout.write(
+        f"{result.rows_read} rækker læst; {result.created} nye værdier, {result.replaced} erstattet, "
+        f"{result.unchanged} uændret ({result.seconds:.1f} s)."
+    )
+    if result.skipped_practices:
+        command.stdout.write(
+            f"{result.skipped_practices} ydernumre findes ikke i registret; de tæller kun med i landstallet."
+        )

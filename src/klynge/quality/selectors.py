@@ -1,0 +1,552 @@
+"""Reads of the quality app, scoped to a cluster and to the person looking.
+
+Every figure of one practice shown to someone outside that practice passes through `hidden()` (which
+calls klynge.quality.stats.is_suppressed) and is labelled with a stable pseudonym unless the cluster
+has decided on open data. Views, exports, charts and the API all take their rows from here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Q, Sum
+from django.http import Http404
+
+from klynge.core import selectors as core_selectors
+from klynge.core.models import Cluster, MembershipStatus
+
+from . import stats
+from .models import Granularity, ImportLog, Indicator, Level, Measurement, Unit, period_end, period_label
+
+WINDOW = {Granularity.MONTH: 12, Granularity.QUARTER: 4, Granularity.YEAR: 1}
+YEARS = {Granularity.MONTH: 1 / 12, Granularity.QUARTER: 1 / 4, Granularity.YEAR: 1.0}
+
+
+# Viewer -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Viewer:
+    """Who is looking: their own practice in the cluster (if any), open data, staff with national figures only."""
+
+    practice_id: int | None
+    open_data: bool
+    national_only: bool
+    can_manage: bool = False
+
+
+def viewer_for(user, cluster: Cluster) -> Viewer:
+    reader = core_selectors.is_reader(user, cluster)
+    practice_id = None
+    if (
+        reader
+        and getattr(user, "practice_id", None)
+        and cluster.memberships.filter(practice_id=user.practice_id).exists()
+    ):
+        practice_id = user.practice_id
+    return Viewer(
+        practice_id=practice_id,
+        open_data=cluster.open_data,
+        national_only=not reader and bool(getattr(user, "is_staff", False)),
+        can_manage=user.has_perm("quality.manage_data", cluster),
+    )
+
+
+# Indicators ---------------------------------------------------------------------------------------
+
+
+def indicators_for(*, cluster: Cluster) -> list[Indicator]:
+    return list(Indicator.objects.filter(Q(cluster__isnull=True) | Q(cluster=cluster), active=True))
+
+
+def indicator_get(*, cluster: Cluster, indicator_id) -> Indicator:
+    try:
+        return Indicator.objects.get(
+            Q(cluster__isnull=True) | Q(cluster=cluster), pk=indicator_id, active=True
+        )
+    except (Indicator.DoesNotExist, ValueError, TypeError):
+        raise Http404("Indikatoren findes ikke")
+
+
+def import_logs(*, cluster: Cluster, limit: int = 20) -> list[ImportLog]:
+    return list(ImportLog.objects.filter(cluster=cluster).select_related("by")[:limit])
+
+
+# Values -------------------------------------------------------------------------------------------
+
+
+def exposure(
+    indicator: Indicator, denominator: float | None, start: dt.date, granularity: str
+) -> float | None:
+    """What the numerator is divided by: the denominator itself for shares, patient-years or patient-days
+    for rates."""
+    if denominator is None:
+        return None
+    if indicator.unit == Unit.PER_1000_YEAR:
+        return denominator * YEARS[granularity]
+    if indicator.unit == Unit.DDD_PER_1000_DAY:
+        return denominator * (period_end(start, granularity) - start).days
+    return denominator
+
+
+def value_of(indicator: Indicator, numerator: float | None, expo: float | None) -> float | None:
+    """The figure in the indicator's unit (percent, per 1,000 ..., or the count)."""
+    if numerator is None:
+        return None
+    if indicator.unit == Unit.COUNT:
+        return numerator
+    if not expo:
+        return None
+    factor = 100.0 if indicator.unit == Unit.PERCENT else 1000.0
+    return factor * numerator / expo
+
+
+def hidden(indicator: Indicator, numerator: float | None, denominator: float | None) -> bool:
+    """The one suppression rule (klynge.quality.stats.is_suppressed): a count of 1-4, or a denominator
+    (listed patients, or the share's denominator) of 10 or less. DDD are rounded to whole numbers."""
+    if numerator is None:
+        return False
+    n = int(round(numerator))
+    d = None if denominator is None else int(round(denominator))
+    if indicator.unit == Unit.PERCENT and d is not None:
+        return stats.is_suppressed(min(n, d), d)
+    return stats.is_suppressed(n) or (d is not None and stats.is_suppressed(None, d))
+
+
+def format_value(indicator: Indicator, value: float | None) -> str:
+    if value is None:
+        return "–"
+    if indicator.unit == Unit.COUNT:
+        return f"{value:,.0f}".replace(",", ".")
+    decimals = 1 if indicator.unit != Unit.DDD_PER_1000_DAY else 2
+    text = f"{value:,.{decimals}f}".replace(",", "X").replace(".", ",").replace("X", ".")
+    return f"{text} %" if indicator.unit == Unit.PERCENT else text
+
+
+# Windows ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Window:
+    granularity: str
+    start: dt.date
+    end: dt.date  # last period's start
+
+    @property
+    def label(self) -> str:
+        if self.start == self.end:
+            return period_label(self.start, self.granularity)
+        return f"{period_label(self.start, self.granularity)} til {period_label(self.end, self.granularity)}"
+
+
+def latest_window(*, practice_ids: list[int], indicator_ids: list[int] | None = None) -> Window | None:
+    """The last 12 months (or 4 quarters, or 1 year) with data for the cluster's practices."""
+    qs = Measurement.objects.filter(practice_id__in=practice_ids, level=Level.PRACTICE)
+    if indicator_ids is not None:
+        qs = qs.filter(indicator_id__in=indicator_ids)
+    for granularity in (Granularity.MONTH, Granularity.QUARTER, Granularity.YEAR):
+        last = (
+            qs.filter(granularity=granularity)
+            .order_by("-period_start")
+            .values_list("period_start", flat=True)
+            .first()
+        )
+        if last is None:
+            continue
+        start = last
+        for _ in range(WINDOW[granularity] - 1):
+            start = (start - dt.timedelta(days=1)).replace(day=1)
+            if granularity == Granularity.QUARTER:
+                start = dt.date(start.year, ((start.month - 1) // 3) * 3 + 1, 1)
+            elif granularity == Granularity.YEAR:
+                start = dt.date(start.year, 1, 1)
+        return Window(granularity=granularity, start=start, end=last)
+    return None
+
+
+@dataclass
+class Figure:
+    """One practice's (or the cluster's, or the country's) figure for one indicator in a window."""
+
+    label: str
+    numerator: float | None
+    denominator: float | None  # shares: the denominator; rates: mean listed patients per period
+    exposure: float | None
+    value: float | None
+    is_own: bool = False
+    hidden: bool = False
+    key: int | None = None  # practice id; never leaves the server
+    funnel: object | None = None
+    text: str = ""
+
+    def public(self) -> dict:
+        return {
+            "label": self.label,
+            "is_own": self.is_own,
+            "suppressed": self.hidden,
+            "numerator": None if self.hidden else self.numerator,
+            "denominator": None if self.hidden else self.denominator,
+            "value": None if self.hidden else self.value,
+        }
+
+
+def _sum_rows(indicator: Indicator, rows) -> tuple[float, float | None, float | None]:
+    num = 0.0
+    den_total = 0.0
+    expo = 0.0
+    n = 0
+    has_den = False
+    for start, granularity, numerator, denominator in rows:
+        num += numerator
+        n += 1
+        if denominator is not None:
+            has_den = True
+            den_total += denominator
+            expo += exposure(indicator, denominator, start, granularity) or 0.0
+    if not has_den:
+        return num, None, None
+    den = den_total if indicator.unit == Unit.PERCENT else den_total / max(n, 1)
+    return num, den, expo
+
+
+def _labels(cluster: Cluster, viewer: Viewer) -> tuple[dict[int, str], dict[int, str]]:
+    """(label by practice id, name by practice id): pseudonyms in practice-id order, names when allowed."""
+    memberships = cluster.memberships.select_related("practice").order_by("practice_id")
+    ids = [m.practice_id for m in memberships]
+    names = {m.practice_id: m.practice.name for m in memberships}
+    labels = stats.pseudonyms(ids)
+    out = {}
+    for pid in ids:
+        if viewer.open_data or pid == viewer.practice_id:
+            out[pid] = names[pid]
+        else:
+            out[pid] = labels[pid]
+    return out, names
+
+
+def _member_ids(cluster: Cluster) -> list[int]:
+    return [
+        m.practice_id
+        for m in core_selectors.cluster_memberships(cluster=cluster, include_left=False)
+        if m.status in (MembershipStatus.ACTIVE, MembershipStatus.SUSPENDED)
+    ]
+
+
+@dataclass
+class IndicatorFigures:
+    indicator: Indicator
+    window: Window | None
+    rows: list[Figure] = field(default_factory=list)  # practices, ranked by value (hidden last)
+    own: Figure | None = None
+    cluster: Figure | None = None
+    national: Figure | None = None
+    funnel_target: float | None = None
+    funnel_curve: list[dict] = field(default_factory=list)
+    funnel_method: str = ""
+    series: list[dict] = field(default_factory=list)  # own practice over time
+    cluster_series: list[dict] = field(default_factory=list)
+    run: object | None = None
+    run_text: str = ""
+
+    def fmt(self, value):
+        return format_value(self.indicator, value)
+
+
+def _national(indicator: Indicator, window: Window) -> Figure | None:
+    rows = list(
+        Measurement.objects.filter(
+            indicator=indicator,
+            level=Level.NATIONAL,
+            granularity=window.granularity,
+            period_start__gte=window.start,
+            period_start__lte=window.end,
+        ).values_list("period_start", "granularity", "numerator", "denominator")
+    )
+    if not rows:
+        return None
+    num, den, expo = _sum_rows(indicator, rows)
+    return Figure("Hele landet", num, den, expo, value_of(indicator, num, expo))
+
+
+def _protect(figures: list[Figure]) -> None:
+    """Secondary suppression: if exactly one other practice is hidden while the cluster total is shown,
+    hide the other practice with the smallest numerator too, so the hidden one cannot be worked out."""
+    others = [f for f in figures if not f.is_own]
+    hidden_count = sum(f.hidden for f in others)
+    if hidden_count == 1:
+        candidates = [f for f in others if not f.hidden]
+        if candidates:
+            min(candidates, key=lambda f: (f.numerator or 0, f.key or 0)).hidden = True
+
+
+def indicator_figures(
+    *, cluster: Cluster, indicator: Indicator, viewer: Viewer, with_series: bool = True
+) -> IndicatorFigures:
+    """Everything the cluster's view of one indicator shows, already suppressed and pseudonymised."""
+    member_ids = _member_ids(cluster)
+    window = latest_window(practice_ids=member_ids, indicator_ids=[indicator.pk])
+    if window is None and indicator.is_national:
+        last = (
+            Measurement.objects.filter(indicator=indicator, level=Level.NATIONAL)
+            .order_by("-period_start")
+            .values_list("period_start", "granularity")
+            .first()
+        )
+        if last:
+            window = Window(granularity=last[1], start=last[0], end=last[0])
+    result = IndicatorFigures(indicator=indicator, window=window)
+    if window is None:
+        return result
+    result.national = _national(indicator, window)
+    if viewer.national_only:
+        return result
+    labels, _ = _labels(cluster, viewer)
+    per_practice: dict[int, list] = defaultdict(list)
+    for pid, start, granularity, num, den in Measurement.objects.filter(
+        indicator=indicator,
+        practice_id__in=member_ids,
+        granularity=window.granularity,
+        period_start__gte=window.start,
+        period_start__lte=window.end,
+    ).values_list("practice_id", "period_start", "granularity", "numerator", "denominator"):
+        per_practice[pid].append((start, granularity, num, den))
+    figures = []
+    for pid, rows in per_practice.items():
+        num, den, expo = _sum_rows(indicator, rows)
+        is_own = pid == viewer.practice_id
+        fig = Figure(labels[pid], num, den, expo, value_of(indicator, num, expo), is_own=is_own, key=pid)
+        fig.hidden = not is_own and not viewer.open_data and hidden(indicator, num, den)
+        figures.append(fig)
+    if not viewer.open_data:
+        _protect(figures)
+    if figures:
+        total_rows = [r for rows in per_practice.values() for r in rows]
+        num, den, expo = _sum_rows(indicator, total_rows)
+        if indicator.unit != Unit.PERCENT and den is not None:
+            den = den * len(per_practice)  # mean listed patients of the cluster per period
+        result.cluster = Figure("Klyngen", num, den, expo, value_of(indicator, num, expo))
+        result.cluster.hidden = hidden(indicator, num, den)
+    for fig in figures:
+        fig.text = "–" if fig.hidden else format_value(indicator, fig.value)
+    figures.sort(key=lambda f: (f.hidden, f.value is None, -(f.value or 0)))
+    result.rows = figures
+    result.own = next((f for f in figures if f.is_own), None)
+    _funnel(result)
+    if with_series and viewer.practice_id:
+        result.series = practice_series(indicator=indicator, practice_id=viewer.practice_id)
+        values = [p["value"] for p in result.series]
+        if values:
+            result.run = stats.run_chart(values)
+            result.run_text = stats.run_chart_explanation_da(result.run)
+    return result
+
+
+def _funnel(result: IndicatorFigures) -> None:
+    indicator = result.indicator
+    shown = [f for f in result.rows if not f.hidden and f.exposure and f.numerator is not None]
+    if indicator.unit == Unit.COUNT or len(shown) < 2 or result.cluster is None or result.cluster.hidden:
+        return
+    kind = "proportion" if indicator.unit == Unit.PERCENT else "rate"
+    # Exact binomial/Poisson limits for counts (prescriptions, certificates); DDD are not counts, so the
+    # normal approximation is used for DDD rates (stated on the page).
+    method = "normal" if indicator.unit == Unit.DDD_PER_1000_DAY else "exact"
+    all_rows = [f for f in result.rows if f.exposure and f.numerator is not None]
+    target = sum(f.numerator for f in all_rows) / sum(f.exposure for f in all_rows)
+    if kind == "proportion":
+        target = min(max(target, 0.0), 1.0)
+    events = [round(f.numerator) if method == "exact" else f.numerator for f in shown]
+    expos = [round(f.exposure) if kind == "proportion" else f.exposure for f in shown]
+    plot = stats.funnel_points(events, expos, target=target, method=method, kind=kind)
+    scale = 100.0 if kind == "proportion" else 1000.0
+    for fig, point in zip(shown, plot.points, strict=True):
+        fig.funnel = point
+    result.funnel_target = target * scale
+    result.funnel_method = (
+        "eksakte binomialgrænser"
+        if kind == "proportion"
+        else "eksakte Poisson-grænser"
+        if method == "exact"
+        else "normalapproksimation"
+    )
+    lo, hi = min(expos), max(expos)
+    lo, hi = max(1.0, lo * 0.6), hi * 1.2
+    limit_fn = stats.funnel_limits_proportion if kind == "proportion" else stats.funnel_limits_rate
+    curve = []
+    steps = 40
+    for i in range(steps + 1):
+        n = lo * (hi / lo) ** (i / steps)
+        n = max(1, round(n)) if kind == "proportion" else n
+        limits = limit_fn(target, n, method=method)
+        curve.append(
+            {
+                "n": n,
+                "lower95": limits.lower95 * scale,
+                "upper95": limits.upper95 * scale,
+                "lower998": limits.lower998 * scale,
+                "upper998": limits.upper998 * scale,
+            }
+        )
+    result.funnel_curve = curve
+
+
+def practice_series(*, indicator: Indicator, practice_id: int) -> list[dict]:
+    """The practice's own values over time (finest granularity it has), oldest first."""
+    rows = list(
+        Measurement.objects.filter(indicator=indicator, practice_id=practice_id)
+        .order_by("granularity", "period_start")
+        .values_list("period_start", "granularity", "numerator", "denominator")
+    )
+    if not rows:
+        return []
+    for granularity in (Granularity.MONTH, Granularity.QUARTER, Granularity.YEAR):
+        chosen = [r for r in rows if r[1] == granularity]
+        if chosen:
+            break
+    out = []
+    for start, granularity, num, den in chosen:
+        expo = exposure(indicator, den, start, granularity)
+        out.append(
+            {
+                "period": period_label(start, granularity),
+                "date": start.isoformat(),
+                "value": value_of(indicator, num, expo),
+                "numerator": num,
+                "denominator": den,
+            }
+        )
+    return [p for p in out if p["value"] is not None]
+
+
+# Own data overview --------------------------------------------------------------------------------
+
+
+@dataclass
+class OverviewRow:
+    indicator: Indicator
+    own: str
+    cluster: str
+    national: str
+    target: str
+    own_value: float | None
+    verdict: str
+    run_text: str = ""
+
+
+def own_overview(*, cluster: Cluster, viewer: Viewer) -> tuple[Window | None, list[OverviewRow]]:
+    """Per indicator: own value, cluster, country, target for the latest window. A fixed number of queries."""
+    indicators = indicators_for(cluster=cluster)
+    member_ids = _member_ids(cluster)
+    window = latest_window(practice_ids=member_ids)
+    if window is None:
+        last = (
+            Measurement.objects.filter(level=Level.NATIONAL)
+            .order_by("-period_start")
+            .values_list("period_start", "granularity")
+            .first()
+        )
+        if last is None:
+            return None, []
+        window = Window(granularity=last[1], start=last[0], end=last[0])
+    ind_ids = [i.pk for i in indicators]
+    base = Measurement.objects.filter(
+        indicator_id__in=ind_ids,
+        granularity=window.granularity,
+        period_start__gte=window.start,
+        period_start__lte=window.end,
+    )
+    own_rows: dict[int, list] = defaultdict(list)
+    cluster_rows: dict[int, list] = defaultdict(list)
+    national_rows: dict[int, list] = defaultdict(list)
+    practice_count: dict[int, set] = defaultdict(set)
+    if not viewer.national_only:
+        for ind_id, pid, start, granularity, num, den in base.filter(practice_id__in=member_ids).values_list(
+            "indicator_id", "practice_id", "period_start", "granularity", "numerator", "denominator"
+        ):
+            cluster_rows[ind_id].append((start, granularity, num, den))
+            practice_count[ind_id].add(pid)
+            if pid == viewer.practice_id:
+                own_rows[ind_id].append((start, granularity, num, den))
+    for ind_id, start, granularity, num, den in base.filter(level=Level.NATIONAL).values_list(
+        "indicator_id", "period_start", "granularity", "numerator", "denominator"
+    ):
+        national_rows[ind_id].append((start, granularity, num, den))
+    # Own trend for the run-chart verdict: one query for all indicators.
+    series: dict[int, list] = defaultdict(list)
+    if viewer.practice_id:
+        for ind_id, start, num, den in (
+            Measurement.objects.filter(
+                indicator_id__in=ind_ids, practice_id=viewer.practice_id, granularity=window.granularity
+            )
+            .order_by("period_start")
+            .values_list("indicator_id", "period_start", "numerator", "denominator")
+        ):
+            series[ind_id].append((start, num, den))
+    out = []
+    for ind in indicators:
+
+        def fig(rows, scale_den=1, ind=ind):
+            if not rows:
+                return None, "–", True
+            num, den, expo = _sum_rows(ind, rows)
+            if den is not None and ind.unit != Unit.PERCENT:
+                den *= scale_den
+            return value_of(ind, num, expo), None, hidden(ind, num, den)
+
+        own_value, _, _ = fig(own_rows.get(ind.pk))
+        cluster_value, _, cluster_hidden = fig(cluster_rows.get(ind.pk), len(practice_count[ind.pk]) or 1)
+        national_value, _, _ = fig(national_rows.get(ind.pk))
+        if not own_rows.get(ind.pk) and not cluster_rows.get(ind.pk) and not national_rows.get(ind.pk):
+            continue
+        target = ""
+        if ind.target is not None:
+            prefix = "højst " if ind.direction == "low" else "mindst " if ind.direction == "high" else ""
+            target = prefix + format_value(ind, ind.target)
+        verdict = ""
+        if own_value is not None and ind.target is not None:
+            met = own_value <= ind.target if ind.direction == "low" else own_value >= ind.target
+            verdict = "Målet er nået" if met else "Målet er ikke nået"
+        run_text = ""
+        values = [
+            value_of(ind, n, exposure(ind, d, s, window.granularity)) for s, n, d in series.get(ind.pk, [])
+        ]
+        values = [v for v in values if v is not None]
+        if values:
+            run_text = stats.run_chart_explanation_da(stats.run_chart(values))
+        out.append(
+            OverviewRow(
+                indicator=ind,
+                own=format_value(ind, own_value) if own_rows.get(ind.pk) else "–",
+                cluster="–"
+                if cluster_hidden or not cluster_rows.get(ind.pk)
+                else format_value(ind, cluster_value),
+                national=format_value(ind, national_value) if national_rows.get(ind.pk) else "–",
+                target=target,
+                own_value=own_value,
+                verdict=verdict,
+                run_text=run_text,
+            )
+        )
+    return window, out
+
+
+def cluster_series(*, cluster: Cluster, indicator: Indicator, granularity: str) -> list[dict]:
+    """The cluster's pooled value per period (one aggregate query)."""
+    member_ids = _member_ids(cluster)
+    rows = (
+        Measurement.objects.filter(indicator=indicator, practice_id__in=member_ids, granularity=granularity)
+        .values("period_start")
+        .annotate(num=Sum("numerator"), den=Sum("denominator"))
+        .order_by("period_start")
+    )
+    out = []
+    for r in rows:
+        expo = exposure(indicator, r["den"], r["period_start"], granularity)
+        out.append(
+            {
+                "period": period_label(r["period_start"], granularity),
+                "value": value_of(indicator, r["num"], expo),
+            }
+        )
+    return out

@@ -1,0 +1,18 @@
+// Draws every Vega-Lite spec on the page: <div class="klynge-chart" data-spec="id-of-json-script">.
+(function () {
+  function draw() {
+    document.querySelectorAll(".klynge-chart[data-spec]").forEach(function (el) {
+      var source = document.getElementById(el.dataset.spec);
+      if (!source || typeof vegaEmbed === "undefined") { return; }
+      var spec = JSON.parse(source.textContent);
+      vegaEmbed(el, spec, {
+        actions: { export: true, source: false, compiled: false, editor: false },
+        i18n: { PNG_ACTION: "Gem som PNG", SVG_ACTION: "Gem som SVG" },
+        renderer: "svg"
+      }).then(function () { el.dataset.drawn = "true"; }).catch(function (err) {
+        el.textContent = "Diagrammet kunne ikke tegnes: " + err;
+      });
+    });
+  }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", draw); } else { draw(); }
+})();

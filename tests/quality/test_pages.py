@@ -1,0 +1,278 @@
+"""Pages, exports, charts and API of own data: access, pseudonyms, suppression, tenancy."""
+
+import io
+import json
+
+import pytest
+from openpyxl import load_workbook
+
+from klynge.quality.models import Indicator
+from klynge.quality.services import cluster_open_data_set, indicator_create, measurements_import
+from tests.factories import PASSWORD, make_practice
+from tests.tenancy import assert_routes_hidden, cluster_routes, fill
+
+SUPPRESSED_VALUE_TEXTS = ["77,8", "77.8", "77.7", "0.777", "0,777"]
+
+
+def login(client, person):
+    assert client.login(username=person.email, password=PASSWORD)
+
+
+@pytest.fixture
+def data(world, catalogue, tmp_path):
+    """Four practices with penicillin V shares; "Lille Lægehus" has 7 of 9 (a denominator of 10 or less)."""
+    small = make_practice(world.cluster, "Lille Lægehus")
+    fourth = make_practice(world.cluster, "Fjerde Lægehus")
+    rows = [
+        (world.practice.provider_number, 300, 1000),
+        (world.other_practice.provider_number, 250, 900),
+        (small.provider_number, 7, 9),
+        (fourth.provider_number, 400, 1000),
+    ]
+    lines = ["ydernummer;indikator;periode;tæller;nævner"]
+    for yd, num, den in rows:
+        lines.append(f"{yd};penicillin-v-andel;2025-06;{num};{den}")
+        lines.append(f"{yd};attester;2025-06;{num // 10};{den * 3}")
+    path = tmp_path / "data.csv"
+    path.write_text("\n".join(lines) + "\n")
+    result = measurements_import(path=path, cluster=world.cluster)
+    assert result.ok, result.errors
+    world.small, world.fourth = small, fourth
+    world.penv = Indicator.objects.get(code="penicillin-v-andel")
+    return world
+
+
+def outputs(client, world):
+    """Everything a member can get about the indicator: HTML, API JSON, CSV, XLSX text, chart specs."""
+    slug, ind = world.cluster.slug, world.penv.pk
+    base = f"/k/{slug}/data/indikator/{ind}/"
+    html = client.get(base).content.decode()
+    own = client.get(f"/k/{slug}/data/").content.decode()
+    # Decoded and dumped again without \u escapes, so that a leaked "æ" would show up as itself.
+    api = json.dumps(
+        client.get(f"/api/v1/clusters/{slug}/indicators/{ind}/measurements").json(), ensure_ascii=False
+    )
+    csv_text = client.get(base + "eksport.csv").content.decode("utf-8-sig")
+    book = load_workbook(io.BytesIO(client.get(base + "eksport.xlsx").content))
+    xlsx_text = " ".join(str(c.value) for row in book.active.iter_rows() for c in row if c.value is not None)
+    specs = " ".join(
+        json.dumps(json.loads(client.get(base + f"graf/{name}.json").content or b"null"), ensure_ascii=False)
+        for name in ("soejler", "tragt", "seriediagram")
+        if client.get(base + f"graf/{name}.json").status_code == 200
+    )
+    specs += html.split("spec-", 1)[-1] if "spec-" in html else ""
+    return {"html": html, "own": own, "api": api, "csv": csv_text, "xlsx": xlsx_text, "specs": specs}
+
+
+def test_member_never_sees_other_practices_names_numbers_or_suppressed_values(client, data):
+    world = data
+    login(client, world.member)
+    out = outputs(client, world)
+    secrets = [
+        world.practice.name,
+        world.practice.provider_number,
+        world.small.name,
+        world.small.provider_number,
+        world.fourth.name,
+        world.fourth.provider_number,
+    ]
+    for where, text in out.items():
+        for secret in secrets + SUPPRESSED_VALUE_TEXTS:
+            assert secret not in text, f"{secret!r} leaked in {where}"
+    # The member's own practice is named; others appear under stable pseudonyms.
+    assert world.other_practice.name in out["html"]
+    assert "Praksis D" in out["html"] and "Praksis D" in out["api"] and "Praksis D" in out["specs"]
+    rows = json.loads(out["api"])["practices"]
+    hidden = [r for r in rows if r["suppressed"]]
+    # The small practice, plus one more so it cannot be worked out from the cluster total.
+    assert len(hidden) == 2
+    assert all(r["numerator"] is None and r["value"] is None and r["denominator"] is None for r in hidden)
+    own = next(r for r in rows if r["is_own"])
+    assert own["label"] == world.other_practice.name and own["numerator"] == 250
+
+
+def test_open_data_decision_names_everyone(client, data):
+    world = data
+    cluster_open_data_set(
+        cluster=world.cluster, open_data=True, reason="Generalforsamlingen 2025, punkt 6", by=world.chair
+    )
+    login(client, world.member)
+    out = outputs(client, world)
+    assert (
+        world.practice.name in out["html"]
+        and world.small.name in out["api"]
+        and world.fourth.name in out["specs"]
+    )
+    assert "77,8" in out["html"] or "77.8" in out["api"]
+    world.cluster.refresh_from_db()
+    assert "punkt 6" in world.cluster.open_data_reason and world.chair.name in world.cluster.open_data_reason
+
+
+def test_pseudonyms_are_stable_and_by_practice_id(client, data):
+    world = data
+    login(client, world.member)
+    first = json.loads(
+        client.get(f"/api/v1/clusters/{world.cluster.slug}/indicators/{world.penv.pk}/measurements").content
+    )
+    login(client, world.chair)
+    second = json.loads(
+        client.get(f"/api/v1/clusters/{world.cluster.slug}/indicators/{world.penv.pk}/measurements").content
+    )
+    labels_member = {r["label"] for r in first["practices"]}
+    labels_chair = {r["label"] for r in second["practices"]}
+    # The fourth practice (highest id) is Praksis D for both; each sees its own practice by name.
+    assert "Praksis D" in labels_member and "Praksis D" in labels_chair
+    assert world.practice.name in labels_chair and world.practice.name not in labels_member
+
+
+def test_own_data_page_shows_own_cluster_country_and_target(client, data, tmp_path):
+    world = data
+    ref = tmp_path / "ref.csv"
+    ref.write_text(
+        "ydernummer;indikator;periode;tæller;nævner\nhele landet;penicillin-v-andel;2025-06;30000;100000\n"
+    )
+    assert measurements_import(path=ref, national=True).ok
+    login(client, world.member)
+    html = client.get(f"/k/{world.cluster.slug}/data/").content.decode()
+    assert "Andel penicillin V" in html
+    assert "27,8 %" in html  # own 250/900
+    assert "32,9 %" in html  # cluster 957/2909
+    assert "30,0 %" in html  # country
+    assert "mindst 36,0 %" in html and "Målet er ikke nået" in html
+
+
+def test_staff_see_national_figures_only(client, data, django_user_model):
+    world = data
+    staff = django_user_model.objects.create_user("staff@example.dk", PASSWORD, name="Stab", is_staff=True)
+    login(client, staff)
+    out = outputs(client, world)
+    for where in ("html", "api", "csv", "xlsx", "specs"):
+        assert "Praksis A" not in out[where] and world.other_practice.name not in out[where], where
+    assert json.loads(out["api"])["practices"] == []
+
+
+def test_guest_and_other_cluster_get_404(client, data, other_world):
+    world = data
+    login(client, world.guest)
+    assert client.get(f"/k/{world.cluster.slug}/data/").status_code == 404
+    login(client, other_world.member)
+    assert client.get(f"/k/{world.cluster.slug}/data/indikator/{world.penv.pk}/").status_code == 404
+    assert client.get(f"/api/v1/clusters/{world.cluster.slug}/indicators").status_code == 404
+    assert (
+        client.get(
+            f"/api/v1/clusters/{world.cluster.slug}/indicators/{world.penv.pk}/measurements"
+        ).status_code
+        == 404
+    )
+    assert client.get(f"/api/v1/clusters/{world.cluster.slug}/imports").status_code == 404
+
+
+def test_tenancy_of_every_route(client, world, other_world, catalogue):
+    mine = indicator_create(cluster=world.cluster, by=world.chair, name_da="Sårbehandling i praksis")
+    theirs = indicator_create(cluster=other_world.cluster, by=other_world.chair, name_da="Deres indikator")
+    login(client, world.chair)
+    assert client.get(f"/k/{world.cluster.slug}/data/indikator/{mine.pk}/").status_code == 200
+    assert_routes_hidden(
+        client, namespace="quality", slug=other_world.cluster.slug, ids={"indicator_id": theirs.pk}
+    )
+    # My own slug with their ids: every route that takes an id (the routes without one rightly answer 200).
+    routes = [(r, n) for r, n in cluster_routes("quality") if "_id>" in r]
+    assert len(routes) >= 4
+    for route, name in routes:
+        target = fill(route, world.cluster.slug, {"indicator_id": theirs.pk})
+        assert client.get(target).status_code == 404, f"GET {target} ({name})"
+        assert client.post(target, {"name": "x"}).status_code == 404, f"POST {target} ({name})"
+    assert (
+        client.get(
+            f"/api/v1/clusters/{other_world.cluster.slug}/indicators/{theirs.pk}/measurements"
+        ).status_code
+        == 404
+    )
+    assert (
+        client.get(f"/api/v1/clusters/{world.cluster.slug}/indicators/{theirs.pk}/measurements").status_code
+        == 404
+    )
+    assert client.post(f"/api/v1/clusters/{other_world.cluster.slug}/imports").status_code == 404
+
+
+def test_board_uploads_file_with_error_report_then_valid_file(client, world, catalogue):
+    login(client, world.chair)
+    url = f"/k/{world.cluster.slug}/data/import/"
+    yd = world.practice.provider_number
+    bad = io.BytesIO(
+        f"ydernummer;indikator;periode;tæller;nævner\n{yd};attester;2025-01;5;2000\n{yd};ukendt;2025-02;5;2000\n".encode(
+            "cp1252"
+        )
+    )
+    bad.name = "fejl.csv"
+    response = client.post(url, {"kind": "measurements", "file": bad})
+    assert response.status_code == 400, response.content.decode()[-3000:]
+    assert "Linje 3" in response.content.decode() and "Ukendt indikator »ukendt«" in response.content.decode()
+    good = io.BytesIO(f"ydernummer;indikator;periode;tæller;nævner\n{yd};attester;2025-01;5;2000\n".encode())
+    good.name = "god.csv"
+    response = client.post(url, {"kind": "measurements", "file": good})
+    assert response.status_code == 200 and "1 nye værdier" in response.content.decode()
+    assert "god.csv" in response.content.decode()
+    login(client, world.member)
+    assert client.get(url).status_code == 404
+
+
+def test_api_import_and_logs(client, world, catalogue):
+    login(client, world.chair)
+    yd = world.practice.provider_number
+    f = io.BytesIO(f"ydernummer;indikator;periode;tæller;nævner\n{yd};attester;2025-01;5;2000\n".encode())
+    f.name = "api.csv"
+    response = client.post(
+        f"/api/v1/clusters/{world.cluster.slug}/imports", {"kind": "measurements", "file": f}
+    )
+    assert response.status_code == 201, response.content
+    f.seek(0)
+    again = client.post(f"/api/v1/clusters/{world.cluster.slug}/imports", {"kind": "measurements", "file": f})
+    assert again.status_code == 200 and again.json()["created"] == 0
+    logs = client.get(f"/api/v1/clusters/{world.cluster.slug}/imports").json()
+    assert [log["file_name"] for log in logs] == ["api.csv"]
+    indicators = client.get(f"/api/v1/clusters/{world.cluster.slug}/indicators").json()
+    assert any(i["code"] == "penicillin-v-andel" and i["target"] == 36 for i in indicators)
+
+
+def test_board_defines_indicator_and_member_enters_counts(client, world, catalogue):
+    login(client, world.chair)
+    response = client.post(
+        f"/k/{world.cluster.slug}/data/indikatorer/ny/",
+        {
+            "name_da": "Hjemmebesøg",
+            "unit": "per_1000_year",
+            "numerator_label": "Antal hjemmebesøg",
+            "denominator_label": "Tilmeldte patienter",
+            "direction": "neither",
+            "why": "",
+            "target": "",
+        },
+    )
+    assert response.status_code == 302
+    indicator = Indicator.objects.get(cluster=world.cluster, code="hjemmebesoeg")
+    login(client, world.member)
+    url = f"/k/{world.cluster.slug}/data/indikator/{indicator.pk}/indtast/"
+    bad = client.post(url, {"period": "2025-14", "numerator": "3", "denominator": "2000"})
+    assert bad.status_code == 400 and "2024-Q1" in bad.content.decode()
+    ok = client.post(url, {"period": "2025-Q1", "numerator": "30", "denominator": "2000"})
+    assert ok.status_code == 302
+    page = client.get(f"/k/{world.cluster.slug}/data/indikator/{indicator.pk}/").content.decode()
+    assert world.other_practice.name in page and "60,0" in page  # 30 / (2000 × ¼ year) × 1000
+
+
+def test_open_data_setting_needs_a_reason(client, world, catalogue):
+    login(client, world.chair)
+    url = f"/k/{world.cluster.slug}/data/aabne-data/"
+    assert client.post(url, {"open_data": "on", "reason": ""}).status_code == 400
+    assert client.post(url, {"open_data": "on", "reason": "Klyngemøde 3/3 2025"}).status_code == 302
+    world.cluster.refresh_from_db()
+    assert world.cluster.open_data
+
+
+def test_svg_download(client, data):
+    world = data
+    login(client, world.member)
+    response = client.get(f"/k/{world.cluster.slug}/data/indikator/{world.penv.pk}/graf/soejler.svg")
+    assert response.status_code == 200 and response.content.startswith(b"<svg")
+    assert world.practice.name.encode() not in response.content
