@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django.http import Http404
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from klynge.core import selectors as core_selectors
 from klynge.core.tenancy import cluster_for
@@ -18,7 +18,7 @@ class ErrorOut(Schema):
     detail: str
 
 
-class MeetingOut(Schema):
+class ClusterMeetingOut(Schema):
     id: int
     kind: str
     title: str
@@ -38,18 +38,18 @@ class MeetingOut(Schema):
         return str(obj.uid)
 
 
-class MeetingIn(Schema):
+class ClusterMeetingIn(Schema):
     kind: MeetingKind
     title: str = Field(..., max_length=200)
-    theme: str = ""
+    theme: str = Field("", max_length=300)
     starts_at: dt.datetime
     ends_at: dt.datetime
-    venue_name: str = ""
-    venue_address: str = ""
-    description: str = ""
+    venue_name: str = Field("", max_length=200)
+    venue_address: str = Field("", max_length=300)
+    description: str = Field("", max_length=20000)
 
 
-class AgendaItemOut(Schema):
+class MeetingAgendaItemOut(Schema):
     id: int
     position: int
     title: str
@@ -60,27 +60,27 @@ class AgendaItemOut(Schema):
     link_label: str
 
 
-class AgendaItemIn(Schema):
+class MeetingAgendaItemIn(Schema):
     title: str = Field(..., max_length=300)
-    duration_minutes: int | None = Field(None, ge=0)
+    duration_minutes: int | None = Field(None, ge=0, le=10000)
     responsible_id: int | None = None
-    description: str = ""
-    link_url: str = ""
-    link_label: str = ""
-    position: int | None = Field(None, ge=1)
+    description: str = Field("", max_length=20000)
+    link_url: str = Field("", max_length=500)
+    link_label: str = Field("", max_length=200)
+    position: int | None = Field(None, ge=1, le=1000)
 
 
-class AnswerIn(Schema):
+class InvitationAnswerIn(Schema):
     answer: Answer
 
 
-class AnswerOut(Schema):
+class InvitationAnswerOut(Schema):
     person_id: int
     answer: str
     answered_at: dt.datetime | None
 
 
-class AttendanceOut(Schema):
+class AttendanceRowOut(Schema):
     person_id: int
     name: str
     practice: str
@@ -89,7 +89,7 @@ class AttendanceOut(Schema):
     checked_in: bool
 
 
-class CheckInIn(Schema):
+class AttendanceCheckIn(Schema):
     person_id: int
     checked_in: bool = True
 
@@ -108,27 +108,27 @@ def _attendance(meeting):
     ]
 
 
-@router.get("/clusters/{slug}/meetings", response={200: list[MeetingOut], 404: ErrorOut})
-def list_meetings(request, slug: str, year: int | None = None):
+@router.get("/clusters/{slug}/meetings", response={200: list[ClusterMeetingOut], 404: ErrorOut})
+def list_meetings(request, slug: str, year: int | None = Query(None, ge=1900, le=2200)):
     cluster = cluster_for(request.user, slug, "meetings.view_meetings")
     return selectors.cluster_meetings(cluster=cluster, year=year)
 
 
-@router.post("/clusters/{slug}/meetings", response={201: MeetingOut, 400: ErrorOut, 404: ErrorOut})
-def create_meeting(request, slug: str, payload: MeetingIn):
+@router.post("/clusters/{slug}/meetings", response={201: ClusterMeetingOut, 400: ErrorOut, 404: ErrorOut})
+def create_meeting(request, slug: str, payload: ClusterMeetingIn):
     cluster = cluster_for(request.user, slug, "meetings.manage_meetings")
     meeting = services.meeting_create(cluster=cluster, by=request.user, **payload.dict())
     return Status(201, meeting)
 
 
-@router.get("/clusters/{slug}/meetings/{meeting_id}", response={200: MeetingOut, 404: ErrorOut})
+@router.get("/clusters/{slug}/meetings/{meeting_id}", response={200: ClusterMeetingOut, 404: ErrorOut})
 def get_meeting(request, slug: str, meeting_id: int):
     cluster = cluster_for(request.user, slug, "meetings.view_meetings")
     return selectors.cluster_meeting_get(cluster=cluster, meeting_id=meeting_id)
 
 
 @router.get(
-    "/clusters/{slug}/meetings/{meeting_id}/agenda", response={200: list[AgendaItemOut], 404: ErrorOut}
+    "/clusters/{slug}/meetings/{meeting_id}/agenda", response={200: list[MeetingAgendaItemOut], 404: ErrorOut}
 )
 def get_agenda(request, slug: str, meeting_id: int):
     cluster = cluster_for(request.user, slug, "meetings.view_meetings")
@@ -139,9 +139,9 @@ def get_agenda(request, slug: str, meeting_id: int):
 
 @router.post(
     "/clusters/{slug}/meetings/{meeting_id}/agenda",
-    response={201: AgendaItemOut, 400: ErrorOut, 404: ErrorOut},
+    response={201: MeetingAgendaItemOut, 400: ErrorOut, 404: ErrorOut},
 )
-def add_agenda_item(request, slug: str, meeting_id: int, payload: AgendaItemIn):
+def add_agenda_item(request, slug: str, meeting_id: int, payload: MeetingAgendaItemIn):
     cluster = cluster_for(request.user, slug, "meetings.manage_meetings")
     meeting = selectors.cluster_meeting_get(cluster=cluster, meeting_id=meeting_id)
     data = payload.dict()
@@ -154,7 +154,9 @@ def add_agenda_item(request, slug: str, meeting_id: int, payload: AgendaItemIn):
     return Status(201, services.agenda_item_create(meeting=meeting, responsible=responsible, **data))
 
 
-@router.get("/clusters/{slug}/meetings/{meeting_id}/answers", response={200: list[AnswerOut], 404: ErrorOut})
+@router.get(
+    "/clusters/{slug}/meetings/{meeting_id}/answers", response={200: list[InvitationAnswerOut], 404: ErrorOut}
+)
 def list_answers(request, slug: str, meeting_id: int):
     cluster = cluster_for(request.user, slug, "meetings.manage_meetings")
     return selectors.meeting_invitations(
@@ -163,9 +165,10 @@ def list_answers(request, slug: str, meeting_id: int):
 
 
 @router.put(
-    "/clusters/{slug}/meetings/{meeting_id}/answer", response={200: AnswerOut, 400: ErrorOut, 404: ErrorOut}
+    "/clusters/{slug}/meetings/{meeting_id}/answer",
+    response={200: InvitationAnswerOut, 400: ErrorOut, 404: ErrorOut},
 )
-def answer(request, slug: str, meeting_id: int, payload: AnswerIn):
+def answer(request, slug: str, meeting_id: int, payload: InvitationAnswerIn):
     """The caller's own answer to their invitation."""
     cluster = cluster_for(request.user, slug, "meetings.view_meetings")
     meeting = selectors.cluster_meeting_get(cluster=cluster, meeting_id=meeting_id)
@@ -176,7 +179,7 @@ def answer(request, slug: str, meeting_id: int, payload: AnswerIn):
 
 
 @router.get(
-    "/clusters/{slug}/meetings/{meeting_id}/attendance", response={200: list[AttendanceOut], 404: ErrorOut}
+    "/clusters/{slug}/meetings/{meeting_id}/attendance", response={200: list[AttendanceRowOut], 404: ErrorOut}
 )
 def list_attendance(request, slug: str, meeting_id: int):
     cluster = cluster_for(request.user, slug, "meetings.manage_meetings")
@@ -185,9 +188,9 @@ def list_attendance(request, slug: str, meeting_id: int):
 
 @router.post(
     "/clusters/{slug}/meetings/{meeting_id}/attendance",
-    response={200: list[AttendanceOut], 400: ErrorOut, 404: ErrorOut},
+    response={200: list[AttendanceRowOut], 400: ErrorOut, 404: ErrorOut},
 )
-def check_in(request, slug: str, meeting_id: int, payload: CheckInIn):
+def check_in(request, slug: str, meeting_id: int, payload: AttendanceCheckIn):
     cluster = cluster_for(request.user, slug, "meetings.manage_meetings")
     meeting = selectors.cluster_meeting_get(cluster=cluster, meeting_id=meeting_id)
     participant = next(
