@@ -33,8 +33,8 @@ def test_gentofte_2022_report_is_close_to_the_source_text():
         "- Klyngeinternat 4/11-5/11 Marienlyst",
     ]:
         assert " ".join(fact.split()) in text, fact
-    # The decisions step records the values and the hold of Strandvejens Lægehus; when it has run, both
-    # are told.
-    if "Strandvejens Lægehus" in text:
-        assert "sat på hold indtil en ny afstemning den 29/8" in text
-        assert "forlænget til næste generalforsamling" in text
+    # The decisions step recorded the values and the hold of Strandvejens Lægehus and its extension.
+    assert "et sæt af værdier, regler og mål" in text
+    assert "lægerne fra Strandvejens Lægehus på hold" in text
+    assert "sat på hold indtil en ny afstemning den 29/8" in text
+    assert "forlænget til næste generalforsamling den 27/2 2023" in text
