@@ -353,7 +353,7 @@ def project_detail(request, cluster, project_id):
         people, _ = _members_and_board(cluster)
         member_form = MemberForm(people=people)
     fields = selectors.project_fields(project)
-    rows = [(FIELD_LABELS[name], fields[name]) for name in TEMPLATE_FIELDS if name != "title"]
+    rows = [(FIELD_LABELS[name], _as_text(fields[name])) for name in TEMPLATE_FIELDS if name != "title"]
     return render(
         request,
         "projects/project_detail.html",
@@ -522,6 +522,9 @@ def _as_text(value) -> str:
         return ""
     if isinstance(value, list):
         return ", ".join(value)
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        year, month, day = (int(part) for part in value.split("-"))
+        return f"{day}/{month} {year}"
     return str(value)
 
 
