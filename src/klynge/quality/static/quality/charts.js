@@ -8,8 +8,16 @@
       vegaEmbed(el, spec, {
         actions: { export: true, source: false, compiled: false, editor: false },
         i18n: { PNG_ACTION: "Gem som PNG", SVG_ACTION: "Gem som SVG" },
-        renderer: "svg"
-      }).then(function () { el.dataset.drawn = "true"; }).catch(function (err) {
+        renderer: "svg",
+        ast: true  // expressions are interpreted, not eval()ed: the pages run under a strict CSP
+      }).then(function () {
+        // vega-embed's action menu: a <summary> with only an icon gets a Danish accessible name.
+        el.querySelectorAll("details").forEach(function (d) { d.title = "Hent diagrammet"; });
+        el.querySelectorAll("details > summary").forEach(function (s) {
+          s.setAttribute("aria-label", "Hent diagrammet som PNG eller SVG");
+        });
+        el.dataset.drawn = "true";
+      }).catch(function (err) {
         el.textContent = "Diagrammet kunne ikke tegnes: " + err;
       });
     });

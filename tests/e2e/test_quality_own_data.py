@@ -1,0 +1,55 @@
+"""A member opens "Egne data", then one indicator with its run chart, bar chart and funnel plot (axe on each)."""
+
+import pytest
+from playwright.sync_api import expect
+
+from klynge.quality.generate import generate
+from klynge.quality.services import indicators_load_catalogue, prescriptions_import
+from tests.factories import PASSWORD, ClusterWorld, make_practice
+
+
+@pytest.fixture
+def world_with_data(transactional_db, tmp_path):
+    world = ClusterWorld("Klynge Nord")
+    for name in ("Lægehuset Øst", "Lægerne ved Åen", "Lægehuset Syd"):
+        make_practice(world.cluster, name)
+    indicators_load_catalogue()
+    numbers = list(world.cluster.memberships.values_list("practice__provider_number", flat=True))
+    files = generate(
+        out=tmp_path,
+        months=24,
+        seed=4,
+        provider_numbers=numbers,
+        n_atc=30,
+        shifted=[world.other_practice.provider_number],
+    )
+    result = prescriptions_import(
+        path=files.prescriptions, patients_path=files.patients, cluster=world.cluster
+    )
+    assert result.ok, result.errors
+    return world
+
+
+def test_member_sees_own_data_and_an_indicator(live_server, page, axe, world_with_data):
+    world = world_with_data
+    page.goto(f"{live_server.url}/log-ind/")
+    page.get_by_label("E-mail").fill(world.member.email)
+    page.get_by_label("Adgangskode").fill(PASSWORD)
+    page.get_by_role("button", name="Log ind").click()
+    page.goto(f"{live_server.url}/k/{world.cluster.slug}/data/")
+    expect(page.get_by_role("heading", name="Egne data", level=1)).to_be_visible()
+    expect(page.get_by_text(world.other_practice.name)).to_be_visible()
+    expect(page.get_by_role("link", name="Andel penicillin V af alle antibiotikarecepter")).to_be_visible()
+    axe("egne data")
+
+    page.get_by_role("link", name="Andel penicillin V af alle antibiotikarecepter").click()
+    expect(page.get_by_role("heading", name="Din praksis over tid")).to_be_visible()
+    # The shifted practice's penicillin V share rose halfway: the run chart says so in plain Danish.
+    expect(page.get_by_text("tegn på en reel ændring").first).to_be_visible()
+    for chart in page.locator(".klynge-chart").all():
+        expect(chart).to_have_attribute("data-drawn", "true")
+    expect(
+        page.get_by_role("cell", name="Praksis A").or_(page.get_by_role("rowheader", name="Praksis A"))
+    ).to_be_visible()
+    assert world.practice.name not in page.content()
+    axe("indikator")
