@@ -78,3 +78,17 @@ def test_other_clusters_routes_are_404(client, world, other_world):
         == 404
     )
     assert client.post(api(slug), {"title": "x"}, content_type="application/json").status_code == 404
+
+
+def test_bad_input_is_refused(client, world):
+    client.force_login(world.chair)
+    for body in [
+        '"AAA"',
+        "[1]",
+        '{"title": 5}',
+        '{"title": "x", "closes_on": 20301231}',
+        '{"title": "x", "audience": "alle"}',
+    ]:
+        response = client.post(api(world.cluster.slug), body, content_type="application/json")
+        assert response.status_code == 422, body
+    assert not Survey.objects.exists()

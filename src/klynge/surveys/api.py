@@ -1,11 +1,13 @@
 """API routes for questionnaires, answering and results, under the same rules as the pages."""
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import Http404
 from ninja import Field, Router, Schema, Status
+from pydantic import BeforeValidator, model_validator
 
+from klynge.core.api import StrictSchema, iso_date
 from klynge.core.tenancy import cluster_for
 
 from . import selectors, services
@@ -48,8 +50,20 @@ class SurveyDetailOut(SurveyOut):
     questions: list[QuestionOut] = Field(..., alias="question_list")
 
 
-class QuestionIn(Schema):
-    kind: QuestionKind
+class ObjectIn(StrictSchema):
+    """An input that must be a JSON object (a bare string or number is refused with 422)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _object(cls, data):
+        # ninja wraps the input for attribute access; "AAA" would otherwise give title "AAA".title().
+        if not isinstance(getattr(data, "_obj", data), dict):
+            raise ValueError("skal være et JSON-objekt")
+        return data
+
+
+class QuestionIn(ObjectIn):
+    kind: Annotated[QuestionKind, Field(strict=False)]
     text: str = Field(..., min_length=1, max_length=500)
     help_text: str = ""
     required: bool = False
@@ -58,20 +72,20 @@ class QuestionIn(Schema):
     scale_max_label: str = ""
 
 
-class SurveyIn(Schema):
+class SurveyIn(ObjectIn):
     title: str = Field(..., min_length=1, max_length=200)
     intro: str = ""
     meeting_id: int | None = None
     anonymous: bool = True
     min_responses: int = Field(3, ge=1, le=1000)
-    audience: Audience = Audience.MEMBERS
+    audience: Annotated[Audience, Field(strict=False)] = Audience.MEMBERS
     roles: list[str] = []
-    opens_on: dt.date | None = None
-    closes_on: dt.date | None = None
+    opens_on: Annotated[dt.date | None, BeforeValidator(iso_date)] = None
+    closes_on: Annotated[dt.date | None, BeforeValidator(iso_date)] = None
     questions: list[QuestionIn] = []
 
 
-class AnswersIn(Schema):
+class AnswersIn(ObjectIn):
     answers: dict[str, Any] = Field(
         ...,
         description="Spørgsmålets id → svar: indeks (ét valg), liste af indeks, 1-5, tal, true/false, tekst",
