@@ -286,22 +286,28 @@ def _upsert(frame: pl.DataFrame) -> None:
                 f"CREATE TEMPORARY TABLE quality_incoming (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP"
             )
             cursor.execute("ALTER TABLE quality_incoming DROP COLUMN id")
-            with cursor.cursor.copy(f"COPY quality_incoming ({names}) FROM STDIN") as copy:
-                for row in frame.iter_rows():
-                    copy.write_row(row)
+            # Polars writes the CSV (empty unquoted = NULL, "" = empty text); COPY streams it in.
+            with cursor.cursor.copy(f"COPY quality_incoming ({names}) FROM STDIN WITH (FORMAT csv)") as copy:
+                for batch in frame.iter_slices(BATCH_SIZE * 25):
+                    copy.write(batch.write_csv(include_header=False, quote_style="non_numeric").encode())
             cursor.execute(
                 f"INSERT INTO {table} ({names}) SELECT {names} FROM quality_incoming "  # noqa: S608 (constants)
                 f"ON CONFLICT ({conflict}) DO UPDATE SET {update}"
             )
             cursor.execute("DROP TABLE quality_incoming")
         else:
-            placeholders = ", ".join(["%s"] * len(COLUMNS))
+            # The DB-API connection itself: Django's cursor wrapper costs about 0.1 ms a row here, and
+            # dates go in as the ISO text Django's SQLite backend stores.
+            placeholders = ", ".join(["?"] * len(COLUMNS))
             sql = (
                 f"INSERT INTO {table} ({names}) VALUES ({placeholders}) "  # noqa: S608 (constants)
                 f"ON CONFLICT ({conflict}) DO UPDATE SET {update}"
             )
-            for batch in frame.iter_slices(BATCH_SIZE * 10):
-                cursor.executemany(sql, batch.rows())
+            connection.ensure_connection()
+            raw = connection.connection
+            frame = frame.with_columns(pl.col("period_start").cast(pl.String))
+            for batch in frame.iter_slices(BATCH_SIZE * 25):
+                raw.executemany(sql, batch.rows())
 
 
 def _practice_frame(cluster: Cluster | None) -> pl.DataFrame:
