@@ -59,6 +59,9 @@ def test_the_page_shows_both_texts_and_the_changes_and_keeps_the_chairs_text(cha
     response = chair_client.get(url)
     assert response.status_code == 200
     assert "Gem udkastet og begynd at redigere" in response.content.decode()
+    # The report's own headings sit under the page's h1 and h2.
+    assert "<h3>Formandsberetning for 2024</h3>" in response.content.decode()
+    assert "<h4>Generalforsamlingen</h4>" in response.content.decode()
     assert AnnualReport.objects.count() == 0  # a GET writes nothing
 
     response = chair_client.post(

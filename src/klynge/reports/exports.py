@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from klynge.core.models import Cluster
-from klynge.core.templatetags.klynge import render_markdown
+from klynge.core.templatetags.klynge import MARKDOWN_TAGS
 from klynge.meetings.exports import attendance_rows
 
 from . import charts, selectors
@@ -47,6 +47,16 @@ def markdown_export(text: str) -> bytes:
     return (text.rstrip() + "\n").encode("utf-8")
 
 
+def markdown_html(text: str) -> str:
+    """The Markdown as sanitised HTML, like the `render_markdown` filter but with the title as h1."""
+    import markdown
+    import nh3
+    from django.utils.safestring import mark_safe
+
+    html = markdown.markdown(text or "", extensions=["tables", "sane_lists"])
+    return mark_safe(nh3.clean(html, tags=MARKDOWN_TAGS | {"h1"}, link_rel="noopener noreferrer"))  # noqa: S308
+
+
 def pdf_export(*, cluster: Cluster, year: int, text: str, chart: dict | None) -> bytes:
     from weasyprint import HTML
 
@@ -59,7 +69,7 @@ def pdf_export(*, cluster: Cluster, year: int, text: str, chart: dict | None) ->
         {
             "cluster": cluster,
             "year": year,
-            "body": render_markdown(text),
+            "body": markdown_html(text),
             "chart_uri": chart_uri,
             "font": FONT,
         },
