@@ -21,3 +21,7 @@ def test_demo_has_the_referral_questionnaire_with_answers():
     assert results.visible and results.responses == rate.answered
     assert any(r.texts for r in results.questions)
     assert Survey.objects.filter(cluster=None, is_template=True).count() >= 2
+    # The meeting's agenda links the results (the item about the questionnaire, not a second one).
+    linked = survey.meeting.agenda_items.filter(link_url__contains=f"/spoergeskemaer/{survey.pk}/resultater/")
+    assert linked.count() == 1
+    assert survey.meeting.agenda_items.filter(title__icontains="spørgeskema").count() == 1

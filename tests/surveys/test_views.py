@@ -210,6 +210,8 @@ def test_meeting_link_and_agenda(client, world):
     client.post(url(world, survey, "dagsorden/"))
     item = AgendaItem.objects.get(meeting=meeting)
     assert item.link_url.endswith(f"/spoergeskemaer/{survey.pk}/resultater/")
+    client.post(url(world, survey, "dagsorden/"))  # twice: still one item
+    assert AgendaItem.objects.filter(meeting=meeting).count() == 1
 
 
 def test_members_cannot_manage(client, world):

@@ -613,16 +613,28 @@ def agenda_supported() -> bool:
 
 @transaction.atomic
 def survey_put_on_agenda(*, survey: Survey, results_url: str, by: Person | None = None):
-    """Adds an agenda item 'Resultater af spørgeskemaet' to the survey's meeting, linking the results."""
+    """Links the results from the survey's meeting's agenda.
+
+    An item that already links the results is kept; an item about the questionnaire without a
+    link (e.g. "Resultater af spørgeskemaet") gets the link; otherwise a new item is added.
+    """
     from klynge.meetings import services as meeting_services
 
     if survey.meeting is None:
         raise ServiceError("Spørgeskemaet er ikke knyttet til et møde.")
     if not agenda_supported():
         raise ServiceError("Dagsordener findes endnu ikke i Klynge.")
+    items = survey.meeting.agenda_items.all()
+    linked = items.filter(link_url=results_url).first()
+    if linked is not None:
+        return linked
+    label = "Se resultaterne af spørgeskemaet"
+    unlinked = items.filter(title__icontains="spørgeskema", link_url="").order_by("position").first()
+    if unlinked is not None and hasattr(meeting_services, "agenda_item_update"):
+        return meeting_services.agenda_item_update(item=unlinked, link_url=results_url, link_label=label)
     return meeting_services.agenda_item_create(
         meeting=survey.meeting,
         title=f"Resultater af spørgeskemaet: {survey.title}",
         link_url=results_url,
-        link_label="Se resultaterne",
+        link_label=label,
     )
