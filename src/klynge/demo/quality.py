@@ -2,14 +2,14 @@
 
 Built with the generator and the real importers: prescription aggregates for every catalogue indicator,
 the practices' own counts of certificates, and national reference values from a synthetic national
-sample. In Klynge Gentofte, "Lægerne i Ordrup" (or the second practice) has a real shift halfway
-through: more penicillin V, fewer antibiotics and less tramadol.
+sample. In Klynge Gentofte the demo chair's practice (formand@gentofte.demo) has a real shift halfway
+through: more penicillin V, fewer antibiotics and less tramadol, so its run charts show a signal.
 """
 
 import tempfile
 from pathlib import Path
 
-from klynge.core.models import Cluster
+from klynge.core.models import Cluster, Person
 from klynge.quality.generate import generate
 from klynge.quality.services import indicators_load_catalogue, measurements_import, prescriptions_import
 
@@ -30,7 +30,10 @@ def build_quality() -> None:
                 continue
             practices = _practices(cluster)
             numbers = [p.provider_number for p in practices]
-            shifted = [numbers[1]] if slug == "gentofte" and len(numbers) > 1 else []
+            chair = Person.objects.filter(email=f"formand@{slug}.demo").select_related("practice").first()
+            shifted = (
+                [chair.practice.provider_number] if slug == "gentofte" and chair and chair.practice else []
+            )
             out = Path(folder) / slug
             files = generate(
                 out=out,
@@ -56,7 +59,7 @@ def build_quality() -> None:
                 if result.errors:
                     raise RuntimeError(f"Demo import failed: {result.errors[:3]}")
         national = generate(
-            out=Path(folder) / "national", practices=60, months=MONTHS, seed=99, n_atc=DEMO_ATC_CODES
+            out=Path(folder) / "national", practices=40, months=MONTHS, seed=99, n_atc=DEMO_ATC_CODES
         )
         result = prescriptions_import(
             path=national.prescriptions,
