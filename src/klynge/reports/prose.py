@@ -429,12 +429,15 @@ def projects_paragraph(projects: list[ProjectFact], year: int) -> str:
                 f"Klyngen tog {count(len(taken_up), 'projekt', 'projekter', neuter=True)} op på møderne: {items}."
             )
     revisited = sorted([p for p in projects if p.revisited], key=lambda p: p.revisited)
-    if revisited:
-        items = join_and([f"»{p.title}« den {date_text(p.revisited, year)}" for p in revisited])
-        if len(revisited) == 1:
-            sentences.append(f"Projektet {items} blev genbesøgt, så vi kunne se på data igen.")
-        else:
-            sentences.append(f"Projekterne {items} blev genbesøgt, så vi kunne se på data igen.")
+    if len(revisited) == 1:
+        project = revisited[0]
+        sentences.append(
+            f"Projektet »{project.title}« blev genbesøgt den {date_text(project.revisited, year)}, "
+            "så vi kunne se på data igen."
+        )
+    elif revisited:
+        items = join_and([f"»{p.title}« ({date_text(p.revisited, year)})" for p in revisited])
+        sentences.append(f"Projekterne {items} blev genbesøgt, så vi kunne se på data igen.")
     return " ".join(sentences)
 
 
