@@ -119,3 +119,16 @@ def test_export_buttons_answer_files(chair_client, year):
     assert (
         chair_client.get(reverse("reports:annual_report_export", args=[slug, 2024, "exe"])).status_code == 404
     )
+
+
+def test_front_page_shows_the_saved_report_to_the_board_only(client, year, monkeypatch):
+    from klynge.reports import selectors as report_selectors
+
+    monkeypatch.setattr(report_selectors, "default_year", lambda: 2024)
+    url = reverse("core:cluster", args=[year.world.cluster.slug])
+    client.force_login(year.world.chair)
+    assert "Formandsberetning 2024" not in client.get(url).content.decode()  # nothing saved yet
+    services.annual_report_create(cluster=year.world.cluster, year=2024, by=year.world.chair)
+    assert "Formandsberetning 2024" in client.get(url).content.decode()
+    client.force_login(year.world.member)
+    assert "Formandsberetning 2024" not in client.get(url).content.decode()

@@ -9,6 +9,7 @@ class ReportsConfig(AppConfig):
         from klynge.core import frontpage
 
         from . import rules  # noqa: F401
+        from .views import frontpage_section
 
         frontpage.register_nav(
             label="Beretning",
@@ -16,3 +17,4 @@ class ReportsConfig(AppConfig):
             permission="reports.view_reports",
             order=80,
         )
+        frontpage.register(frontpage_section, order=80)

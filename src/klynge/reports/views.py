@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from klynge.core.services import ServiceError
@@ -192,3 +193,16 @@ def attendance_lists(request, cluster, year):
     )
     response["Content-Disposition"] = f'attachment; filename="deltagerlister-{cluster.slug}-{year}.pdf"'
     return response
+
+
+def frontpage_section(request, cluster):
+    """The board sees the saved annual report of the year the chair writes about, when there is one."""
+    if not request.user.has_perm("reports.view_reports", cluster):
+        return None
+    year = selectors.default_year()
+    report = selectors.annual_report_for(cluster=cluster, year=year)
+    if report is None:
+        return None
+    return render_to_string(
+        "reports/_frontpage.html", {"cluster": cluster, "report": report}, request=request
+    )
