@@ -550,3 +550,80 @@ def cluster_series(*, cluster: Cluster, indicator: Indicator, granularity: str) 
             }
         )
     return out
+
+
+# Before and after a project's meeting ------------------------------------------------------------
+
+
+@dataclass
+class BeforeAfterRow:
+    indicator: Indicator
+    cluster_before: str
+    cluster_after: str
+    own_before: str
+    own_after: str
+    months_after: int
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def before_after(*, cluster: Cluster, viewer: Viewer, codes: list[str], day: dt.date) -> list[BeforeAfterRow]:
+    """For each indicator code: the cluster's (and the viewer's practice's) value in the 12 months before
+    the month of `day` and in the 12 months after it. Monthly data; two queries."""
+    wanted = {c.strip().lower() for c in codes if c and c.strip()}
+    indicators = [i for i in indicators_for(cluster=cluster) if i.code.lower() in wanted]
+    if not indicators or viewer.national_only:
+        return []
+    member_ids = _member_ids(cluster)
+    month = dt.date(day.year, day.month, 1)
+    start, end = _add_months(month, -12), _add_months(month, 12)
+    rows: dict[tuple[int, str, bool], list] = defaultdict(list)
+    after_months: dict[int, set] = defaultdict(set)
+    for ind_id, pid, period, num, den in (
+        Measurement.objects.filter(
+            indicator__in=indicators,
+            practice_id__in=member_ids,
+            granularity=Granularity.MONTH,
+            period_start__gte=start,
+            period_start__lte=end,
+        )
+        .exclude(period_start=month)
+        .values_list("indicator_id", "practice_id", "period_start", "numerator", "denominator")
+    ):
+        side = "after" if period > month else "before"
+        if side == "after":
+            after_months[ind_id].add(period)
+        rows[(ind_id, side, False)].append((period, Granularity.MONTH, num, den))
+        if pid == viewer.practice_id:
+            rows[(ind_id, side, True)].append((period, Granularity.MONTH, num, den))
+    out = []
+    for ind in indicators:
+        texts = {}
+        for side in ("before", "after"):
+            for own in (False, True):
+                chosen = rows.get((ind.pk, side, own))
+                if not chosen:
+                    texts[(side, own)] = "–"
+                    continue
+                num, den, expo = _sum_rows(ind, chosen)
+                if den is not None and ind.unit != Unit.PERCENT and not own:
+                    den *= len(member_ids)
+                texts[(side, own)] = (
+                    "–"
+                    if (not own and hidden(ind, num, den))
+                    else format_value(ind, value_of(ind, num, expo))
+                )
+        out.append(
+            BeforeAfterRow(
+                indicator=ind,
+                cluster_before=texts[("before", False)],
+                cluster_after=texts[("after", False)],
+                own_before=texts[("before", True)],
+                own_after=texts[("after", True)],
+                months_after=len(after_months.get(ind.pk, ())),
+            )
+        )
+    return out

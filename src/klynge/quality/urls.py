@@ -21,4 +21,9 @@ urlpatterns = [
     path("k/<slug:slug>/data/indikatorer/ny/", views.indicator_create, name="indicator_create"),
     path("k/<slug:slug>/data/import/", views.upload, name="upload"),
     path("k/<slug:slug>/data/aabne-data/", views.open_data, name="open_data"),
+    path(
+        "k/<slug:slug>/data/projekt/<int:project_id>/",
+        views.project_before_after,
+        name="project_before_after",
+    ),
 ]

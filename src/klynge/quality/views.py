@@ -47,6 +47,13 @@ def frontpage_section(request, cluster):
 def own_data(request, cluster):
     viewer = selectors.viewer_for(request.user, cluster)
     window, rows = selectors.own_overview(cluster=cluster, viewer=viewer)
+    from klynge.projects.selectors import cluster_projects
+
+    projects = [
+        p
+        for p in cluster_projects(cluster=cluster).filter(taken_up_meeting__isnull=False)
+        if p.indicator_codes
+    ]
     practice_name = None
     if viewer.practice_id:
         practice_name = request.user.practice.name
@@ -59,6 +66,7 @@ def own_data(request, cluster):
             "rows": rows,
             "practice_name": practice_name,
             "can_manage": viewer.can_manage,
+            "projects": [] if viewer.national_only else projects,
             "own_indicators": [
                 i for i in selectors.indicators_for(cluster=cluster) if i.cluster_id == cluster.pk
             ],
@@ -233,6 +241,8 @@ def upload(request, cluster):
 
 @cluster_view("quality.manage_data")
 def open_data(request, cluster):
+    """Open data is set by a recorded decision (the decisions app's effect "open_data"); this page shows
+    the setting and its reason, and links to a new poll. POST remains for a board correction with a reason."""
     form = OpenDataForm(request.POST or None, initial={"open_data": cluster.open_data})
     if request.method == "POST" and form.is_valid():
         try:
@@ -247,17 +257,26 @@ def open_data(request, cluster):
         else:
             messages.success(request, "Indstillingen for åbne data er gemt.")
             return redirect("quality:own_data", slug=cluster.slug)
+    return render(request, "quality/open_data.html", {"form": form}, status=_status(form))
+
+
+@cluster_view("quality.view_data")
+def project_before_after(request, cluster, project_id):
+    from django.utils import timezone
+
+    from klynge.projects import selectors as project_selectors
+
+    project = project_selectors.cluster_project_get(cluster=cluster, project_id=project_id)
+    viewer = selectors.viewer_for(request.user, cluster)
+    meeting = project.taken_up_meeting
+    rows = []
+    if meeting is not None:
+        day = timezone.localtime(meeting.starts_at).date()
+        rows = selectors.before_after(
+            cluster=cluster, viewer=viewer, codes=project.indicator_codes or [], day=day
+        )
     return render(
         request,
-        "quality/form_page.html",
-        {
-            "form": form,
-            "title": "Åbne eller lukkede data",
-            "intro": (
-                "Med åbne data ser praksis hinandens navne og alle tal. Med lukkede data ser hver praksis kun sit "
-                "eget navn; de andre vises som Praksis A, B, ..., og små tal skjules. Skift kun efter en beslutning "
-                f"i klyngen. Nu: {'åbne' if cluster.open_data else 'lukkede'} data. {cluster.open_data_reason}"
-            ),
-        },
-        status=_status(form),
+        "quality/before_after.html",
+        {"project": project, "meeting": meeting, "rows": rows, "viewer": viewer},
     )
