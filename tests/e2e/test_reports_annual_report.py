@@ -43,6 +43,10 @@ def test_chair_drafts_edits_and_keeps_their_text_after_a_redraft(live_server, pa
     expect(page.get_by_text("Udkastet er gemt")).to_be_visible()
     text = page.get_by_role("textbox", name="Beretningen")
     text.fill(text.input_value() + "\nTak til alle for et godt år i Ørholm.\n")
+    # The preview follows the text before it is saved.
+    expect(
+        page.locator("#forhaandsvisning").get_by_text("Tak til alle for et godt år i Ørholm.")
+    ).to_be_visible()
     page.get_by_role("button", name="Gem beretningen").click()
     expect(page.get_by_text("Beretningen er gemt.")).to_be_visible()
     expect(

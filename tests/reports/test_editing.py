@@ -132,3 +132,16 @@ def test_front_page_shows_the_saved_report_to_the_board_only(client, year, monke
     assert "Formandsberetning 2024" in client.get(url).content.decode()
     client.force_login(year.world.member)
     assert "Formandsberetning 2024" not in client.get(url).content.decode()
+
+
+def test_preview_renders_without_saving(chair_client, year):
+    report = services.annual_report_create(cluster=year.world.cluster, year=2024, by=year.world.chair)
+    url = reverse("reports:annual_report_preview", args=[year.world.cluster.slug, 2024])
+    response = chair_client.post(url, {"text": "# Titel\n\n**Fed** tekst <script>alert(1)</script>"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<h3>Titel</h3>" in html and "<strong>Fed</strong>" in html
+    assert "<script>" not in html
+    report.refresh_from_db()
+    assert report.edited_text == report.generated_text
+    assert chair_client.get(url).status_code == 405

@@ -9,7 +9,14 @@ class AnnualReportForm(StyledForm):
         error_messages={"required": "Skriv beretningen, eller tag Klynges udkast."},
         help_text="Skrives i Markdown: # overskrift, ## afsnit, - punkt, **fed**. Tom linje mellem afsnit.",
         widget=forms.Textarea(
-            attrs={"rows": 24, "class": "form-input klynge-report-text", "spellcheck": "true", "lang": "da"}
+            attrs={
+                "rows": 24,
+                "class": "form-input klynge-report-text",
+                "spellcheck": "true",
+                "hx-trigger": "input changed delay:600ms",
+                "hx-target": "#forhaandsvisning",
+                "lang": "da",
+            }
         ),
     )
 

@@ -16,6 +16,11 @@ urlpatterns = [
         name="annual_report_regenerate",
     ),
     path(
+        "k/<slug:slug>/beretning/<int:year>/forhaandsvisning/",
+        views.annual_report_preview,
+        name="annual_report_preview",
+    ),
+    path(
         "k/<slug:slug>/beretning/<int:year>/formandsberetning.<str:fmt>",
         views.annual_report_export,
         name="annual_report_export",

@@ -39,6 +39,10 @@ def _page_context(request, cluster, year, *, form=None):
     years = selectors.report_years(cluster=cluster)
     if year not in years:
         years = sorted({*years, year}, reverse=True)
+    form = form or AnnualReportForm(initial={"text": report.edited_text} if report else None)
+    form.fields["text"].widget.attrs["hx-post"] = reverse(
+        "reports:annual_report_preview", args=[cluster.slug, year]
+    )
     return {
         "year": year,
         "years": years,
@@ -46,7 +50,7 @@ def _page_context(request, cluster, year, *, form=None):
         "draft": draft,
         "changed": changed,
         "changes": diff.changes(report.generated_text, draft.text) if changed else [],
-        "form": form or AnnualReportForm(initial={"text": report.edited_text} if report else None),
+        "form": form,
         "regenerate_fingerprint": draft.fingerprint,
         "can_manage": request.user.has_perm("reports.manage_reports", cluster),
         "figures": figures,
@@ -206,3 +210,13 @@ def frontpage_section(request, cluster):
     return render_to_string(
         "reports/_frontpage.html", {"cluster": cluster, "report": report}, request=request
     )
+
+
+@cluster_view("reports.manage_reports")
+def annual_report_preview(request, cluster, year):
+    """The text as it will look, rendered while the chair types (htmx); nothing is saved."""
+    _year(year)
+    if (refused := _only(request, "POST")) is not None:
+        return refused
+    text = request.POST.get("text", "")[: services.MAX_TEXT]
+    return render(request, "reports/_preview.html", {"text": text})
