@@ -338,6 +338,9 @@ def test_answer_on_the_page(member_client, world, meeting):
     services.meeting_invite_all(meeting=meeting)
     member_client.post(url("meeting_answer", world.cluster.slug, meeting.pk), {"answer": "kommer_ikke"})
     assert Invitation.objects.get(person=world.member).answer == "kommer_ikke"
+    member_client.force_login(world.chair)
+    page = member_client.get(url("meeting_detail", world.cluster.slug, meeting.pk)).content.decode()
+    assert "0 kommer, 1 kommer ikke, 0 måske, 3 har ikke svaret" in page
 
 
 def test_reminders_go_to_those_who_have_not_answered_once(world):

@@ -167,12 +167,12 @@ def invitation_for(*, meeting: Meeting, person: Person) -> Invitation | None:
 
 
 def answer_counts(*, meeting: Meeting) -> dict[str, int]:
-    counts = dict(meeting.invitations.values_list("answer").annotate(n=Count("id")))
+    counts = dict(meeting.invitations.order_by().values_list("answer").annotate(n=Count("id")))
     return {
         "kommer": counts.get("kommer", 0),
         "kommer_ikke": counts.get("kommer_ikke", 0),
         "maaske": counts.get("maaske", 0),
-        "": counts.get("", 0),
+        "unanswered": counts.get("", 0),
     }
 
 

@@ -187,6 +187,7 @@ def meeting_detail(request, cluster, meeting):
         "answer_choices": Answer.choices,
         "is_past": meeting.starts_at <= timezone.now(),
         "counts": selectors.answer_counts(meeting=meeting) if can_manage else None,
+        "invitations": selectors.meeting_invitations(meeting=meeting) if can_manage else [],
         "proposal_deadline": services.proposal_deadline(meeting),
         "notice_deadline": services.notice_deadline(meeting),
         "is_ga": meeting.kind == MeetingKind.GENERAL_ASSEMBLY,
