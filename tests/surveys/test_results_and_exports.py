@@ -130,3 +130,24 @@ def test_results_page_has_chart_spec_and_table(client, world):
     html = client.get(f"/k/{world.cluster.slug}/spoergeskemaer/{survey.pk}/resultater/").content.decode()
     assert 'id="spec-' in html and "vega-lite" in html and "<table" in html
     assert "$schema" in html
+
+
+def test_the_minimum_cannot_be_lowered_after_sending(client, world):
+    survey, q = build_survey(world.cluster, min_responses=3)
+    answer(survey, world.member, q, text="Kun mit svar")
+    client.force_login(world.chair)
+    response = client.post(
+        f"/k/{world.cluster.slug}/spoergeskemaer/{survey.pk}/ret/",
+        {
+            "title": survey.title,
+            "audience": "members",
+            "anonymous": "on",
+            "min_responses": 1,
+            "opens_on": survey.opens_on.isoformat(),
+            "closes_on": survey.closes_on.isoformat(),
+        },
+    )
+    assert response.status_code == 400 and "ikke sænkes" in response.content.decode()
+    survey.refresh_from_db()
+    assert survey.min_responses == 3
+    assert not selectors.survey_results(survey=survey).visible

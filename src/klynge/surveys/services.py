@@ -114,6 +114,15 @@ def survey_update(*, survey: Survey, **fields) -> Survey:
         raise ServiceError(
             {"anonymous": "Der er allerede svar: anonymitet kan ikke ændres. Kopiér spørgeskemaet i stedet."}
         )
+    if (
+        survey.status == SurveyStatus.SENT
+        and "min_responses" in fields
+        and fields["min_responses"] < survey.min_responses
+    ):
+        # Lowering the bar after the answers come in could expose a single person's answers.
+        raise ServiceError(
+            {"min_responses": "Spørgeskemaet er sendt ud: det mindste antal svar kan hæves, men ikke sænkes."}
+        )
     if survey.status == SurveyStatus.SENT:
         for name in ("audience", "roles"):
             if name in fields and fields[name] != getattr(survey, name):
