@@ -329,13 +329,25 @@ def project_create(request, cluster, idea_id):
     )
 
 
+MOVE_LABELS = {
+    (ProjectStatus.READY, ProjectStatus.DESCRIPTION): "Send tilbage til beskrivelse",
+    (ProjectStatus.APPROVED, ProjectStatus.DESCRIPTION): "Send tilbage til beskrivelse",
+    (ProjectStatus.PLANNED, ProjectStatus.APPROVED): "Tag ud af planen",
+    (ProjectStatus.PARKED, ProjectStatus.DESCRIPTION): "Tag op igen",
+}
+
+
 def _transitions_for(project, user):
     allowed = services.ALLOWED[project.status]
     if user.has_perm("projects.manage", project.cluster):
-        return [(s, ProjectStatus(s).label) for s in ProjectStatus.values if s in allowed]
+        return [
+            (s, MOVE_LABELS.get((project.status, s), f"Sæt til »{ProjectStatus(s).label}«"))
+            for s in ProjectStatus.values
+            if s in allowed
+        ]
     if selectors.is_group_member(project=project, person=user):
         return [
-            (s, ProjectStatus(s).label)
+            (s, f"Sæt til »{ProjectStatus(s).label}«")
             for s in ProjectStatus.values
             if s in allowed and (project.status, s) in services.GROUP_MOVES
         ]
