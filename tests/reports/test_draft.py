@@ -5,7 +5,8 @@ import re
 
 import pytest
 
-from klynge.core.models import Role
+from klynge.core import services as core_services
+from klynge.core.models import Role, Title
 from klynge.meetings import services as meetings
 from klynge.meetings.models import MeetingKind
 from klynge.reports import prose, selectors
@@ -98,6 +99,16 @@ def test_singular_forms_for_a_cluster_with_one_meeting(db):
         venue_name="Ølstykke Kro",
     )
     meetings.attendance_check_in(meeting=meeting, person=doctor)
+    nurse = core_services.person_invite(
+        cluster=cluster,
+        email="sygeplejerske@example.dk",
+        name="Sygeplejerske Sø",
+        title=Title.NURSE,
+        practice=practice,
+        role=Role.MEMBER,
+        send_mail=False,
+    )
+    meetings.attendance_check_in(meeting=meeting, person=nurse)  # staff, not a doctor
     text = draft(cluster, 2023)
     assert "Klynge Lille har i 2023 afholdt et klyngemøde." in text
     assert "Mødet blev afholdt den 17/4 med temaet diabetes." in text

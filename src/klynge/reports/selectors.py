@@ -215,13 +215,13 @@ def year_facts(*, cluster: Cluster, year: int, now: dt.datetime | None = None) -
     kinds = {m.pk: m.kind for m in meetings}
     attendance = defaultdict(int)
     doctors, practices_present = set(), set()
-    for meeting_id, person_id, practice_id in Attendance.objects.filter(meeting_id__in=ids).values_list(
-        "meeting_id", "person_id", "person__practice_id"
-    ):
+    for meeting_id, person_id, practice_id, title in Attendance.objects.filter(
+        meeting_id__in=ids
+    ).values_list("meeting_id", "person_id", "person__practice_id", "person__title"):
         if (meeting_id, person_id) in guest_meeting_people or practice_id not in member_practices:
             continue
         attendance[meeting_id] += 1
-        if kinds[meeting_id] != MeetingKind.BOARD_MEETING:
+        if kinds[meeting_id] != MeetingKind.BOARD_MEETING and title in DOCTOR_TITLES:
             doctors.add(person_id)
             practices_present.add(practice_id)
     facts.doctors_attending = len(doctors)
@@ -439,14 +439,17 @@ def activity_figures(*, cluster: Cluster, year: int, now: dt.datetime | None = N
     practices = defaultdict(set)
     guest_count = defaultdict(int)
     all_doctors, all_practices = set(), set()
-    for meeting_id, person_id, practice_id in Attendance.objects.filter(meeting_id__in=ids).values_list(
-        "meeting_id", "person_id", "person__practice_id"
-    ):
+    doctors_present = defaultdict(set)
+    for meeting_id, person_id, practice_id, title in Attendance.objects.filter(
+        meeting_id__in=ids
+    ).values_list("meeting_id", "person_id", "person__practice_id", "person__title"):
         if person_id in guests[meeting_id] or practice_id not in member_practices:
             guest_count[meeting_id] += 1
             continue
         people[meeting_id].add(person_id)
         practices[meeting_id].add(practice_id)
+        if title in DOCTOR_TITLES:
+            doctors_present[meeting_id].add((person_id, practice_id))
     labels = dict(MeetingKind.choices)
     kinds: dict[str, KindRow] = {}
     for meeting in meetings:
@@ -471,8 +474,8 @@ def activity_figures(*, cluster: Cluster, year: int, now: dt.datetime | None = N
         kind_row.meetings += 1
         kind_row.attendance += row.members
         if meeting.kind != MeetingKind.BOARD_MEETING:
-            all_doctors |= people[meeting.pk]
-            all_practices |= practices[meeting.pk]
+            all_doctors |= {person for person, _ in doctors_present[meeting.pk]}
+            all_practices |= {practice for _, practice in doctors_present[meeting.pk]}
     order = list(MeetingKind.values)
     figures.by_kind = sorted(kinds.values(), key=lambda r: order.index(r.kind))
     figures.doctors_attending = len(all_doctors)
