@@ -244,3 +244,30 @@ def test_tenancy(client, world, other_world):
     # Their question id with my survey id.
     assert client.get(url(world, mine, f"spoergsmaal/{their_q['single'].pk}/ret/")).status_code == 404
     assert theirs.questions.count() == 7 and theirs.status == "sent"
+
+
+def test_staff_keep_platform_templates_in_the_admin(client, world):
+    from klynge.core.models import Person
+
+    staff = Person.objects.create_superuser("stab@example.dk", "en-god-adgangskode-42")
+    client.force_login(staff)
+    response = client.post(
+        "/admin/surveys/survey/add/",
+        {
+            "title": "Fælles skabelon",
+            "intro": "",
+            "anonymous": "on",
+            "min_responses": 3,
+            "audience": "members",
+            "roles": "[]",
+            "questions-TOTAL_FORMS": 1,
+            "questions-INITIAL_FORMS": 0,
+            "questions-0-position": 0,
+            "questions-0-kind": "yesno",
+            "questions-0-text": "Henviser du?",
+            "questions-0-options": "[]",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    template = Survey.objects.get(title="Fælles skabelon")
+    assert template.is_template and template.cluster is None and template.questions.count() == 1
