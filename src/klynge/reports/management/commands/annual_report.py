@@ -3,6 +3,7 @@
 Uses the chair's saved text when there is one, otherwise Klynge's draft from the records.
 """
 
+import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -32,9 +33,8 @@ class Command(BaseCommand):
         text = report.edited_text if report else selectors.draft_for(cluster=cluster, year=year).text
         content = exports.annual_report_export(cluster=cluster, year=year, text=text, fmt=fmt)
         if output == "-":
-            self.stdout.buffer.write(content) if hasattr(self.stdout, "buffer") else self.stdout.write(
-                content.decode()
-            )
+            sys.stdout.buffer.write(content)
+            sys.stdout.flush()
             return
         Path(output).write_bytes(content)
         source = "den gemte beretning" if report else "Klynges udkast"
