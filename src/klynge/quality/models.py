@@ -189,14 +189,23 @@ class Measurement(models.Model):
     so that a plain unique constraint (no NULLs) makes bulk upserts work on SQLite and PostgreSQL.
     """
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="measurements")
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="measurements", db_index=False
+    )  # the unique key starts with it
     level = models.CharField(max_length=10, choices=Level.choices)
     scope = models.CharField(max_length=30)
+    # Few indexes keep a national import fast: the unique key serves every page query (by scope),
+    # and (practice, granularity, period_start) serves deletes of a practice; the FKs get none of their own.
     practice = models.ForeignKey(
-        Practice, null=True, blank=True, on_delete=models.CASCADE, related_name="measurements"
+        Practice, null=True, blank=True, on_delete=models.CASCADE, related_name="measurements", db_index=False
     )
     cluster = models.ForeignKey(
-        Cluster, null=True, blank=True, on_delete=models.CASCADE, related_name="reference_measurements"
+        Cluster,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="reference_measurements",
+        db_index=False,
     )
     region = models.CharField(max_length=20, blank=True)
     period_start = models.DateField()
@@ -204,7 +213,7 @@ class Measurement(models.Model):
     numerator = models.FloatField()
     denominator = models.FloatField(null=True, blank=True)
     import_log = models.ForeignKey(
-        ImportLog, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        ImportLog, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
     )
 
     class Meta:
@@ -214,12 +223,7 @@ class Measurement(models.Model):
                 fields=["indicator", "scope", "period_start", "granularity"], name="quality_measurement_key"
             )
         ]
-        indexes = [
-            # A cluster's practices for one indicator over time; one practice's page over all indicators.
-            models.Index(fields=["indicator", "granularity", "practice", "period_start"]),
-            models.Index(fields=["practice", "granularity", "period_start"]),
-            models.Index(fields=["indicator", "level", "granularity", "period_start"]),
-        ]
+        indexes = [models.Index(fields=["practice", "granularity", "period_start"])]
 
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.scope} {period_label(self.period_start, self.granularity)}"

@@ -18,7 +18,7 @@ from klynge.core import selectors as core_selectors
 from klynge.core.models import Cluster, MembershipStatus
 
 from . import stats
-from .models import Granularity, ImportLog, Indicator, Level, Measurement, Unit, period_end, period_label
+from .models import Granularity, ImportLog, Indicator, Measurement, Unit, period_end, period_label
 
 WINDOW = {Granularity.MONTH: 12, Granularity.QUARTER: 4, Granularity.YEAR: 1}
 YEARS = {Granularity.MONTH: 1 / 12, Granularity.QUARTER: 1 / 4, Granularity.YEAR: 1.0}
@@ -143,9 +143,10 @@ class Window:
 
 def latest_window(*, practice_ids: list[int], indicator_ids: list[int] | None = None) -> Window | None:
     """The last 12 months (or 4 quarters, or 1 year) with data for the cluster's practices."""
-    qs = Measurement.objects.filter(practice_id__in=practice_ids, level=Level.PRACTICE)
     if indicator_ids is not None:
-        qs = qs.filter(indicator_id__in=indicator_ids)
+        qs = Measurement.objects.filter(indicator_id__in=indicator_ids, scope__in=_scopes(practice_ids))
+    else:
+        qs = Measurement.objects.filter(practice_id__in=practice_ids)
     for granularity in (Granularity.MONTH, Granularity.QUARTER, Granularity.YEAR):
         last = (
             qs.filter(granularity=granularity)
@@ -226,6 +227,11 @@ def _labels(cluster: Cluster, viewer: Viewer) -> tuple[dict[int, str], dict[int,
     return out, names
 
 
+def _scopes(practice_ids) -> list[str]:
+    """The measurement scopes of practices: page queries go through the unique key (indicator, scope, ...)."""
+    return [f"p{pid}" for pid in practice_ids]
+
+
 def _member_ids(cluster: Cluster) -> list[int]:
     return [
         m.practice_id
@@ -258,7 +264,7 @@ def _national(indicator: Indicator, window: Window) -> Figure | None:
     rows = list(
         Measurement.objects.filter(
             indicator=indicator,
-            level=Level.NATIONAL,
+            scope="n",
             granularity=window.granularity,
             period_start__gte=window.start,
             period_start__lte=window.end,
@@ -289,7 +295,7 @@ def indicator_figures(
     window = latest_window(practice_ids=member_ids, indicator_ids=[indicator.pk])
     if window is None and indicator.is_national:
         last = (
-            Measurement.objects.filter(indicator=indicator, level=Level.NATIONAL)
+            Measurement.objects.filter(indicator=indicator, scope="n")
             .order_by("-period_start")
             .values_list("period_start", "granularity")
             .first()
@@ -306,7 +312,7 @@ def indicator_figures(
     per_practice: dict[int, list] = defaultdict(list)
     for pid, start, granularity, num, den in Measurement.objects.filter(
         indicator=indicator,
-        practice_id__in=member_ids,
+        scope__in=_scopes(member_ids),
         granularity=window.granularity,
         period_start__gte=window.start,
         period_start__lte=window.end,
@@ -394,7 +400,7 @@ def _funnel(result: IndicatorFigures) -> None:
 def practice_series(*, indicator: Indicator, practice_id: int) -> list[dict]:
     """The practice's own values over time (finest granularity it has), oldest first."""
     rows = list(
-        Measurement.objects.filter(indicator=indicator, practice_id=practice_id)
+        Measurement.objects.filter(indicator=indicator, scope=f"p{practice_id}")
         .order_by("granularity", "period_start")
         .values_list("period_start", "granularity", "numerator", "denominator")
     )
@@ -441,7 +447,7 @@ def own_overview(*, cluster: Cluster, viewer: Viewer) -> tuple[Window | None, li
     window = latest_window(practice_ids=member_ids)
     if window is None:
         last = (
-            Measurement.objects.filter(level=Level.NATIONAL)
+            Measurement.objects.filter(indicator__in=indicators, scope="n")
             .order_by("-period_start")
             .values_list("period_start", "granularity")
             .first()
@@ -461,14 +467,16 @@ def own_overview(*, cluster: Cluster, viewer: Viewer) -> tuple[Window | None, li
     national_rows: dict[int, list] = defaultdict(list)
     practice_count: dict[int, set] = defaultdict(set)
     if not viewer.national_only:
-        for ind_id, pid, start, granularity, num, den in base.filter(practice_id__in=member_ids).values_list(
+        for ind_id, pid, start, granularity, num, den in base.filter(
+            scope__in=_scopes(member_ids)
+        ).values_list(
             "indicator_id", "practice_id", "period_start", "granularity", "numerator", "denominator"
         ):
             cluster_rows[ind_id].append((start, granularity, num, den))
             practice_count[ind_id].add(pid)
             if pid == viewer.practice_id:
                 own_rows[ind_id].append((start, granularity, num, den))
-    for ind_id, start, granularity, num, den in base.filter(level=Level.NATIONAL).values_list(
+    for ind_id, start, granularity, num, den in base.filter(scope="n").values_list(
         "indicator_id", "period_start", "granularity", "numerator", "denominator"
     ):
         national_rows[ind_id].append((start, granularity, num, den))
@@ -477,7 +485,7 @@ def own_overview(*, cluster: Cluster, viewer: Viewer) -> tuple[Window | None, li
     if viewer.practice_id:
         for ind_id, start, num, den in (
             Measurement.objects.filter(
-                indicator_id__in=ind_ids, practice_id=viewer.practice_id, granularity=window.granularity
+                indicator_id__in=ind_ids, scope=f"p{viewer.practice_id}", granularity=window.granularity
             )
             .order_by("period_start")
             .values_list("indicator_id", "period_start", "numerator", "denominator")
@@ -535,7 +543,9 @@ def cluster_series(*, cluster: Cluster, indicator: Indicator, granularity: str) 
     """The cluster's pooled value per period (one aggregate query)."""
     member_ids = _member_ids(cluster)
     rows = (
-        Measurement.objects.filter(indicator=indicator, practice_id__in=member_ids, granularity=granularity)
+        Measurement.objects.filter(
+            indicator=indicator, scope__in=_scopes(member_ids), granularity=granularity
+        )
         .values("period_start")
         .annotate(num=Sum("numerator"), den=Sum("denominator"))
         .order_by("period_start")
@@ -585,7 +595,7 @@ def before_after(*, cluster: Cluster, viewer: Viewer, codes: list[str], day: dt.
     for ind_id, pid, period, num, den in (
         Measurement.objects.filter(
             indicator__in=indicators,
-            practice_id__in=member_ids,
+            scope__in=_scopes(member_ids),
             granularity=Granularity.MONTH,
             period_start__gte=start,
             period_start__lte=end,
