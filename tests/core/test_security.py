@@ -237,3 +237,23 @@ def test_erasure_keeps_the_audit_log_free_of_the_name(world):
     practice_create(cluster=world.cluster, name="X", provider_number="112233")
     person_erase(person=world.member)
     assert not AuditEvent.objects.filter(object_repr__contains="Medlem Mona").exists()
+
+
+def test_collectstatic_with_the_manifest_storage_succeeds(tmp_path):
+    """What `make run` does before serving: every file the stylesheets name must exist."""
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+        "DJANGO_SETTINGS_MODULE": "klynge.settings",
+        "KLYNGE_VAR_DIR": str(tmp_path),
+        "SECRET_KEY": "collectstatic-test-key",
+        "STATIC_COMPRESS": "false",  # the references are what is checked; compression only takes time
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "klynge.cli", "collectstatic", "--noinput", "-v0"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert (tmp_path / "static" / "staticfiles.json").exists()

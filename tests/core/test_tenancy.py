@@ -129,3 +129,18 @@ def test_guest_sees_neither_register_nor_api(client, world):
     client.force_login(world.guest)
     assert client.get(f"/k/{world.cluster.slug}/personer/").status_code == 404
     assert client.get(f"/api/v1/clusters/{world.cluster.slug}/people").status_code == 404
+
+
+@pytest.mark.django_db
+def test_ids_too_large_for_the_database_are_404(client, world):
+    client.force_login(world.chair)
+    huge = 2**80
+    assert client.get(f"/k/{world.cluster.slug}/praksis/{huge}/").status_code == 404
+    from klynge.core.services import api_token_create
+
+    _, secret = api_token_create(person=world.chair, name="t")
+    response = client.get(
+        f"/api/v1/clusters/{world.cluster.slug}/practices/{huge}",
+        headers={"Authorization": f"Bearer {secret}"},
+    )
+    assert response.status_code == 404

@@ -1,5 +1,7 @@
 """HTTP hardening that every response passes through."""
 
+from django.http import Http404
+
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
@@ -28,3 +30,18 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         return response
+
+
+class OversizedIdMiddleware:
+    """An id in a URL too large for the database (e.g. /moeder/99999999999999999999/) is a 404, not a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, OverflowError):
+            raise Http404("Findes ikke")
+        return None
