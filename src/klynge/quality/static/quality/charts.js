@@ -9,6 +9,7 @@
         actions: { export: true, source: false, compiled: false, editor: false },
         i18n: { PNG_ACTION: "Gem som PNG", SVG_ACTION: "Gem som SVG" },
         renderer: "svg",
+        defaultStyle: false, // its injected <style> is refused by the CSP; charts.css styles the menu
         ast: true  // expressions are interpreted, not eval()ed: the pages run under a strict CSP
       }).then(function () {
         // vega-embed's action menu: a <summary> with only an icon gets a Danish accessible name.
