@@ -273,7 +273,8 @@ def _national(indicator: Indicator, window: Window) -> Figure | None:
     if not rows:
         return None
     num, den, expo = _sum_rows(indicator, rows)
-    return Figure("Hele landet", num, den, expo, value_of(indicator, num, expo))
+    value = value_of(indicator, num, expo)
+    return Figure("Hele landet", num, den, expo, value, text=format_value(indicator, value))
 
 
 def _protect(figures: list[Figure]) -> None:
@@ -334,7 +335,7 @@ def indicator_figures(
             den = den * len(per_practice)  # mean listed patients of the cluster per period
         result.cluster = Figure("Klyngen", num, den, expo, value_of(indicator, num, expo))
         result.cluster.hidden = hidden(indicator, num, den)
-    for fig in figures:
+    for fig in [*figures, *(f for f in (result.cluster, result.national) if f is not None)]:
         fig.text = "–" if fig.hidden else format_value(indicator, fig.value)
     figures.sort(key=lambda f: (f.hidden, f.value is None, -(f.value or 0)))
     result.rows = figures
