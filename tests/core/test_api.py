@@ -82,3 +82,17 @@ def test_revoked_token_is_refused(client, world):
     token, secret = api_token_create(person=world.chair, name="gammel")
     api_token_revoke(person=world.chair, token_id=token.pk)
     assert client.get("/api/v1/clusters", headers={"Authorization": f"Bearer {secret}"}).status_code == 401
+
+
+@pytest.mark.django_db
+def test_roles_are_given_as_text_and_the_body_must_be_an_object(client, world, chair_headers):
+    url = f"/api/v1/clusters/{world.cluster.slug}/people"
+    response = client.post(
+        url,
+        {"name": "Ny Sekretær", "email": "sek@example.dk", "title": "sekretaer", "role": "klyngekoordinator"},
+        content_type="application/json",
+        headers=chair_headers,
+    )
+    assert response.status_code == 201 and response.json()["roles"] == ["klyngekoordinator"]
+    response = client.post(url, '"AAA"', content_type="application/json", headers=chair_headers)
+    assert response.status_code == 422

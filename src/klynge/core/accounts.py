@@ -121,7 +121,7 @@ def two_factor_login(request):
     person = Person.objects.filter(pk=pending["id"], is_active=True).first()
     if person is None:
         return redirect("login")
-    form = CodeForm(request.POST or None)
+    form = CodeForm(request.POST if request.method == "POST" else None)
     address = client_address(request)
     if request.method == "POST" and form.is_valid():
         if is_locked_out(email=person.email, ip_address=address):
@@ -151,7 +151,7 @@ def two_factor_setup(request):
     person = request.user
     secret = request.session.get("klynge_totp_pending") or pyotp.random_base32()
     request.session["klynge_totp_pending"] = secret
-    form = CodeForm(request.POST or None)
+    form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if _code_is_valid(secret, form.cleaned_data["code"]):
             person.totp_secret = secret

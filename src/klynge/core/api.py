@@ -4,7 +4,7 @@ import datetime as dt
 from typing import Annotated
 
 from ninja import Field, Router, Schema, Status
-from pydantic import BeforeValidator, ConfigDict
+from pydantic import BeforeValidator, ConfigDict, model_validator
 
 from . import selectors, services
 from .models import Role, Title
@@ -48,7 +48,17 @@ def iso_date(value):
 
 
 class StrictSchema(Schema):
+    """Input schemas: no silent coercion of types, and the body must be a JSON object."""
+
     model_config = ConfigDict(strict=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def body_is_an_object(cls, value):
+        # ninja reads fields as attributes, so a bare string would pass as an object (str.title...).
+        if isinstance(value, str | bytes | int | float | bool | list) or value is None:
+            raise ValueError("forespørgslens indhold skal være et JSON-objekt")
+        return value
 
 
 class PracticeIn(StrictSchema):
@@ -73,8 +83,8 @@ class PersonOut(Schema):
 class PersonIn(StrictSchema):
     name: str = Field(..., min_length=1, max_length=200)
     email: str = Field(..., max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-    title: Title = Title.GP
-    role: Role = Role.MEMBER
+    title: Title = Field(Title.GP, strict=False)
+    role: Role = Field(Role.MEMBER, strict=False)
     practice_id: int | None = None
 
 

@@ -41,3 +41,17 @@ def nav_items(user, cluster: Cluster) -> list[tuple[str, str]]:
     return [
         (label, url_name) for _, label, url_name, permission in _nav if user.has_perm(permission, cluster)
     ]
+
+
+_home_sections: list[tuple[int, Callable[[HttpRequest], str | None]]] = []
+
+
+def register_home(section: Callable[[HttpRequest], str | None], *, order: int = 50) -> None:
+    """A section of the "Mine klynger" page, e.g. the meetings a guest is invited to."""
+    if all(existing is not section for _, existing in _home_sections):
+        _home_sections.append((order, section))
+        _home_sections.sort(key=lambda item: item[0])
+
+
+def render_home_sections(request: HttpRequest) -> list[str]:
+    return [html for _, section in _home_sections if (html := section(request))]

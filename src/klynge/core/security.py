@@ -44,4 +44,3 @@ class OversizedIdMiddleware:
     def process_exception(self, request, exception):
         if isinstance(exception, OverflowError):
             raise Http404("Findes ikke")
-        return None

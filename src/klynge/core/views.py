@@ -57,7 +57,15 @@ def home(request):
         staff_clusters = Cluster.objects.annotate(practice_count=Count("memberships"))
     else:
         staff_clusters = None
-    return render(request, "core/home.html", {"clusters": clusters, "staff_clusters": staff_clusters})
+    return render(
+        request,
+        "core/home.html",
+        {
+            "clusters": clusters,
+            "staff_clusters": staff_clusters,
+            "sections": frontpage.render_home_sections(request),
+        },
+    )
 
 
 @cluster_view()
@@ -74,7 +82,7 @@ def cluster_home(request, cluster):
 
 @cluster_view("core.manage_cluster")
 def cluster_settings(request, cluster):
-    form = ClusterSettingsForm(request.POST or None, instance=cluster)
+    form = ClusterSettingsForm(request.POST if request.method == "POST" else None, instance=cluster)
     if request.method == "POST" and form.is_valid():
         services.cluster_update(cluster=cluster, **{f: form.cleaned_data[f] for f in form.changed_data})
         messages.success(request, "Indstillingerne er gemt.")
@@ -126,7 +134,7 @@ def practice_detail(request, cluster, practice_id):
 
 @cluster_view("core.manage_register")
 def practice_create(request, cluster):
-    form = PracticeForm(request.POST or None)
+    form = PracticeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             practice = services.practice_create(cluster=cluster, by=request.user, **form.cleaned_data)
@@ -143,7 +151,7 @@ def practice_create(request, cluster):
 @cluster_view("core.manage_register")
 def practice_edit(request, cluster, practice_id):
     practice = selectors.cluster_practice_get(cluster=cluster, practice_id=practice_id)
-    form = PracticeForm(request.POST or None, instance=practice)
+    form = PracticeForm(request.POST if request.method == "POST" else None, instance=practice)
     if request.method == "POST" and form.is_valid():
         services.practice_update(practice=practice, **{f: form.cleaned_data[f] for f in form.changed_data})
         messages.success(request, "Praksis er opdateret.")
@@ -203,7 +211,9 @@ def person_invite(request, cluster):
     initial = {}
     if practice_id := request.GET.get("praksis"):
         initial["practice"] = next((p for p in practices if str(p.pk) == practice_id), None)
-    form = PersonInviteForm(request.POST or None, practices=practices, initial=initial)
+    form = PersonInviteForm(
+        request.POST if request.method == "POST" else None, practices=practices, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         try:
             person = services.person_invite(cluster=cluster, by=request.user, **form.cleaned_data)
@@ -221,7 +231,9 @@ def person_invite(request, cluster):
 def person_edit(request, cluster, person_id):
     person = selectors.cluster_person_get(cluster=cluster, person_id=person_id)
     form = PersonEditForm(
-        request.POST or None, instance=person, practices=selectors.cluster_practices(cluster=cluster)
+        request.POST if request.method == "POST" else None,
+        instance=person,
+        practices=selectors.cluster_practices(cluster=cluster),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -283,7 +295,7 @@ def role_end(request, cluster, person_id, assignment_id):
 
 @cluster_view("core.manage_register")
 def people_import(request, cluster):
-    form = PeopleImportForm(request.POST or None, request.FILES or None)
+    form = PeopleImportForm(request.POST if request.method == "POST" else None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
         report = services.people_import_csv(
@@ -316,7 +328,7 @@ def audit_log(request, cluster):
 
 @login_required
 def profile(request):
-    form = ProfileForm(request.POST or None, instance=request.user)
+    form = ProfileForm(request.POST if request.method == "POST" else None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Din profil er gemt.")
@@ -366,7 +378,7 @@ def my_data(request):
 
 @login_required
 def account_delete(request):
-    form = AccountDeleteForm(request.POST or None)
+    form = AccountDeleteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if not request.user.check_password(form.cleaned_data["password"]):
             form.add_error("password", "Adgangskoden er forkert.")

@@ -32,7 +32,7 @@ from .forms import (
     UploadForm,
     VersionForm,
 )
-from .models import Answer, DocumentCategory, MeetingKind, MeetingStatus, NoteKind
+from .models import Answer, DocumentCategory, MeetingGuest, MeetingKind, MeetingStatus, NoteKind
 
 
 def _form_page(request, form, title, *, intro="", submit_label="Gem", cancel_url="..", status=200):
@@ -817,3 +817,16 @@ def frontpage_section(request, cluster):
     return render_to_string(
         "meetings/_frontpage.html", {"meetings": meetings, "cluster": cluster}, request=request
     )
+
+
+def guest_home_section(request):
+    """On "Mine klynger": the coming meetings the person is a guest at (guests have no cluster role)."""
+    guestships = (
+        MeetingGuest.objects.filter(person=request.user, meeting__ends_at__gte=timezone.now())
+        .exclude(meeting__status=MeetingStatus.CANCELLED)
+        .select_related("meeting__cluster")
+        .order_by("meeting__starts_at")
+    )
+    if not guestships:
+        return None
+    return render_to_string("meetings/_guest_home.html", {"guestships": guestships}, request=request)
