@@ -16,7 +16,7 @@ def test_a_guest_finds_their_meeting_on_my_clusters(client, world, other_world):
         starts_at=timezone.now() + dt.timedelta(days=7),
         ends_at=timezone.now() + dt.timedelta(days=7, hours=2),
     )
-    other = services.meeting_create(
+    services.meeting_create(
         cluster=other_world.cluster,
         kind="klyngemoede",
         title="Et andet møde",
