@@ -257,3 +257,22 @@ def test_collectstatic_with_the_manifest_storage_succeeds(tmp_path):
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert (tmp_path / "static" / "staticfiles.json").exists()
+
+
+def test_rows_that_must_not_name_a_voter_or_respondent_are_never_audited():
+    from django.apps import apps
+
+    from klynge.core.audit import is_audited
+
+    for label in (
+        "decisions.Ballot",
+        "decisions.BallotChoice",
+        "decisions.Turnout",
+        "decisions.Entitlement",
+        "surveys.Response",
+        "surveys.Answer",
+        "surveys.Participation",
+    ):
+        assert not is_audited(apps.get_model(label)), label
+    for label in ("core.Practice", "meetings.Meeting", "decisions.Decision", "projects.Project"):
+        assert is_audited(apps.get_model(label)), label
