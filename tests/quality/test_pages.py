@@ -48,6 +48,11 @@ def outputs(client, world):
     base = f"/k/{slug}/data/indikator/{ind}/"
     html = client.get(base).content.decode()
     own = client.get(f"/k/{slug}/data/").content.decode()
+    # The front-page section (the rest of the front page is the register, where members see the board).
+    home = client.get(f"/k/{slug}/").content.decode()
+    start = home.find('<section aria-labelledby="egne-data-overskrift">')
+    if start >= 0:
+        own += home[start : home.index("</section>", start)]
     # Decoded and dumped again without \u escapes, so that a leaked "æ" would show up as itself.
     api = json.dumps(
         client.get(f"/api/v1/clusters/{slug}/indicators/{ind}/measurements").json(), ensure_ascii=False
@@ -81,6 +86,7 @@ def test_member_never_sees_other_practices_names_numbers_or_suppressed_values(cl
             assert secret not in text, f"{secret!r} leaked in {where}"
     # The member's own practice is named; others appear under stable pseudonyms.
     assert world.other_practice.name in out["html"]
+    assert 'id="egne-data-overskrift"' in out["own"]
     assert "Praksis D" in out["html"] and "Praksis D" in out["api"] and "Praksis D" in out["specs"]
     rows = json.loads(out["api"])["practices"]
     hidden = [r for r in rows if r["suppressed"]]
