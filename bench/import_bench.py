@@ -6,11 +6,13 @@ PostgreSQL when BENCH_DATABASE_URL is set), and prints rows per second, peak mem
 the import's time to a bare Polars read-and-group of the same file in the same run.
 
 Run: .venv/bin/python bench/import_bench.py   (each import runs in a child process so that its peak
-memory is measured on its own.)
+memory is measured on its own.) BENCH_DATABASE_URL must name a throwaway database: its public schema
+is dropped. BENCH_POSTGRES=1 without it starts a throwaway server with bench.servers.postgres().
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import resource
@@ -141,17 +143,28 @@ def main() -> None:
         bare_seconds, bare_peak = bare_polars(prescriptions)
         print(f"Bare Polars read-and-group: {bare_seconds:.2f} s, peak {bare_peak:.0f} MB")
         targets = [("SQLite", f"sqlite:///{Path(folder) / 'bench.sqlite3'}")]
+        stack = contextlib.ExitStack()
         if os.environ.get("BENCH_DATABASE_URL"):
             targets.append(("PostgreSQL", os.environ["BENCH_DATABASE_URL"]))
-        for label, url in targets:
-            r = run_child(url, folder)
-            print(
-                f"{label}: imported {r['rows_read']:,} rows in {r['seconds']:.2f} s = "
-                f"{r['rows_read'] / r['seconds']:,.0f} rows/s; wrote {r['written']:,} indicator values; "
-                f"peak memory {r['peak_rss_mb']:.0f} MB (process, incl. Django {r['rss_before_import_mb']:.0f} MB); "
-                f"import / bare Polars = {r['seconds'] / bare_seconds:.1f}×; "
-                f"same file again: {r['reimport_changed']} values changed in {r['reimport_seconds']:.2f} s"
-            )
+        elif os.environ.get("BENCH_POSTGRES"):
+            sys.path.insert(0, str(ROOT))
+            from bench.servers import postgres
+
+            targets.append(("PostgreSQL", stack.enter_context(postgres())))
+        with stack:
+            _run_targets(targets, folder, bare_seconds)
+
+
+def _run_targets(targets: list[tuple[str, str]], folder: str, bare_seconds: float) -> None:
+    for label, url in targets:
+        r = run_child(url, folder)
+        print(
+            f"{label}: imported {r['rows_read']:,} rows in {r['seconds']:.2f} s = "
+            f"{r['rows_read'] / r['seconds']:,.0f} rows/s; wrote {r['written']:,} indicator values; "
+            f"peak memory {r['peak_rss_mb']:.0f} MB (process, incl. Django {r['rss_before_import_mb']:.0f} MB); "
+            f"import / bare Polars = {r['seconds'] / bare_seconds:.1f}×; "
+            f"same file again: {r['reimport_changed']} values changed in {r['reimport_seconds']:.2f} s"
+        )
 
 
 if __name__ == "__main__":
