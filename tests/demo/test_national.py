@@ -9,7 +9,7 @@ from django.db.models import Count
 from klynge.core.models import Cluster, Practice, Role, RoleAssignment, Title
 from klynge.decisions.models import Ballot, Poll, PollStatus
 from klynge.demo import national
-from klynge.projects.models import Idea, IdeaRound, Project
+from klynge.projects.models import Idea, IdeaRound, Project, ProjectStatus, RotationPlan
 from klynge.quality.models import Measurement
 from klynge.surveys.models import Response, Survey
 
@@ -38,6 +38,8 @@ def test_generate_national_tiny():
         assert RoleAssignment.objects.filter(cluster=cluster, role=Role.CHAIR).count() == 1
         assert IdeaRound.objects.filter(cluster=cluster).count() == 1
         assert Project.objects.filter(cluster=cluster).count() == 3
+        assert Project.objects.filter(cluster=cluster, status=ProjectStatus.PLANNED).count() == 2
+        assert RotationPlan.objects.filter(cluster=cluster).exclude(published_at=None).exists()
         assert Survey.objects.filter(cluster=cluster).count() == 2
     assert Idea.objects.exists()
     secret = Poll.objects.filter(secret=True, status=PollStatus.CLOSED)

@@ -134,7 +134,8 @@ def build_register(*, seed: int, first_year: int, count: int = CLUSTERS) -> Nati
 
 @transaction.atomic
 def build_meetings(*, world: NationalWorld, seed: int, first_year: int, years: int) -> int:
-    """Four meetings a year per cluster (general assembly, two cluster meetings, a retreat), with attendance."""
+    """Four meetings a year per cluster (general assembly, two cluster meetings, a retreat) for `years` years and
+    next year's plan, with attendance at the held ones."""
     rng = random.Random(seed + 1)
     today = dt.date.today()
     meetings = []
@@ -157,7 +158,7 @@ def build_meetings(*, world: NationalWorld, seed: int, first_year: int, years: i
         "KOL",
     ]
     for cluster in world.clusters:
-        for year in range(first_year, first_year + years):
+        for year in range(first_year, first_year + years + 1):  # and next year's plan
             for kind, month, title in plan:
                 day = dt.date(year, month, rng.randint(1, 26))
                 starts = _aware(day, 16 if kind != MeetingKind.RETREAT else 10)
@@ -261,8 +262,12 @@ IDEAS = [
 
 
 def build_projects(*, world: NationalWorld, seed: int) -> dict[str, int]:
-    """An idea round per cluster (ideas, dots, closed) and projects of the three best ideas."""
+    """An idea round per cluster (ideas, dots, closed), projects of the three best ideas, two of them approved
+    and placed on the published project plan (rotation) at next year's cluster meetings."""
     from klynge.projects import services as projects
+    from klynge.projects.models import ProjectStatus
+
+    from .projects import FLUCONAZOLE
 
     rng = random.Random(seed + 3)
     counts = {"rounds": 0, "ideas": 0, "dots": 0, "projects": 0}
@@ -291,6 +296,8 @@ def build_projects(*, world: NationalWorld, seed: int) -> dict[str, int]:
                 for i, title in enumerate(rng.sample(IDEAS, 6))
             ]
             for person in people:
+                if rng.random() >= 0.6:  # about three in five come to the workshop
+                    continue
                 for _ in range(3):
                     projects.dot_add(round=round, idea=rng.choice(ideas[:4]), person=person)
                     counts["dots"] += 1
@@ -301,7 +308,7 @@ def build_projects(*, world: NationalWorld, seed: int) -> dict[str, int]:
                 else ideas[:3]
             )
             for n, idea in enumerate(ranked):
-                projects.project_create(
+                project = projects.project_create(
                     cluster=cluster,
                     title=idea.title,
                     lead=people[(n + 3) % len(people)],
@@ -310,13 +317,23 @@ def build_projects(*, world: NationalWorld, seed: int) -> dict[str, int]:
                     by=chair,
                 )
                 counts["projects"] += 1
+                if n < 2:  # the best two are described, checked and approved; the third stays a draft
+                    revisit = dt.date.today() + dt.timedelta(days=400 + 30 * n)
+                    projects.project_save(
+                        project=project, by=chair, **{**FLUCONAZOLE, "revisit_date": revisit}
+                    )
+                    projects.project_transition(project=project, to_status=ProjectStatus.READY, by=chair)
+                    projects.project_transition(project=project, to_status=ProjectStatus.APPROVED, by=chair)
+            plan = projects.rotation_propose(cluster=cluster, by=chair)
+            projects.rotation_publish(plan=plan, by=chair)
             counts["rounds"] += 1
             counts["ideas"] += len(ideas)
     return counts
 
 
 def build_surveys(*, world: NationalWorld, seed: int, first_year: int, years: int) -> dict[str, int]:
-    """One anonymous questionnaire per cluster per year, answered by about two thirds of the members."""
+    """One questionnaire per cluster per year (anonymous the last two years, named before), answered by about
+    half the members. Each anonymous answer rewrites the earlier ones (surveys.services), so they cost most."""
     from klynge.surveys import services as surveys
     from klynge.surveys.models import QuestionKind
 
@@ -332,7 +349,7 @@ def build_surveys(*, world: NationalWorld, seed: int, first_year: int, years: in
                     title=f"Evaluering af klyngearbejdet {year}",
                     opens_on=opens,
                     closes_on=dt.date(year, 3, 31),
-                    anonymous=True,
+                    anonymous=year >= first_year + years - 2,
                     by=people[0],
                 )
                 scale = surveys.question_add(
@@ -351,7 +368,7 @@ def build_surveys(*, world: NationalWorld, seed: int, first_year: int, years: in
                     survey=survey, by=people[0], send_mail=False, now=_aware(opens, 9).astimezone(dt.UTC)
                 )
                 for person in people:
-                    if rng.random() < 0.67:
+                    if rng.random() < 0.5:
                         surveys.survey_answer(
                             survey=survey,
                             person=person,
