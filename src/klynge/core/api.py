@@ -4,7 +4,7 @@ import datetime as dt
 from typing import Annotated
 
 from ninja import Field, Router, Schema, Status
-from pydantic import BeforeValidator, ConfigDict, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, model_validator
 
 from . import selectors, services
 from .models import Role, Title
@@ -47,18 +47,32 @@ def iso_date(value):
     raise ValueError("dato skal skrives som ÅÅÅÅ-MM-DD")
 
 
+def iso_datetime(value):
+    """Times come as ISO strings (2024-03-01T16:00:00+01:00); numbers and other types are refused."""
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str):
+        return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    raise ValueError("tidspunkt skal skrives som ÅÅÅÅ-MM-DDTTT:MM")
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(iso_date)]
+IsoDateTime = Annotated[dt.datetime, BeforeValidator(iso_datetime)]
+
+
 class StrictSchema(Schema):
     """Input schemas: no silent coercion of types, and the body must be a JSON object."""
 
     model_config = ConfigDict(strict=True)
 
-    @model_validator(mode="before")
+    @model_validator(mode="wrap")
     @classmethod
-    def body_is_an_object(cls, value):
-        # ninja reads fields as attributes, so a bare string would pass as an object (str.title...).
-        if isinstance(value, str | bytes | int | float | bool | list) or value is None:
-            raise ValueError("forespørgslens indhold skal være et JSON-objekt")
-        return value
+    def _run_root_validator(cls, values, handler, info):
+        # Replaces ninja's wrapper, which reads any object's attributes as fields: a bare string or
+        # list would then pass as an object (a string has .title). Input must be a JSON object.
+        if not isinstance(values, dict | BaseModel):
+            raise ValueError("indholdet skal være et JSON-objekt")
+        return handler(values)
 
 
 class PracticeIn(StrictSchema):
@@ -68,7 +82,7 @@ class PracticeIn(StrictSchema):
     postal_code: str = Field("", max_length=4)
     city: str = ""
     listed_patients: int | None = Field(None, ge=0)
-    listed_patients_date: Annotated[dt.date | None, BeforeValidator(iso_date)] = None
+    listed_patients_date: IsoDate | None = None
 
 
 class PersonOut(Schema):

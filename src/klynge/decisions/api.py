@@ -7,6 +7,7 @@ import datetime as dt
 from django.http import Http404
 from ninja import Field, Router, Schema, Status
 
+from klynge.core.api import IsoDate, IsoDateTime, StrictSchema
 from klynge.core.tenancy import cluster_for
 from klynge.meetings.selectors import cluster_meeting_get
 
@@ -31,7 +32,7 @@ class MotionOut(Schema):
     received_at: dt.datetime
 
 
-class MotionIn(Schema):
+class MotionIn(StrictSchema):
     meeting_id: int
     title: str = Field(..., min_length=1, max_length=200)
     text: str = Field(..., min_length=1)
@@ -61,10 +62,10 @@ class PollOut(Schema):
         return list(obj.options.all())
 
 
-class EffectIn(Schema):
+class EffectIn(StrictSchema):
     kind: str = Field("", description="'', 'suspend', 'charter' eller 'open_data'")
     practice_id: int | None = None
-    ends_on: dt.date | None = None
+    ends_on: IsoDate | None = None
     until_next_general_assembly: bool = False
     charter_kind: str | None = Field(None, description="'values' eller 'statutes'")
     text: str | None = None
@@ -72,7 +73,7 @@ class EffectIn(Schema):
     reason: str = ""
 
 
-class PollIn(Schema):
+class PollIn(StrictSchema):
     question: str = Field(..., min_length=1, max_length=300)
     description: str = ""
     kind: str = Field("yes_no", description="'yes_no', 'single' eller 'multi'")
@@ -82,15 +83,15 @@ class PollIn(Schema):
     secret: bool = False
     majority: str = Field("", description="'simple', 'absolute', 'two_thirds'; tom = vedtægternes")
     meeting_id: int | None = None
-    closes_at: dt.datetime | None = None
+    closes_at: IsoDateTime | None = None
     effect: EffectIn | None = None
 
 
-class CloseIn(Schema):
+class CloseIn(StrictSchema):
     casting_vote: str = Field("", description="Formandens afgørende stemme ved stemmelighed")
 
 
-class VoteIn(Schema):
+class VoteIn(StrictSchema):
     option_ids: list[int] = Field(default_factory=list, description="Valgte muligheder; tom = blank")
     on_behalf_of: int | None = Field(None, description="Person-id ved fuldmagt")
 

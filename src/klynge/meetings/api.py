@@ -6,6 +6,7 @@ from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
 
 from klynge.core import selectors as core_selectors
+from klynge.core.api import IsoDateTime, StrictSchema
 from klynge.core.tenancy import cluster_for
 
 from . import selectors, services
@@ -23,8 +24,8 @@ class ClusterMeetingOut(Schema):
     kind: str
     title: str
     theme: str
-    starts_at: dt.datetime
-    ends_at: dt.datetime
+    starts_at: IsoDateTime
+    ends_at: IsoDateTime
     venue_name: str
     venue_address: str
     status: str
@@ -38,12 +39,12 @@ class ClusterMeetingOut(Schema):
         return str(obj.uid)
 
 
-class ClusterMeetingIn(Schema):
-    kind: MeetingKind
+class ClusterMeetingIn(StrictSchema):
+    kind: MeetingKind = Field(..., strict=False)
     title: str = Field(..., max_length=200)
     theme: str = Field("", max_length=300)
-    starts_at: dt.datetime
-    ends_at: dt.datetime
+    starts_at: IsoDateTime
+    ends_at: IsoDateTime
     venue_name: str = Field("", max_length=200)
     venue_address: str = Field("", max_length=300)
     description: str = Field("", max_length=20000)
@@ -60,7 +61,7 @@ class MeetingAgendaItemOut(Schema):
     link_label: str
 
 
-class MeetingAgendaItemIn(Schema):
+class MeetingAgendaItemIn(StrictSchema):
     title: str = Field(..., max_length=300)
     duration_minutes: int | None = Field(None, ge=0, le=10000)
     responsible_id: int | None = None
@@ -70,8 +71,8 @@ class MeetingAgendaItemIn(Schema):
     position: int | None = Field(None, ge=1, le=1000)
 
 
-class InvitationAnswerIn(Schema):
-    answer: Answer
+class InvitationAnswerIn(StrictSchema):
+    answer: Answer = Field(..., strict=False)
 
 
 class InvitationAnswerOut(Schema):
@@ -89,7 +90,7 @@ class AttendanceRowOut(Schema):
     checked_in: bool
 
 
-class AttendanceCheckIn(Schema):
+class AttendanceCheckIn(StrictSchema):
     person_id: int
     checked_in: bool = True
 

@@ -61,9 +61,14 @@ class ImportLogOut(Schema):
     rows_replaced: int
 
 
+class ImportErrorOut(Schema):
+    line: int
+    message: str
+
+
 class ImportResultOut(Schema):
     ok: bool
-    errors: list[tuple[int, str]]
+    errors: list[ImportErrorOut]
     rows_read: int
     created: int
     replaced: int
@@ -160,7 +165,7 @@ def create_import(
             400,
             {
                 "ok": False,
-                "errors": [(0, "Send en fil (og tilmeldte patienter til receptdata).")],
+                "errors": [{"line": 0, "message": "Send en fil (og tilmeldte patienter til receptdata)."}],
                 "rows_read": 0,
                 "created": 0,
                 "replaced": 0,
@@ -188,7 +193,7 @@ def create_import(
             path.unlink(missing_ok=True)
     body = {
         "ok": result.ok,
-        "errors": result.errors,
+        "errors": [{"line": line, "message": message} for line, message in result.errors],
         "rows_read": result.rows_read,
         "created": result.created,
         "replaced": result.replaced,

@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict
 
+from klynge.core.api import StrictSchema
 from klynge.core.tenancy import cluster_for
 
 from . import diff, exports, selectors, services
@@ -38,12 +39,12 @@ class ReportOut(Schema):
     edited_at: dt.datetime | None
 
 
-class TextIn(Schema):
+class TextIn(StrictSchema):
     model_config = ConfigDict(strict=True)
     text: str = Field(..., max_length=200_000)
 
 
-class RegenerateIn(Schema):
+class RegenerateIn(StrictSchema):
     model_config = ConfigDict(strict=True)
     take_new: bool = Field(..., description="true: brug det nye udkast; false: behold den redigerede tekst")
     fingerprint: str = Field(..., max_length=64, description="Fingeraftrykket fra det udkast, der blev vist")
