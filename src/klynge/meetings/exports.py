@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import io
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+
+from klynge.core.exports import csv_writer
 
 from .models import Meeting
 from .selectors import meeting_agenda, meeting_participants
@@ -21,7 +22,7 @@ def attendance_rows(meeting: Meeting):
 def attendance_csv(meeting: Meeting) -> bytes:
     members, guests = attendance_rows(meeting)
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
+    writer = csv_writer(out)
     start = timezone.localtime(meeting.starts_at)
     writer.writerow(["Klynge", meeting.cluster.name])
     writer.writerow(["Møde", meeting.title])

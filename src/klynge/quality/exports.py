@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 import io
 
 from openpyxl import Workbook
+
+from klynge.core.exports import csv_writer, xlsx_append
 
 from .selectors import IndicatorFigures, format_value
 
@@ -35,7 +36,7 @@ def _rows(figures: IndicatorFigures) -> list[list]:
 
 def to_csv(figures: IndicatorFigures) -> bytes:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
+    writer = csv_writer(buffer)
     writer.writerow([figures.indicator.name_da, figures.window.label if figures.window else ""])
     writer.writerow(HEADER)
     writer.writerows(_rows(figures))
@@ -46,10 +47,10 @@ def to_xlsx(figures: IndicatorFigures) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "Indikator"
-    sheet.append([figures.indicator.name_da, figures.window.label if figures.window else ""])
-    sheet.append(HEADER)
+    xlsx_append(sheet, [figures.indicator.name_da, figures.window.label if figures.window else ""])
+    xlsx_append(sheet, HEADER)
     for row in _rows(figures):
-        sheet.append(row)
+        xlsx_append(sheet, row)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -4,13 +4,13 @@ the year's PLO attendance lists in one PDF."""
 from __future__ import annotations
 
 import base64
-import csv
 import io
 import re
 
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from klynge.core.exports import csv_writer
 from klynge.core.models import Cluster
 from klynge.core.templatetags.klynge import MARKDOWN_TAGS
 from klynge.meetings.exports import attendance_rows
@@ -173,7 +173,7 @@ def docx_export(*, cluster: Cluster, year: int, text: str, chart: dict | None) -
 
 def activity_csv(figures) -> bytes:
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
+    writer = csv_writer(out)
     writer.writerow(["Klynge", figures.cluster.name])
     writer.writerow(["År", figures.year])
     writer.writerow(["Praksis", len(figures.practices)])

@@ -6,22 +6,15 @@ is neutralised: in CSV with a leading apostrophe, in XLSX by storing the cell as
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from klynge.core.exports import csv_writer, xlsx_set
+
 from .selectors import Results, response_rows
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value):
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _plain(value):
@@ -38,20 +31,11 @@ def results_csv(*, survey, results: Results) -> bytes:
     """One row per response (semicolon-separated, UTF-8 with BOM so Excel reads æøå)."""
     header, rows = response_rows(survey=survey)
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow([csv_safe(h) for h in header])
+    writer = csv_writer(out)
+    writer.writerow(header)
     for row in rows:
-        writer.writerow([csv_safe(_plain(v)) for v in row])
+        writer.writerow([_plain(v) for v in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def _set(cell, value) -> None:
-    """Writes a value; strings are always stored as text, so '=1+1' stays text and is never evaluated."""
-    if isinstance(value, str):
-        cell.value = value
-        cell.data_type = "s"
-    else:
-        cell.value = value
 
 
 def results_xlsx(*, survey, results: Results) -> bytes:
@@ -65,7 +49,7 @@ def results_xlsx(*, survey, results: Results) -> bytes:
         nonlocal line
         for column, value in enumerate(values, start=1):
             cell = summary.cell(row=line, column=column)
-            _set(cell, value)
+            xlsx_set(cell, value)
             if strong:
                 cell.font = bold
         line += 1
@@ -96,11 +80,11 @@ def results_xlsx(*, survey, results: Results) -> bytes:
     header, rows = response_rows(survey=survey)
     for column, value in enumerate(header, start=1):
         cell = sheet.cell(row=1, column=column)
-        _set(cell, value)
+        xlsx_set(cell, value)
         cell.font = bold
     for r, row in enumerate(rows, start=2):
         for column, value in enumerate(row, start=1):
-            _set(sheet.cell(row=r, column=column), value)
+            xlsx_set(sheet.cell(row=r, column=column), value)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
