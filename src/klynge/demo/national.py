@@ -195,9 +195,10 @@ def _people(ids: list[int]) -> list[Person]:
     return [by_id[pk] for pk in ids]
 
 
-def build_polls(*, world: NationalWorld, seed: int) -> dict[str, int]:
-    """At every held general assembly one poll (secret every other year) voted by those checked in, through
-    the decisions services so secret ballots keep no voter and no time; and one live poll per cluster."""
+def build_polls(*, world: NationalWorld, seed: int, poll_years: int = 2) -> dict[str, int]:
+    """At the held general assemblies of the last `poll_years` years one poll each (secret in even years), voted
+    by everyone checked in, through the decisions services so secret ballots keep no voter and no time; and
+    one live (open) poll per cluster. About 8 ms a vote: the count is kept modest on purpose."""
     from klynge.decisions import services as decisions
     from klynge.decisions.models import Entitlement
 
@@ -210,7 +211,7 @@ def build_polls(*, world: NationalWorld, seed: int) -> dict[str, int]:
             m
             for m in world.meetings_by_cluster[cluster.pk]
             if m.kind == MeetingKind.GENERAL_ASSEMBLY and m.status == MeetingStatus.HELD
-        ]
+        ][-poll_years:]
         for meeting in assemblies:
             with transaction.atomic():
                 poll = decisions.poll_create(

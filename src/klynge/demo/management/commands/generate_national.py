@@ -19,11 +19,12 @@ class Command(BaseCommand):
         parser.add_argument("--clusters", type=int, default=national.CLUSTERS)
         parser.add_argument("--years-data", type=int, default=10, help="years of monthly data")
         parser.add_argument("--years-meetings", type=int, default=5, help="years of meetings, polls, surveys")
+        parser.add_argument("--poll-years", type=int, default=2, help="years of general-assembly polls")
         parser.add_argument(
             "--atc", type=int, default=40, help="ATC codes in the generated prescription file"
         )
 
-    def handle(self, *args, seed, clusters, years_data, years_meetings, atc, **options):
+    def handle(self, *args, seed, clusters, years_data, years_meetings, poll_years, atc, **options):
         if Cluster.objects.filter(slug__startswith="national-").exists():
             raise CommandError("The national data set is already loaded.")
         first_year = dt.date.today().year - years_meetings + 1
@@ -45,7 +46,7 @@ class Command(BaseCommand):
             first_year=first_year,
             years=years_meetings,
         )
-        step("polls", national.build_polls, world=world, seed=seed)
+        step("polls", national.build_polls, world=world, seed=seed, poll_years=poll_years)
         step("projects", national.build_projects, world=world, seed=seed)
         step(
             "questionnaires",
