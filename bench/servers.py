@@ -29,27 +29,66 @@ def postgres():
     if url := os.environ.get("BENCH_DATABASE_URL"):
         yield url
         return
-    bins = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: [int(x) for x in p.split("/")[4].split(".")])
+    bins = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: [int(x) for x in p.split("/")[4].split(".")]
+    )
     if not bins:
-        raise SystemExit("PostgreSQL is not installed (apt-get install postgresql), or set BENCH_DATABASE_URL")
+        raise SystemExit(
+            "PostgreSQL is not installed (apt-get install postgresql), or set BENCH_DATABASE_URL"
+        )
     pg_bin = bins[-1]
     root = Path(tempfile.mkdtemp(prefix="klynge-bench-pg-"))
     port = free_port()
     run_as = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
     if run_as:
         shutil.chown(root, "postgres", "postgres")
-    subprocess.run([*run_as, f"{pg_bin}/initdb", "-D", str(root / "data"), "-U", "postgres", "-A", "trust",
-                    "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [
+            *run_as,
+            f"{pg_bin}/initdb",
+            "-D",
+            str(root / "data"),
+            "-U",
+            "postgres",
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+            "--no-sync",
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     options = f"-c listen_addresses=127.0.0.1 -p {port} -k {root} -c fsync=off -c max_connections=300 -c shared_buffers=512MB"
-    subprocess.run([*run_as, f"{pg_bin}/pg_ctl", "-D", str(root / "data"), "-l", str(root / "log"), "-w",
-                    "-o", options, "start"], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [
+            *run_as,
+            f"{pg_bin}/pg_ctl",
+            "-D",
+            str(root / "data"),
+            "-l",
+            str(root / "log"),
+            "-w",
+            "-o",
+            options,
+            "start",
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     try:
-        subprocess.run([*run_as, f"{pg_bin}/createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "klynge"],
-                       check=True)
+        subprocess.run(
+            [*run_as, f"{pg_bin}/createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "klynge"],
+            check=True,
+        )
         yield f"postgres://postgres@127.0.0.1:{port}/klynge"
     finally:
-        subprocess.run([*run_as, f"{pg_bin}/pg_ctl", "-D", str(root / "data"), "-m", "fast", "-w", "stop"],
-                       check=False, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [*run_as, f"{pg_bin}/pg_ctl", "-D", str(root / "data"), "-m", "fast", "-w", "stop"],
+            check=False,
+            stdout=subprocess.DEVNULL,
+        )
         shutil.rmtree(root, ignore_errors=True)
 
 
@@ -58,9 +97,22 @@ def gunicorn(env: dict, *, workers: int = 2):
     """Serves Klynge with gunicorn on a free port; yields the base URL."""
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "klynge.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "--log-level", "warning", "--timeout", "120"],
-        env=env, cwd=ROOT,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "klynge.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+            "--timeout",
+            "120",
+        ],
+        env=env,
+        cwd=ROOT,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -80,14 +132,16 @@ def gunicorn(env: dict, *, workers: int = 2):
 
 def django_env(database_url: str, var_dir: str) -> dict:
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    env.update({
-        "DJANGO_SETTINGS_MODULE": "klynge.settings",
-        "DATABASE_URL": database_url,
-        "KLYNGE_VAR_DIR": var_dir,
-        "SECRET_KEY": "bench-secret-key-only-for-loopback-benchmarks",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "PYTHONPATH": str(ROOT / "src") + os.pathsep + str(ROOT),
-    })
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "klynge.settings",
+            "DATABASE_URL": database_url,
+            "KLYNGE_VAR_DIR": var_dir,
+            "SECRET_KEY": "bench-secret-key-only-for-loopback-benchmarks",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "PYTHONPATH": str(ROOT / "src") + os.pathsep + str(ROOT),
+        }
+    )
     return env
 
 

@@ -80,7 +80,9 @@ def main() -> None:
                 label = labels[index % len(labels)]
                 body = json.dumps({"option_ids": [data["options"][label]]}).encode()
                 request = urllib.request.Request(
-                    url, data=body, method="POST",
+                    url,
+                    data=body,
+                    method="POST",
                     headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
                 )
                 start_gate.wait()
@@ -106,8 +108,13 @@ def main() -> None:
             for thread in threads:
                 thread.join()
             wall = time.perf_counter() - wall
-        counted = subprocess.run([sys.executable, "-c", COUNT, str(data["poll"])], env=env, check=True,
-                                 capture_output=True, text=True).stdout.strip()
+        counted = subprocess.run(
+            [sys.executable, "-c", COUNT, str(data["poll"])],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
     print("== vote load: a general assembly on loopback (gunicorn, 2 workers, PostgreSQL) ==")
     print(f"votes sent:      {VOTERS}")
     print(f"votes accepted:  {len(latencies)}")

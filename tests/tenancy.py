@@ -34,7 +34,9 @@ def fill(route: str, slug: str, ids: dict[str, int]) -> str:
     return "/" + re.sub(r"<(?:(\w+):)?(\w+)>", value, route)
 
 
-def assert_routes_hidden(client, *, namespace: str, slug: str, ids: dict[str, int], min_routes: int = 1) -> None:
+def assert_routes_hidden(
+    client, *, namespace: str, slug: str, ids: dict[str, int], min_routes: int = 1
+) -> None:
     """Every page of the app answers 404 (or 405 for a GET on a POST-only view) for the slug and ids given.
 
     Use it twice: with another cluster's slug, and with your own cluster's slug and another cluster's ids.
