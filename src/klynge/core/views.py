@@ -52,7 +52,14 @@ def health(request):
 
 @login_required
 def home(request):
-    clusters = selectors.clusters_for_person(request.user).annotate(practice_count=Count("memberships"))
+    # A guest role alone opens no cluster pages (only the meetings the guest is invited to).
+    clusters = [
+        cluster
+        for cluster in selectors.clusters_for_person(request.user).annotate(
+            practice_count=Count("memberships")
+        )
+        if request.user.has_perm("core.view_cluster", cluster)
+    ]
     if request.user.is_staff:
         staff_clusters = Cluster.objects.annotate(practice_count=Count("memberships"))
     else:

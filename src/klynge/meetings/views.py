@@ -820,12 +820,12 @@ def frontpage_section(request, cluster):
 
 
 def guest_home_section(request):
-    """On "Mine klynger": the coming meetings the person is a guest at (guests have no cluster role)."""
-    guestships = (
-        MeetingGuest.objects.filter(person=request.user, meeting__ends_at__gte=timezone.now())
+    """On "Mine klynger": the meetings the person is a guest at (guests have no cluster role), newest first."""
+    guestships = list(
+        MeetingGuest.objects.filter(person=request.user)
         .exclude(meeting__status=MeetingStatus.CANCELLED)
         .select_related("meeting__cluster")
-        .order_by("meeting__starts_at")
+        .order_by("-meeting__starts_at")[:10]
     )
     if not guestships:
         return None

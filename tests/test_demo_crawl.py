@@ -1,0 +1,50 @@
+"""Every page a demo user can reach by following links answers without a server error.
+
+The demo is loaded once; each role follows the links of the pages it can see (GET only, inside
+Klynge), so a page that breaks on real demo records is found even when no test names it.
+"""
+
+import re
+from collections import deque
+from urllib.parse import urldefrag, urlparse
+
+import pytest
+
+from klynge.demo.builder import load_demo
+from klynge.demo.register import DEMO_PASSWORD
+
+LINK = re.compile(r'href="([^"#]+)"')
+SKIP = ("/log-ud/", "/static/", "/media/", "/admin/", "/api/", "/sprog/", "mailto:", "/profil/slet/")
+LOGINS = ["formand@gentofte.demo", "medlem@gentofte.demo", "gaest@gentofte.demo", "formand@osterbro.demo"]
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        load_demo()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("email", LOGINS)
+def test_every_reachable_page_of_the_demo_works(client, demo, email):
+    assert client.login(username=email, password=DEMO_PASSWORD)
+    seen, queue, failures = set(), deque(["/"]), []
+    while queue and len(seen) < 250:
+        url = queue.popleft()
+        if url in seen:
+            continue
+        seen.add(url)
+        response = client.get(url)
+        if response.status_code >= 500:
+            failures.append(f"{url}: {response.status_code}")
+            continue
+        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+            continue
+        for href in LINK.findall(response.content.decode()):
+            href = urldefrag(href.replace("&amp;", "&"))[0]
+            if not href.startswith("/") or href.startswith(SKIP) or urlparse(href).netloc:
+                continue
+            if href not in seen:
+                queue.append(href)
+    assert not failures, failures
+    assert len(seen) > 5
