@@ -35,10 +35,10 @@ format: install
 
 # The suite runs on SQLite, and again on PostgreSQL when TEST_POSTGRES_URL is set (.ci/run sets it).
 test: install assets lint
-	DJANGO_SETTINGS_MODULE=klynge.settings_test $(BIN)/pytest -q
+	DJANGO_SETTINGS_MODULE=klynge.settings_test $(BIN)/pytest -q --durations=15
 	@if [ -n "$$TEST_POSTGRES_URL" ]; then \
 		echo "== again on PostgreSQL =="; \
-		DATABASE_URL="$$TEST_POSTGRES_URL" DJANGO_SETTINGS_MODULE=klynge.settings_test $(BIN)/pytest -q; \
+		DATABASE_URL="$$TEST_POSTGRES_URL" DJANGO_SETTINGS_MODULE=klynge.settings_test $(BIN)/pytest -q --durations=15; \
 	elif [ "$$CI" = "true" ]; then \
 		echo "CI=true but TEST_POSTGRES_URL is not set: the suite must also run on PostgreSQL"; exit 1; \
 	fi
