@@ -201,5 +201,4 @@ def test_page_queries_do_not_grow_with_the_data(client, built, page):
     small, large = built
     few = _count(client, small, page)
     many = _count(client, large, page)
-    print(f"\nQUERIES {page}: {few} -> {many}")
     assert many <= few + SLACK, f"{page}: {few} queries with {SMALL} rows, {many} with {LARGE}"
