@@ -282,3 +282,36 @@ def test_svg_download(client, data):
     response = client.get(f"/k/{world.cluster.slug}/data/indikator/{world.penv.pk}/graf/soejler.svg")
     assert response.status_code == 200 and response.content.startswith(b"<svg")
     assert world.practice.name.encode() not in response.content
+
+
+def test_a_meeting_shares_a_data_view_with_its_guests_only(client, data):
+    """Linking an indicator from a meeting's agenda shares it with that meeting's guests, pseudonymised."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from klynge.meetings import services as meetings
+
+    world = data
+    meeting = meetings.meeting_create(
+        cluster=world.cluster,
+        kind="klyngemoede",
+        title="Antibiotika",
+        venue_name="Lægehuset",
+        starts_at=timezone.now() + dt.timedelta(days=3),
+        ends_at=timezone.now() + dt.timedelta(days=3, hours=2),
+    )
+    meetings.guest_add(meeting=meeting, name="Gæst Gunnar", email=world.guest.email, role="kommune")
+    url = f"/k/{world.cluster.slug}/data/indikator/{world.penv.pk}/"
+    login(client, world.guest)
+    assert client.get(url).status_code == 404
+    meetings.agenda_item_create(meeting=meeting, title="Vores data", link_url=url, link_label="Penicillin V")
+    page = client.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    for practice in (world.practice, world.other_practice, world.small, world.fourth):
+        assert practice.name not in html and practice.provider_number not in html
+    assert "77,8" not in html
+    other = Indicator.objects.exclude(pk=world.penv.pk).first()
+    assert client.get(f"/k/{world.cluster.slug}/data/indikator/{other.pk}/").status_code == 404
+    assert client.get(f"/k/{world.cluster.slug}/data/").status_code == 404

@@ -16,6 +16,7 @@ from django.http import Http404
 
 from klynge.core import selectors as core_selectors
 from klynge.core.models import Cluster, MembershipStatus
+from klynge.meetings.models import MeetingGuest
 
 from . import stats
 from .models import Granularity, ImportLog, Indicator, Measurement, Unit, period_end, period_label
@@ -52,6 +53,16 @@ def viewer_for(user, cluster: Cluster) -> Viewer:
         national_only=not reader and bool(getattr(user, "is_staff", False)),
         can_manage=user.has_perm("quality.manage_data", cluster),
     )
+
+
+def shared_with_guest(*, cluster: Cluster, person, indicator_id: int) -> bool:
+    """A meeting shares a data view with its guests by linking it from the meeting's agenda."""
+    if not getattr(person, "is_authenticated", False):
+        return False
+    path = f"/k/{cluster.slug}/data/indikator/{indicator_id}/"
+    return MeetingGuest.objects.filter(
+        person=person, meeting__cluster=cluster, meeting__agenda_items__link_url__endswith=path
+    ).exists()
 
 
 # Indicators ---------------------------------------------------------------------------------------

@@ -1,13 +1,16 @@
 import json
 import tempfile
+from functools import wraps
 from pathlib import Path
 
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 
+from klynge.core.models import Cluster
 from klynge.core.tenancy import cluster_view
 
 from . import charts, exports, selectors, services
@@ -74,13 +77,32 @@ def own_data(request, cluster):
     )
 
 
+def indicator_view(view):
+    """Readers of the cluster see every indicator; a meeting's guests see the ones its agenda links to."""
+
+    @wraps(view)
+    def wrapper(request, slug, indicator_id, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        cluster = Cluster.objects.filter(slug=slug).first()
+        if cluster is None or not (
+            request.user.has_perm("quality.view_data", cluster)
+            or selectors.shared_with_guest(cluster=cluster, person=request.user, indicator_id=indicator_id)
+        ):
+            raise Http404("Findes ikke")
+        request.cluster = cluster
+        return view(request, cluster, indicator_id, *args, **kwargs)
+
+    return wrapper
+
+
 def _figures(request, cluster, indicator_id):
     indicator = selectors.indicator_get(cluster=cluster, indicator_id=indicator_id)
     viewer = selectors.viewer_for(request.user, cluster)
     return viewer, selectors.indicator_figures(cluster=cluster, indicator=indicator, viewer=viewer)
 
 
-@cluster_view("quality.view_data")
+@indicator_view
 def indicator_detail(request, cluster, indicator_id):
     viewer, figures = _figures(request, cluster, indicator_id)
     specs = charts.specs(figures)
@@ -103,7 +125,7 @@ def indicator_detail(request, cluster, indicator_id):
     )
 
 
-@cluster_view("quality.view_data")
+@indicator_view
 def indicator_export(request, cluster, indicator_id, fmt):
     if fmt not in ("csv", "xlsx"):
         raise Http404
@@ -120,7 +142,7 @@ def indicator_export(request, cluster, indicator_id, fmt):
     return response
 
 
-@cluster_view("quality.view_data")
+@indicator_view
 def indicator_chart(request, cluster, indicator_id, name, fmt):
     if fmt not in ("json", "svg"):
         raise Http404
