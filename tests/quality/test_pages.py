@@ -312,6 +312,9 @@ def test_a_meeting_shares_a_data_view_with_its_guests_only(client, data):
     for practice in (world.practice, world.other_practice, world.small, world.fourth):
         assert practice.name not in html and practice.provider_number not in html
     assert "77,8" not in html
+    cluster_open_data_set(cluster=world.cluster, open_data=True, reason="Besluttet", by=world.chair)
+    html = client.get(url).content.decode()
+    assert world.practice.name not in html and world.other_practice.name not in html
     other = Indicator.objects.exclude(pk=world.penv.pk).first()
     assert client.get(f"/k/{world.cluster.slug}/data/indikator/{other.pk}/").status_code == 404
     assert client.get(f"/k/{world.cluster.slug}/data/").status_code == 404

@@ -49,7 +49,8 @@ def viewer_for(user, cluster: Cluster) -> Viewer:
         practice_id = user.practice_id
     return Viewer(
         practice_id=practice_id,
-        open_data=cluster.open_data,
+        # Open data names practices to the cluster's own people, never to guests.
+        open_data=cluster.open_data and reader,
         national_only=not reader and bool(getattr(user, "is_staff", False)),
         can_manage=user.has_perm("quality.manage_data", cluster),
     )
