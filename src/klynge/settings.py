@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "klynge.core.accounts.SlidingSessionMiddleware",
     "klynge.core.accounts.TwoFactorRequiredMiddleware",
     "klynge.core.audit.AuditMiddleware",
     "klynge.core.middleware.PersonLanguageMiddleware",
@@ -137,7 +138,6 @@ LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 # Sessions expire after 12 hours without use.
 SESSION_COOKIE_AGE = 12 * 3600
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 
 LANGUAGE_CODE = "da"

@@ -276,3 +276,18 @@ def test_rows_that_must_not_name_a_voter_or_respondent_are_never_audited():
         assert not is_audited(apps.get_model(label)), label
     for label in ("core.Practice", "meetings.Meeting", "decisions.Decision", "projects.Project"):
         assert is_audited(apps.get_model(label)), label
+
+
+@pytest.mark.django_db
+def test_a_used_session_is_renewed_only_when_half_its_age_is_gone(client, world):
+    from django.contrib.sessions.models import Session
+
+    client.post("/log-ind/", {"username": world.member.email, "password": PASSWORD})
+    key = client.session.session_key
+    client.get(f"/k/{world.cluster.slug}/")  # remembers that two-factor login is not required
+    response = client.get(f"/k/{world.cluster.slug}/")
+    assert "sessionid" not in response.cookies  # a fresh session is not written on every page
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() + dt.timedelta(hours=2))
+    response = client.get(f"/k/{world.cluster.slug}/")
+    assert response.cookies["sessionid"]["max-age"] == 12 * 3600
+    assert Session.objects.get(session_key=key).expire_date > timezone.now() + dt.timedelta(hours=11)

@@ -175,6 +175,29 @@ def two_factor_setup(request):
     )
 
 
+class SlidingSessionMiddleware:
+    """Sessions expire after SESSION_COOKIE_AGE without use. Saving the session on every request would
+    cost a database write per page, so it is renewed only once less than half of its age is left."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = getattr(request, "session", None)
+        if (
+            session is not None
+            and session.session_key
+            and BACKEND_SESSION_KEY in session
+            and session.get_expiry_age() < settings.SESSION_COOKIE_AGE / 2
+        ):
+            session.modified = True
+        return self.get_response(request)
+
+
+TWO_FACTOR_CHECKED = "klynge_two_factor_checked"
+TWO_FACTOR_RECHECK = dt.timedelta(minutes=5)
+
+
 class TwoFactorRequiredMiddleware:
     """Sends a person who must use two-factor login, and has not set it up, to the set-up page first."""
 
@@ -191,7 +214,20 @@ class TwoFactorRequiredMiddleware:
             and not user.totp_enabled
             and not request.path.startswith(self.ALLOWED_PREFIXES)
             and BACKEND_SESSION_KEY in request.session
-            and two_factor_required(user)
+            and self._required(request, user)
         ):
             return redirect("two_factor_setup")
         return self.get_response(request)
+
+    @staticmethod
+    def _required(request, user) -> bool:
+        """Whether the person must set up two-factor login; a "no" is remembered for a few minutes."""
+        checked = request.session.get(TWO_FACTOR_CHECKED)
+        now = timezone.now()
+        if checked and now - dt.datetime.fromisoformat(checked) < TWO_FACTOR_RECHECK:
+            return False
+        if two_factor_required(user):
+            request.session.pop(TWO_FACTOR_CHECKED, None)
+            return True
+        request.session[TWO_FACTOR_CHECKED] = now.isoformat()
+        return False

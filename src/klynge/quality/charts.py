@@ -17,7 +17,7 @@ def _axis_title(figures: IndicatorFigures) -> str:
 
 
 def _finish(chart: alt.TopLevelMixin, title: str) -> dict:
-    spec = chart.properties(title=title, width="container", height=260).to_dict()
+    spec = chart.properties(title=title, width="container", height=260).to_dict(validate=False)
     spec.pop("config", None)
     return spec
 
@@ -86,7 +86,7 @@ def bar_chart_spec(figures: IndicatorFigures) -> dict | None:
         title=f"{figures.indicator.name_da}: praksis i klyngen",
         width="container",
         height=max(120, 22 * len(data)),
-    ).to_dict()
+    ).to_dict(validate=False)
     spec.pop("config", None)
     return spec
 

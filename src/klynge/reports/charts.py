@@ -27,7 +27,7 @@ def attendance_chart(figures, *, font: str | None = None) -> dict | None:
         )
         .properties(height=alt.Step(32))
     )
-    spec = chart.to_dict()
+    spec = chart.to_dict(validate=False)
     spec.pop("config", None)
     if font:
         spec["width"] = 380

@@ -25,6 +25,6 @@ def question_chart(result: QuestionResult, *, large: bool = False) -> dict | Non
         )
         .properties(width="container", height=alt.Step(40 if large else 26))
     )
-    spec = chart.to_dict()
+    spec = chart.to_dict(validate=False)
     spec.pop("config", None)
     return spec
