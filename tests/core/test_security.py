@@ -287,7 +287,10 @@ def test_a_used_session_is_renewed_only_when_half_its_age_is_gone(client, world)
     client.get(f"/k/{world.cluster.slug}/")  # remembers that two-factor login is not required
     response = client.get(f"/k/{world.cluster.slug}/")
     assert "sessionid" not in response.cookies  # a fresh session is not written on every page
-    Session.objects.filter(session_key=key).update(expire_date=timezone.now() + dt.timedelta(hours=2))
+    session = client.session
+    session["klynge_session_renewed"] -= 7 * 3600  # as if the last renewal were seven hours ago
+    session.save()
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() + dt.timedelta(hours=5))
     response = client.get(f"/k/{world.cluster.slug}/")
     assert response.cookies["sessionid"]["max-age"] == 12 * 3600
     assert Session.objects.get(session_key=key).expire_date > timezone.now() + dt.timedelta(hours=11)

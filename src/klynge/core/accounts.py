@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import pyotp
 import qrcode
@@ -175,6 +176,9 @@ def two_factor_setup(request):
     )
 
 
+SESSION_RENEWED = "klynge_session_renewed"
+
+
 class SlidingSessionMiddleware:
     """Sessions expire after SESSION_COOKIE_AGE without use. Saving the session on every request would
     cost a database write per page, so it is renewed only once less than half of its age is left."""
@@ -184,13 +188,11 @@ class SlidingSessionMiddleware:
 
     def __call__(self, request):
         session = getattr(request, "session", None)
-        if (
-            session is not None
-            and session.session_key
-            and BACKEND_SESSION_KEY in session
-            and session.get_expiry_age() < settings.SESSION_COOKIE_AGE / 2
-        ):
-            session.modified = True
+        if session is not None and BACKEND_SESSION_KEY in session:
+            now = time.time()
+            renewed = session.get(SESSION_RENEWED)
+            if renewed is None or now - renewed > settings.SESSION_COOKIE_AGE / 2:
+                session[SESSION_RENEWED] = now
         return self.get_response(request)
 
 
