@@ -44,7 +44,7 @@ test: install assets lint
 	fi
 
 bench: install assets
-	$(BIN)/python -m bench
+	BENCH_POSTGRES=1 $(BIN)/python -m bench
 
 # Regenerates requirements.lock (hash-pinned, no index addresses) from pyproject.toml.
 lock: install
