@@ -118,7 +118,7 @@ def gunicorn(env: dict, *, workers: int = 2):
     try:
         for _ in range(200):
             try:
-                urllib.request.urlopen(base + "/log-ind/", timeout=2)  # noqa: S310 - loopback only
+                urllib.request.urlopen(base + "/healthz", timeout=2)  # noqa: S310 - loopback only
                 break
             except OSError:
                 time.sleep(0.1)
