@@ -8,6 +8,7 @@ Over-dispersion: Spiegelhalter's multiplicative φ (Spiegelhalter 2005, Qual Saf
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -76,6 +77,9 @@ def _check_method(method: str, phi: float | None) -> None:
             raise ValueError("phi must be positive")
 
 
+# The limits depend only on their arguments and cost a quantile search each: pages draw the same funnel
+# for every request until the data change, so each worker keeps recent answers.
+@functools.lru_cache(maxsize=16384)
 def funnel_limits_proportion(
     theta0: float, n: int, *, method: Method = "exact", phi: float | None = None
 ) -> FunnelLimits:
@@ -107,6 +111,7 @@ def funnel_limits_proportion(
     return FunnelLimits(lo95, hi95, lo998, hi998, method=method)
 
 
+@functools.lru_cache(maxsize=16384)
 def funnel_limits_rate(
     theta0: float, exposure: float, *, method: Method = "exact", phi: float | None = None
 ) -> FunnelLimits:
