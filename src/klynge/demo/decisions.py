@@ -204,7 +204,7 @@ def build_decisions() -> None:
         meeting=aug,
         agenda_item=_item(aug, SUSPENDED_PRACTICE),
         question=(
-            f"Forslag: {SUSPENDED_PRACTICE}s pause fra klyngemøderne forlænges til næste generalforsamling."
+            f"Forslag: {SUSPENDED_PRACTICE}' pause fra klyngemøderne forlænges til næste generalforsamling."
         ),
         secret=True,
         majority="simple",
