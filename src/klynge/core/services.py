@@ -175,7 +175,8 @@ def practice_deactivate(
 # People --------------------------------------------------------------------------------------------
 
 
-def _normalise_email(email: str) -> str:
+def normalise_email(email: str) -> str:
+    """Trimmed, lower-case and valid, or a Danish ServiceError."""
     email = (email or "").strip().lower()
     try:
         validate_email(email)
@@ -184,14 +185,14 @@ def _normalise_email(email: str) -> str:
     return email
 
 
-def _site_link(path: str) -> str:
+def site_link(path: str) -> str:
     return settings.SITE_URL + path
 
 
 def password_link_for(person: Person) -> str:
     uid = urlsafe_base64_encode(force_bytes(person.pk))
     token = default_token_generator.make_token(person)
-    return _site_link(reverse("core:invitation_accept", kwargs={"uidb64": uid, "token": token}))
+    return site_link(reverse("core:invitation_accept", kwargs={"uidb64": uid, "token": token}))
 
 
 @transaction.atomic
@@ -208,7 +209,7 @@ def person_invite(
     send_mail: bool = True,
 ) -> Person:
     """Creates the person (or finds them by e-mail), gives them the role and mails an invitation."""
-    email = _normalise_email(email)
+    email = normalise_email(email)
     name = (name or "").strip()
     if not name:
         raise ServiceError({"name": "Skriv personens navn."})
@@ -239,7 +240,7 @@ def person_invite(
             "role": Role(role).label,
             "link": password_link_for(person)
             if is_new or not person.has_usable_password()
-            else _site_link(reverse("core:cluster", kwargs={"slug": cluster.slug})),
+            else site_link(reverse("core:cluster", kwargs={"slug": cluster.slug})),
             "is_new": is_new,
         }
         outbox_enqueue(
@@ -257,7 +258,7 @@ def person_update(*, cluster: Cluster, person: Person, **fields) -> Person:
     if practice is not None and not cluster.memberships.filter(practice=practice).exists():
         raise ServiceError({"practice": "Praksis er ikke med i klyngen."})
     if "email" in fields:
-        fields["email"] = _normalise_email(fields["email"])
+        fields["email"] = normalise_email(fields["email"])
         if Person.objects.filter(email__iexact=fields["email"]).exclude(pk=person.pk).exists():
             raise ServiceError(
                 {"email": f"Der findes allerede en person med e-mailadressen {fields['email']}."}

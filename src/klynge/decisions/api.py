@@ -7,7 +7,7 @@ import datetime as dt
 from django.http import Http404
 from ninja import Field, Router, Schema, Status
 
-from klynge.core.api import IsoDate, IsoDateTime, StrictSchema
+from klynge.core.api import ErrorOut, IsoDate, IsoDateTime, StrictSchema
 from klynge.core.tenancy import cluster_for
 from klynge.meetings.selectors import cluster_meeting_get
 
@@ -15,10 +15,6 @@ from . import selectors, services
 from .models import PollStatus
 
 router = Router(tags=["decisions"])
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 class MotionOut(Schema):

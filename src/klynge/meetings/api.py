@@ -6,17 +6,13 @@ from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
 
 from klynge.core import selectors as core_selectors
-from klynge.core.api import IsoDateTime, StrictSchema
+from klynge.core.api import ErrorOut, IsoDateTime, StrictSchema
 from klynge.core.tenancy import cluster_for
 
 from . import selectors, services
 from .models import Answer, MeetingKind
 
 router = Router(tags=["meetings"])
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 class ClusterMeetingOut(Schema):

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from klynge.core import selectors as core_selectors
 from klynge.core.models import Cluster, Person
-from klynge.core.services import ServiceError, _site_link, outbox_enqueue, password_link_for
+from klynge.core.services import ServiceError, normalise_email, outbox_enqueue, password_link_for, site_link
 
 from . import calendar
 from .models import (
@@ -560,12 +560,10 @@ def guest_add(
     by: Person | None = None,
 ) -> MeetingGuest:
     """Adds an external guest to one meeting. A new e-mail gets a person without a cluster role."""
-    from klynge.core.services import _normalise_email
-
     name = (name or "").strip()
     if not name:
         raise ServiceError({"name": "Skriv gæstens navn."})
-    email = _normalise_email(email)
+    email = normalise_email(email)
     if role not in GuestRole.values:
         raise ServiceError({"role": "Ukendt rolle."})
     person = Person.objects.filter(email__iexact=email).first()
@@ -607,7 +605,7 @@ def invitation_from_token(token: str) -> Invitation | None:
 
 def answer_link(invitation: Invitation, answer: str | None = None) -> str:
     path = reverse("meetings:public_answer", kwargs={"token": answer_token(invitation)})
-    return _site_link(path + (f"?svar={answer}" if answer else ""))
+    return site_link(path + (f"?svar={answer}" if answer else ""))
 
 
 def _mail_invitation(invitation: Invitation, *, subject: str, template: str) -> None:
@@ -620,7 +618,7 @@ def _mail_invitation(invitation: Invitation, *, subject: str, template: str) -> 
         "invitation": invitation,
         "links": {a.value: answer_link(invitation, a.value) for a in Answer},
         "link": answer_link(invitation),
-        "page": _site_link(reverse("meetings:meeting_detail", args=[meeting.cluster.slug, meeting.pk])),
+        "page": site_link(reverse("meetings:meeting_detail", args=[meeting.cluster.slug, meeting.pk])),
         "cancelled": meeting.status == MeetingStatus.CANCELLED,
         # A guest new to Klynge sets a password from this link to see the meeting's page and material.
         "password_link": password_link_for(invitation.person)

@@ -7,7 +7,7 @@ from ninja import Field, Router, Schema, Status
 from pydantic import BeforeValidator, model_validator
 
 from klynge.core import selectors as core_selectors
-from klynge.core.api import StrictSchema, iso_date
+from klynge.core.api import ErrorOut, StrictSchema, iso_date
 from klynge.core.models import Person
 from klynge.core.services import ServiceError
 from klynge.core.tenancy import cluster_for
@@ -29,10 +29,6 @@ class InSchema(StrictSchema):
         if isinstance(getattr(data, "_obj", data), str | bytes | int | float | bool | list | tuple):
             raise ValueError("skal være et JSON-objekt")
         return data
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 class RoundOut(Schema):

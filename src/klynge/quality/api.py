@@ -8,15 +8,12 @@ from pathlib import Path
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from klynge.core.api import ErrorOut
 from klynge.core.tenancy import cluster_for
 
 from . import selectors, services
 
 router = Router(tags=["quality"])
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 class IndicatorOut(Schema):

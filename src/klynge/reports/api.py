@@ -8,16 +8,12 @@ from django.http import Http404, HttpResponse
 from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict
 
-from klynge.core.api import StrictSchema
+from klynge.core.api import ErrorOut, StrictSchema
 from klynge.core.tenancy import cluster_for
 
 from . import diff, exports, selectors, services
 
 router = Router(tags=["reports"])
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 class DraftOut(Schema):

@@ -7,17 +7,13 @@ from django.http import Http404
 from ninja import Field, Router, Schema, Status
 from pydantic import BeforeValidator, model_validator
 
-from klynge.core.api import StrictSchema, iso_date
+from klynge.core.api import ErrorOut, StrictSchema, iso_date
 from klynge.core.tenancy import cluster_for
 
 from . import selectors, services
 from .models import Audience, QuestionKind, SurveyStatus
 
 router = Router(tags=["surveys"])
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 class QuestionOut(Schema):
