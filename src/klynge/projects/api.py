@@ -4,7 +4,7 @@ import datetime as dt
 from typing import Annotated
 
 from ninja import Field, Router, Schema, Status
-from pydantic import BeforeValidator, model_validator
+from pydantic import BeforeValidator
 
 from klynge.core import selectors as core_selectors
 from klynge.core.api import ErrorOut, StrictSchema, iso_date
@@ -21,14 +21,7 @@ IsoDate = Annotated[dt.date | None, BeforeValidator(iso_date)]
 
 
 class InSchema(StrictSchema):
-    """Input: a JSON object only (ninja would otherwise read fields as attributes of a string)."""
-
-    @model_validator(mode="before")
-    @classmethod
-    def _an_object(cls, data):
-        if isinstance(getattr(data, "_obj", data), str | bytes | int | float | bool | list | tuple):
-            raise ValueError("skal være et JSON-objekt")
-        return data
+    """Input of the projects API (StrictSchema: a JSON object only, no silent type coercion)."""
 
 
 class RoundOut(Schema):
