@@ -1,13 +1,11 @@
 """API routes of the project pipeline: rounds, ideas, dots, sign-ups, projects and the rotation plan."""
 
 import datetime as dt
-from typing import Annotated
 
 from ninja import Field, Router, Schema, Status
-from pydantic import BeforeValidator
 
 from klynge.core import selectors as core_selectors
-from klynge.core.api import ErrorOut, StrictSchema, iso_date
+from klynge.core.api import ErrorOut, IsoDate, StrictSchema
 from klynge.core.models import Person
 from klynge.core.services import ServiceError
 from klynge.core.tenancy import cluster_for
@@ -17,7 +15,6 @@ from . import selectors, services
 from .models import TEMPLATE_FIELDS
 
 router = Router(tags=["projects"])
-IsoDate = Annotated[dt.date | None, BeforeValidator(iso_date)]
 
 
 class InSchema(StrictSchema):
@@ -145,7 +142,7 @@ class ProjectPatch(InSchema):
     budget: str | None = None
     questionnaires: str | None = None
     evaluation: str | None = None
-    revisit_date: IsoDate = None
+    revisit_date: IsoDate | None = None
     lessons_learnt: str | None = None
 
 
@@ -174,7 +171,7 @@ class PlanOut(Schema):
 
 class SlotMoveIn(InSchema):
     meeting_id: int
-    revisit_date: IsoDate = None
+    revisit_date: IsoDate | None = None
 
 
 def _round(request, slug, round_id, perm="projects.view"):

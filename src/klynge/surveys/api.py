@@ -5,9 +5,8 @@ from typing import Annotated, Any
 
 from django.http import Http404
 from ninja import Field, Router, Schema, Status
-from pydantic import BeforeValidator
 
-from klynge.core.api import ErrorOut, StrictSchema, iso_date
+from klynge.core.api import ErrorOut, IsoDate, StrictSchema
 from klynge.core.tenancy import cluster_for
 
 from . import selectors, services
@@ -68,8 +67,8 @@ class SurveyIn(ObjectIn):
     min_responses: int = Field(3, ge=1, le=1000)
     audience: Annotated[Audience, Field(strict=False)] = Audience.MEMBERS
     roles: list[str] = []
-    opens_on: Annotated[dt.date | None, BeforeValidator(iso_date)] = None
-    closes_on: Annotated[dt.date | None, BeforeValidator(iso_date)] = None
+    opens_on: IsoDate | None = None
+    closes_on: IsoDate | None = None
     questions: list[QuestionIn] = []
 
 
