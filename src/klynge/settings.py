@@ -1,5 +1,6 @@
 """Settings read from the environment; see docs/deployment.md for every variable."""
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -51,6 +52,10 @@ INSTALLED_APPS = [
     "django.forms",
     "django_htmx",
     "rules.apps.AutodiscoverRulesConfig",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "klynge.core",
     "klynge.meetings",
     "klynge.decisions",
@@ -69,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "klynge.core.accounts.SlidingSessionMiddleware",
     "klynge.core.accounts.TwoFactorRequiredMiddleware",
     "klynge.core.audit.AuditMiddleware",
@@ -77,6 +83,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "klynge.core.security.OversizedIdMiddleware",
+    # Last, so that it sees the lockout flag set by a failed login anywhere (login form, admin, code page).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "klynge.urls"
@@ -117,6 +125,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.Person"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out identity or address before any password is checked.
+    "klynge.core.throttling.LockoutBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -131,6 +141,33 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 REQUIRE_TWO_FACTOR_FOR_STAFF = env_bool("REQUIRE_TWO_FACTOR_FOR_STAFF")
+
+# Two-factor login (django-otp): TOTP apps and backup codes. Each failed code doubles the wait before
+# the next try on that device (1, 2, 4, ... seconds), and a used code cannot be used again.
+OTP_TOTP_ISSUER = "Klynge"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+BACKUP_CODE_COUNT = 10
+
+# Lockouts (django-axes): failed passwords and failed codes count alike, keyed on the identity as
+# Django's login normalises it (NFKC, case-folded) and on the client address. See core/throttling.py.
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURES_PER_IDENTITY", "5"))
+LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "30"))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "klynge.core.throttling.LockoutHandler"
+AXES_USERNAME_CALLABLE = "klynge.core.throttling.identity_of"
+AXES_CLIENT_IP_CALLABLE = "klynge.core.throttling.client_address"
+AXES_LOCKOUT_CALLABLE = "klynge.core.throttling.lockout_response"
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
+# A success must not wipe failures: with it, one's own login from the same address would reset the
+# count against someone else's account.
+AXES_RESET_ON_SUCCESS = False
+AXES_ENABLE_ADMIN = True
+AXES_VERBOSE = False
+
+# Mail that anyone can trigger (password reset, invitations) is limited per address and per client.
+MAIL_LIMIT_PER_ADDRESS = os.environ.get("MAIL_LIMIT_PER_ADDRESS", "3/h")
+MAIL_LIMIT_PER_CLIENT = os.environ.get("MAIL_LIMIT_PER_CLIENT", "20/h")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "login"

@@ -4,8 +4,12 @@ from django.urls import include, path
 
 from klynge.api.api import api
 from klynge.core import accounts
+from klynge.core.admin_site import KlyngeAdminSite
 from klynge.core import views as core_views
 
+# The admin asks for the same second factor as the site (django-otp's admin site) and its failures
+# count towards the same lockouts (core/admin_site.py).
+admin.site.__class__ = KlyngeAdminSite
 admin.site.site_header = "Klynge – administration"
 handler500 = "klynge.core.views.server_error"
 
@@ -13,6 +17,8 @@ urlpatterns = [
     path("log-ind/", accounts.LoginView.as_view(), name="login"),
     path("log-ind/kode/", accounts.two_factor_login, name="two_factor_login"),
     path("profil/totrin/", accounts.two_factor_setup, name="two_factor_setup"),
+    path("profil/totrin/backupkoder/", accounts.two_factor_backup_codes, name="two_factor_backup_codes"),
+    path("profil/totrin/slaa-fra/", accounts.two_factor_disable, name="two_factor_disable"),
     path("log-ud/", auth_views.LogoutView.as_view(), name="logout"),
     path("glemt-adgangskode/", core_views.PasswordResetView.as_view(), name="password_reset"),
     path("glemt-adgangskode/sendt/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),

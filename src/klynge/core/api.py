@@ -6,7 +6,7 @@ from typing import Annotated
 from ninja import Field, Router, Schema, Status
 from pydantic import BaseModel, BeforeValidator, ConfigDict, model_validator
 
-from . import selectors, services
+from . import selectors, services, throttling
 from .models import Role, Title
 from .tenancy import cluster_for
 
@@ -148,6 +148,7 @@ def get_person(request, slug: str, person_id: int):
 @router.post("/clusters/{slug}/people", response={201: PersonOut, 400: ErrorOut, 404: ErrorOut})
 def create_person(request, slug: str, payload: PersonIn):
     cluster = cluster_for(request.user, slug, "core.manage_register")
+    throttling.invitation_client_check(request)
     practice = None
     if payload.practice_id is not None:
         practice = selectors.cluster_practice_get(cluster=cluster, practice_id=payload.practice_id)

@@ -21,10 +21,20 @@ from django.db.models.signals import post_delete, post_save, pre_save
 _actor: contextvars.ContextVar = contextvars.ContextVar("klynge_audit_actor", default=None)
 
 # Rows that must stay unlinkable to a person, and bookkeeping that is not cluster data.
-NEVER_AUDITED_APPS = {"sessions", "admin", "contenttypes", "auth", "demo"}
+NEVER_AUDITED_APPS = {
+    "sessions",
+    "admin",
+    "contenttypes",
+    "auth",
+    "demo",
+    "axes",
+    "otp_totp",
+    "otp_static",
+    "otp_webauthn",
+}
 NEVER_AUDITED = {
     "core.AuditEvent",
-    "core.LoginFailure",
+    "core.RateCounter",
     "core.OutboxMessage",
     "core.ApiToken",
 }
@@ -41,7 +51,7 @@ SECRET_NAME_PARTS = (
     "hasvoted",
     "hasanswered",
 )
-HIDDEN_FIELDS = {"password", "totp_secret", "digest", "token"}
+HIDDEN_FIELDS = {"password", "digest", "token", "key"}
 
 
 @contextmanager

@@ -36,6 +36,7 @@ from .models import (
     RoleAssignment,
     Title,
 )
+from .throttling import mail_allowed
 
 logger = logging.getLogger(__name__)
 
@@ -215,6 +216,10 @@ def person_invite(
         raise ServiceError({"name": "Skriv personens navn."})
     if role not in Role.values:
         raise ServiceError({"role": f"Ukendt rolle »{role}«."})
+    if send_mail and not mail_allowed(kind="invitation", address=email):
+        raise ServiceError(
+            {"email": f"Der er sendt for mange invitationer til {email} for nylig. Prøv igen om en time."}
+        )
     if practice is not None and not cluster.memberships.filter(practice=practice).exists():
         raise ServiceError({"practice": "Praksis er ikke med i klyngen."})
     person = Person.objects.filter(email__iexact=email).first()

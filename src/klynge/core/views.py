@@ -1,6 +1,7 @@
 import logging
 import sys
 
+import django_otp
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -16,8 +17,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
+from django_otp.plugins.otp_static.models import StaticToken
 
-from . import frontpage, privacy, selectors, services
+from . import frontpage, privacy, selectors, services, throttling
+from .accounts import two_factor_required
 from .forms import (
     AccountDeleteForm,
     ApiTokenForm,
@@ -223,6 +226,7 @@ def person_invite(request, cluster):
     )
     if request.method == "POST" and form.is_valid():
         try:
+            throttling.invitation_client_check(request)
             person = services.person_invite(cluster=cluster, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
@@ -348,6 +352,9 @@ def profile(request):
             "token_form": ApiTokenForm(),
             "tokens": ApiToken.objects.filter(person=request.user, revoked_at__isnull=True),
             "new_secret": request.session.pop("new_api_secret", None),
+            "two_factor_devices": list(django_otp.devices_for_user(request.user)),
+            "two_factor_required": two_factor_required(request.user),
+            "backup_codes_left": StaticToken.objects.filter(device__user=request.user).count(),
         },
     )
 
