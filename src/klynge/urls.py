@@ -4,8 +4,8 @@ from django.urls import include, path
 
 from klynge.api.api import api
 from klynge.core import accounts
-from klynge.core.admin_site import KlyngeAdminSite
 from klynge.core import views as core_views
+from klynge.core.admin_site import KlyngeAdminSite
 
 # The admin asks for the same second factor as the site (django-otp's admin site) and its failures
 # count towards the same lockouts (core/admin_site.py).
