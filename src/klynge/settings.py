@@ -165,6 +165,9 @@ AXES_RESET_ON_SUCCESS = False
 AXES_ENABLE_ADMIN = True
 AXES_VERBOSE = False
 
+# A meeting invitation's answer link works this long after it was sent (and never after the meeting).
+MEETING_LINK_MAX_AGE = int(os.environ.get("MEETING_LINK_MAX_AGE_DAYS", "90")) * 24 * 3600
+
 # Mail that anyone can trigger (password reset, invitations) is limited per address and per client.
 MAIL_LIMIT_PER_ADDRESS = os.environ.get("MAIL_LIMIT_PER_ADDRESS", "3/h")
 MAIL_LIMIT_PER_CLIENT = os.environ.get("MAIL_LIMIT_PER_CLIENT", "20/h")
@@ -230,6 +233,8 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
 EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Klynge <klynge@localhost>")
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
+# A claimed message is not due again for this long: a worker that died mid-send leaves it for a retry then.
+OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "600"))
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -45,6 +45,7 @@ NOT_WRITING = {
     "meetings.check_proposal_deadline",
     "meetings.answer_token",
     "meetings.invitation_from_token",
+    "meetings.invitation_from_expired_token",
     "meetings.answer_link",
     "surveys.question_has_answers",
     "surveys.recipients",
@@ -262,6 +263,8 @@ def run_the_rest(world):
             cluster=cluster, package=ClusterPackage.objects.first(), ordered_on=dt.date.today()
         ),
         lambda: meetings.reminders_send(now=now),
+        lambda: meetings.meeting_invite_all(meeting=meeting, send_mail=False),
+        lambda: meetings.invitation_link_renew(invitation=meeting.invitations.first()),
         lambda: meetings.meeting_cancel(meeting=meeting),
         lambda: projects.dot_remove(round=idea_round, idea=idea, person=member),
         lambda: projects.signup_remove(round=idea_round, idea=idea, person=member),

@@ -592,9 +592,31 @@ def answer_token(invitation: Invitation) -> str:
 
 
 def invitation_from_token(token: str) -> Invitation | None:
+    """The invitation a link stands for, or None when the link is forged, too old or the meeting is over."""
     try:
-        data = signing.loads(token, salt=ANSWER_SALT)
+        data = signing.loads(token, salt=ANSWER_SALT, max_age=settings.MEETING_LINK_MAX_AGE)
     except signing.BadSignature:
+        return None
+    invitation = _invitation_of(data)
+    if invitation is None or invitation.meeting.ends_at < timezone.now():
+        return None
+    return invitation
+
+
+def invitation_from_expired_token(token: str) -> Invitation | None:
+    """The invitation of a genuine link that has only grown too old (so a new one can be sent)."""
+    try:
+        signing.loads(token, salt=ANSWER_SALT, max_age=settings.MEETING_LINK_MAX_AGE)
+    except signing.SignatureExpired:
+        return _invitation_of(signing.loads(token, salt=ANSWER_SALT))
+    except signing.BadSignature:
+        return None
+    invitation = _invitation_of(signing.loads(token, salt=ANSWER_SALT))
+    return invitation if invitation is not None and invitation.meeting.ends_at < timezone.now() else None
+
+
+def _invitation_of(data) -> Invitation | None:
+    if not isinstance(data, dict):
         return None
     return (
         Invitation.objects.select_related("meeting__cluster", "person")
@@ -603,12 +625,31 @@ def invitation_from_token(token: str) -> Invitation | None:
     )
 
 
+@transaction.atomic
+def invitation_link_renew(*, invitation: Invitation) -> bool:
+    """Mails the person a fresh link for a meeting still to come; False when the meeting is over or
+    too many links went to the address lately (the page then says so)."""
+    from klynge.core.throttling import mail_allowed
+
+    if invitation.meeting.ends_at < timezone.now():
+        return False
+    if not mail_allowed(kind="meeting-link", address=invitation.person.email):
+        return False
+    _mail_invitation(
+        invitation,
+        subject=f"Nyt link: {invitation.meeting.title}",
+        template="meetings/mail/invitation.txt",
+        record=False,
+    )
+    return True
+
+
 def answer_link(invitation: Invitation, answer: str | None = None) -> str:
     path = reverse("meetings:public_answer", kwargs={"token": answer_token(invitation)})
     return site_link(path + (f"?svar={answer}" if answer else ""))
 
 
-def _mail_invitation(invitation: Invitation, *, subject: str, template: str) -> None:
+def _mail_invitation(invitation: Invitation, *, subject: str, template: str, record: bool = True) -> None:
     meeting = invitation.meeting
     method = "CANCEL" if meeting.status == MeetingStatus.CANCELLED else "REQUEST"
     ics = calendar.meeting_invitation_ics(meeting, attendee=invitation.person, method=method)
@@ -632,8 +673,9 @@ def _mail_invitation(invitation: Invitation, *, subject: str, template: str) -> 
         attachments=[("invitation.ics", ics, f"text/calendar; method={method}; charset=utf-8")],
         cluster=meeting.cluster,
     )
-    invitation.sent_sequence = meeting.sequence
-    invitation.save(update_fields=["sent_sequence"])
+    if record:
+        invitation.sent_sequence = meeting.sequence
+        invitation.save(update_fields=["sent_sequence"])
 
 
 class InviteResult:

@@ -239,7 +239,15 @@ def public_answer(request, token):
     """Answer from the signed link in the mail, without logging in."""
     invitation = services.invitation_from_token(token)
     if invitation is None:
-        return render(request, "meetings/public_answer.html", {"invalid": True}, status=404)
+        old = services.invitation_from_expired_token(token)
+        if old is None:
+            return render(request, "meetings/public_answer.html", {"invalid": True}, status=404)
+        over = old.meeting.ends_at < timezone.now()
+        sent = None
+        if request.method == "POST" and request.POST.get("action") == "nyt-link" and not over:
+            sent = services.invitation_link_renew(invitation=old)
+        context = {"expired": True, "over": over, "meeting": old.meeting, "sent": sent}
+        return render(request, "meetings/public_answer.html", context, status=410)
     meeting = invitation.meeting
     status = 200
     chosen = request.POST.get("answer", "") if request.method == "POST" else None
