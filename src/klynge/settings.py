@@ -215,6 +215,10 @@ WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [
     "map",
 ]
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# A spreadsheet is refused before it is unpacked when its contents would pass these (a 2 MB XLSX can
+# unpack to gigabytes); large data sets come as CSV, which is streamed.
+IMPORT_XLSX_MAX_UNPACKED_BYTES = int(os.environ.get("IMPORT_XLSX_MAX_UNPACKED_MB", "100")) * 1_000_000
+IMPORT_XLSX_MAX_ROWS = int(os.environ.get("IMPORT_XLSX_MAX_ROWS", "200000"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
 EMAIL_BACKEND = os.environ.get(

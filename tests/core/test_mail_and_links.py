@@ -123,3 +123,57 @@ def test_a_forged_meeting_link_is_404(client, world):
     token = meetings.answer_token(invitation)
     url = reverse("meetings:public_answer", kwargs={"token": token[:-2] + "xx"})
     assert client.get(url).status_code == 404
+
+
+# Links people type --------------------------------------------------------------------------------
+
+BAD_LINKS = [
+    "javascript:alert(7)",
+    "JavaScript:alert(7)",
+    " javascript:alert(7)",
+    "java\tscript:alert(7)",
+    "data:text/html,<script>alert(7)</script>",
+    "vbscript:msgbox(7)",
+    "//evil.example/x",
+    "/\\evil.example/x",
+]
+GOOD_LINKS = ["https://www.sst.dk/", "http://example.dk/a?b=c", "mailto:formand@example.dk", "/k/x/data/"]
+
+
+@pytest.mark.django_db
+def test_an_agenda_link_takes_only_web_and_mail_addresses_on_the_web_form(client, world):
+    """Attack: an agenda item's link accepted javascript:alert(7) and rendered it as an href."""
+    meeting = _invitation(world).meeting
+    client.force_login(world.chair)
+    url = f"/k/{world.cluster.slug}/moeder/{meeting.pk}/dagsorden/nyt/"
+    for link in BAD_LINKS:
+        response = client.post(url, {"title": "Punkt", "link_url": link, "link_label": "Klik"})
+        assert response.status_code == 400, link
+        assert "Et link skal begynde med https://" in response.content.decode()
+    assert not meeting.agenda_items.filter(link_url__icontains="script").exists()
+    assert not meeting.agenda_items.exclude(link_url="").exists()
+    for link in GOOD_LINKS:
+        assert client.post(url, {"title": f"Punkt {link}", "link_url": link}).status_code == 302, link
+    page = client.get(f"/k/{world.cluster.slug}/moeder/{meeting.pk}/").content.decode()
+    assert 'href="https://www.sst.dk/"' in page and "javascript:" not in page
+
+
+@pytest.mark.django_db
+def test_an_agenda_link_takes_only_web_and_mail_addresses_over_the_api(client, world):
+    meeting = _invitation(world).meeting
+    _, secret = services.api_token_create(person=world.chair, name="test")
+    url = f"/api/v1/clusters/{world.cluster.slug}/meetings/{meeting.pk}/agenda"
+    headers = {"Authorization": f"Bearer {secret}"}
+    for link in BAD_LINKS:
+        response = client.post(
+            url, {"title": "Punkt", "link_url": link}, content_type="application/json", headers=headers
+        )
+        assert response.status_code == 400 and "https://" in response.json()["detail"], link
+    response = client.post(
+        url,
+        {"title": "Punkt", "link_url": "https://www.sst.dk/"},
+        content_type="application/json",
+        headers=headers,
+    )
+    assert response.status_code == 201
+    assert list(meeting.agenda_items.values_list("link_url", flat=True)) == ["https://www.sst.dk/"]

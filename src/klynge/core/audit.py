@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextvars
 import datetime as dt
 import decimal
+import math
 import uuid
 from contextlib import contextmanager
 
@@ -149,6 +150,8 @@ def _cluster_ids(instance) -> list[int]:
 
 
 def _plain(value):
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)  # JSON has no infinity; a stored one must not stop the change being logged
     if isinstance(value, dt.datetime | dt.date | dt.time | decimal.Decimal | uuid.UUID):
         return str(value)
     if isinstance(value, bytes | memoryview):

@@ -8,6 +8,7 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
@@ -15,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from klynge.core import selectors as core_selectors
+from klynge.core.links import validate_link
 from klynge.core.models import Cluster, Person
 from klynge.core.services import ServiceError, normalise_email, outbox_enqueue, password_link_for, site_link
 
@@ -223,6 +225,7 @@ def agenda_item_create(
         raise ServiceError({"title": "Skriv punktets titel."})
     if duration_minutes is not None and duration_minutes < 0:
         raise ServiceError({"duration_minutes": "Varigheden kan ikke være negativ."})
+    _check_link(link_url)
     if position is None:
         position = _next_position(meeting)
     else:
@@ -251,9 +254,17 @@ def agenda_item_update(*, item: AgendaItem, **fields) -> AgendaItem:
         setattr(item, name, value)
     if not item.title.strip():
         raise ServiceError({"title": "Skriv punktets titel."})
+    _check_link(item.link_url)
     item.full_clean()
     item.save()
     return item
+
+
+def _check_link(link_url: str) -> None:
+    try:
+        validate_link(link_url)
+    except ValidationError as error:
+        raise ServiceError({"link_url": error.messages}) from error
 
 
 @transaction.atomic
