@@ -129,6 +129,8 @@ AUTHENTICATION_BACKENDS = [
     "klynge.core.throttling.LockoutBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # OpenID Connect (MitID Erhverv through a broker); answers no one unless OIDC_RP_CLIENT_ID is set.
+    "klynge.core.oidc.BrokerBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -167,6 +169,23 @@ AXES_VERBOSE = False
 
 # A meeting invitation's answer link works this long after it was sent (and never after the meeting).
 MEETING_LINK_MAX_AGE = int(os.environ.get("MEETING_LINK_MAX_AGE_DAYS", "90")) * 24 * 3600
+
+# Login through an OpenID Connect broker (MitID Erhverv); see docs/deployment.md. Off unless a client id
+# is given; password login works either way.
+OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "MitID Erhverv")
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid email profile")
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False
+OIDC_TIMEOUT = 10
+OIDC_CALLBACK_CLASS = "klynge.core.oidc.CallbackView"
+LOGIN_REDIRECT_URL_FAILURE = "/log-ind/"
 
 # Mail that anyone can trigger (password reset, invitations) is limited per address and per client.
 MAIL_LIMIT_PER_ADDRESS = os.environ.get("MAIL_LIMIT_PER_ADDRESS", "3/h")

@@ -19,6 +19,7 @@ urlpatterns = [
     path("profil/totrin/", accounts.two_factor_setup, name="two_factor_setup"),
     path("profil/totrin/backupkoder/", accounts.two_factor_backup_codes, name="two_factor_backup_codes"),
     path("profil/totrin/slaa-fra/", accounts.two_factor_disable, name="two_factor_disable"),
+    path("oidc/", include("mozilla_django_oidc.urls")),
     path("log-ud/", auth_views.LogoutView.as_view(), name="logout"),
     path("glemt-adgangskode/", core_views.PasswordResetView.as_view(), name="password_reset"),
     path("glemt-adgangskode/sendt/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),

@@ -72,6 +72,15 @@ class LoginView(auth_views.LoginView):
     form_class = LoginForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        from . import oidc
+
+        return {
+            **super().get_context_data(**kwargs),
+            "broker_enabled": oidc.enabled(),
+            "broker_name": settings.OIDC_PROVIDER_NAME,
+        }
+
     def form_valid(self, form):
         person = form.get_user()
         if has_second_factor(person):

@@ -9,7 +9,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.utils.translation import gettext_lazy as _
 
-        from . import audit, frontpage
+        from . import audit, frontpage, oidc  # noqa: F401 - oidc connects its login signal
 
         audit.connect()
 

@@ -62,7 +62,7 @@ SECRET_NAME_PARTS = (
     "hasvoted",
     "hasanswered",
 )
-HIDDEN_FIELDS = {"password", "digest", "token", "key"}
+HIDDEN_FIELDS = {"password", "digest", "token", "key", "oidc_subject"}
 
 
 @contextmanager

@@ -153,6 +153,8 @@ class Person(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("aktiv"), default=True)
     is_staff = models.BooleanField(_("platformens personale"), default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    # The subject of the person's OpenID Connect broker (MitID Erhverv), stored at the first broker login.
+    oidc_subject = models.CharField(max_length=255, blank=True, db_index=True)
 
     objects = PersonManager()
 

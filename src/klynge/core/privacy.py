@@ -87,6 +87,7 @@ def person_erase(*, person: Person) -> Person:
     person.is_active = False
     person.is_staff = False
     person.is_superuser = False
+    person.oidc_subject = ""
     person.set_unusable_password()
     person.save()
     # The audit log kept the person's name on earlier events; the erased person's name goes there too.
