@@ -1,6 +1,6 @@
 """HTTP hardening that every response passes through."""
 
-from django.http import Http404
+from django.http import Http404, JsonResponse
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -58,5 +58,7 @@ class OversizedIdMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         values = [*view_args, *(v for k, v in view_kwargs.items() if k not in ("slug", "token", "uidb64"))]
         if any(is_oversized_id(value) for value in values):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": "Findes ikke."}, status=404)
             raise Http404("Findes ikke")
-        return
+        return None
