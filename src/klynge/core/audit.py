@@ -41,7 +41,6 @@ NEVER_AUDITED_APPS = {
     "axes",
     "otp_totp",
     "otp_static",
-    "otp_webauthn",
 }
 NEVER_AUDITED = {
     "core.AuditEvent",

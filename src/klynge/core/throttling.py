@@ -139,6 +139,7 @@ def rate_hit(*, scope: str, subject: str, rate: str, now: dt.datetime | None = N
     now = now or timezone.now()
     window = dt.datetime.fromtimestamp(int(now.timestamp()) // seconds * seconds, tz=dt.UTC)
     key = _key(scope, subject)
+    created = False
     for _ in range(2):
         try:
             with transaction.atomic():
