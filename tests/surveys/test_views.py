@@ -248,9 +248,10 @@ def test_tenancy(client, world, other_world):
 
 def test_staff_keep_platform_templates_in_the_admin(client, world):
     from klynge.core.models import Person
+    from tests.factories import login_with_second_factor
 
     staff = Person.objects.create_superuser("stab@example.dk", "en-god-adgangskode-42")
-    client.force_login(staff)
+    login_with_second_factor(client, staff)  # the admin asks for a second factor
     response = client.post(
         "/admin/surveys/survey/add/",
         {
