@@ -38,6 +38,7 @@ from klynge.quality.stats import (
     pseudonyms,
     run_chart,
     run_chart_explanation_da,
+    seasonal_run_chart,
     suppress_count,
     suppress_share,
     u_chart,
@@ -168,6 +169,58 @@ def test_median_of_even_count_and_exact_comparison():
     assert r.n_useful == 2  # the two 0.2 points are exactly on the median
 
 
+# Points on the centre line, decided as qicharts2 decides them for decimal data as entered. R's
+# mean(c(0.1, 0.2, 0.3)) is 0.2, so qicharts2 drops the middle point; in binary arithmetic the mean of
+# the three doubles is not the double 0.2.
+
+
+def test_binary_arithmetic_would_miss_these_ties():
+    # Control for the tests below: exact binary values do not tie, so the tests can see the fault.
+    assert (Fraction(0.1) + Fraction(0.2) + Fraction(0.3)) / 3 != Fraction(0.2)
+    assert sum(map(Fraction, [1.1, 1.3, 1.2, 1.0, 1.4, 1.2, 1.2])) / 7 != Fraction(1.2)
+    assert Fraction(3) / Fraction(0.3) != Fraction(4) / Fraction(0.4)
+
+
+def test_i_chart_point_on_the_mean_of_decimals_is_on_the_line():
+    chart = i_chart([0.1, 0.2, 0.3])
+    assert chart.centre == 0.2
+    assert (chart.runs.n_useful, chart.runs.longest_run, chart.runs.crossings) == (2, 1, 1)
+
+
+def test_i_chart_three_points_on_the_mean_are_dropped():
+    chart = i_chart([1.1, 1.3, 1.2, 1.0, 1.4, 1.2, 1.2])
+    assert chart.centre == 1.2
+    assert (chart.runs.n_useful, chart.runs.crossings) == (4, 3)
+
+
+def test_u_chart_rates_equal_to_the_centre_are_on_the_line():
+    chart = u_chart([1, 3], [0.1, 0.3])
+    assert chart.values == (10.0, 10.0) and chart.centre == 10.0
+    assert chart.runs.n_useful == 0
+    assert "ingen brugbare punkter" in run_chart_explanation_da(chart.runs, centre_name="midterlinjen")
+
+
+def test_decimal_ties_in_run_and_p_charts():
+    # 0.1 + 0.2 computed in binary is 0.30000000000000004: within the tolerance of the median 0.3.
+    r = run_chart([0.3, 0.1 + 0.2, 0.5, 0.1])
+    assert r.centre == pytest.approx(0.3)
+    assert r.n_useful == 2
+    p = p_chart([0.7, 1.4, 2.1], [1, 2, 3])  # weighted decimals: every point is 0.7 = the centre
+    assert p.centre == 0.7 and p.runs.n_useful == 0
+
+
+def test_rates_computed_in_binary_tie_within_tolerance():
+    # 7/1007 and 21/3021 per patient-year are the same rate, but computed as the page computes them
+    # (per 1,000 patients per year, patient-years = patients * 1/12) the floats differ in the last bits.
+    year = 1 / 12
+    a, b = 1000 * 7 / (1007 * year), 1000 * 21 / (3021 * year)
+    assert a != b
+    r = run_chart([a, 90.0, b, 80.0, b])
+    assert r.n_useful == 2 and r.crossings == 1
+    # A real difference, however small in quality data, is not a tie.
+    assert run_chart([1.0001, 1.0, 1.0]).n_useful == 1
+
+
 def test_missing_values_are_skipped():
     r = run_chart([1, None, float("nan"), 3, Decimal("NaN"), 1, 3])
     assert r.n_obs == 7
@@ -271,6 +324,63 @@ def test_run_chart_properties(values):
 
 
 # --------------------------------------------------------------------------------------------------
+# Run charts that compare like with like (seasonal indicators)
+# --------------------------------------------------------------------------------------------------
+
+WINTER = [130, 125, 110, 95, 85, 75, 70, 75, 90, 105, 120, 130]  # a practice's usual year
+
+
+def _years(*levels, noise=(2, -2, 1, -1, 0, 2, -2, 1, -1, 2, -2, 1)):
+    return [round(m * level + e, 6) for level in levels for m, e in zip(WINTER, noise, strict=True)]
+
+
+def test_a_winter_peak_is_no_signal_when_winters_are_compared_with_winters():
+    values = _years(1.0, 1.0, 1.0, 1.0, 1.0)
+    values = [v + (i // 12) * (1 if i % 2 else -1) for i, v in enumerate(values)]  # year-to-year noise
+    months = [i % 12 + 1 for i in range(len(values))]
+    plain = run_chart(values)
+    assert plain.signal  # the median of all months calls every winter a change
+    assert "tegn på en reel ændring." in run_chart_explanation_da(plain)
+    seasonal = seasonal_run_chart(values, months)
+    assert seasonal.seasonal and seasonal.centre is None
+    assert seasonal.centres[0] == seasonal.centres[12]  # January's median, for every January
+    assert not seasonal.signal
+    assert run_chart_explanation_da(seasonal) == (
+        "Ingen tegn på ikke-tilfældig variation i forhold til samme måned de andre år."
+    )
+
+
+def test_a_real_shift_shows_against_the_same_months():
+    values = _years(1.0, 1.02, 0.98, 0.8, 0.78)  # 20 % less from year four on, in every month
+    seasonal = seasonal_run_chart(values, [i % 12 + 1 for i in range(60)])
+    assert seasonal.runs_signal and seasonal.longest_run_side == "under"
+    assert (seasonal.n_useful, seasonal.longest_run) == (48, 24)  # the middle year is the median
+    assert run_chart_explanation_da(seasonal).startswith(
+        "24 punkter i træk under medianen for samme måned, og kurven krydser kun medianen for samme "
+        "måned 1 gang"
+    )
+    assert run_chart_explanation_da(seasonal).endswith(
+        "tegn på en reel ændring ud over den sædvanlige sæsonvariation."
+    )
+    quarters = run_chart_explanation_da(seasonal, season_noun="kvartal")
+    assert "medianen for samme kvartal" in quarters
+
+
+def test_seasonal_centres_baseline_and_missing():
+    values = [1, 10, 2, 20, 3, None]
+    r = seasonal_run_chart(values, ["a", "b"] * 3)
+    assert r.centres == (2.0, 15.0, 2.0, 15.0, 2.0, 15.0)
+    assert (r.n_obs, r.n_useful) == (6, 4)  # 2 is on the median of "a"; the missing point is skipped
+    frozen = seasonal_run_chart([1, 10, 2, 20, 3, 30], ["a", "b", "a", "b", "a", "c"], baseline=2)
+    assert frozen.centres == (1.0, 10.0, 1.0, 10.0, 1.0, None)  # no baseline value for season "c"
+    assert frozen.n_useful == 3
+    one_year = seasonal_run_chart([5, 6, 7], [1, 2, 3])
+    assert one_year.n_useful == 0  # one value per season: each point is its own median
+    with pytest.raises(ValueError):
+        seasonal_run_chart([1, 2], [1])
+
+
+# --------------------------------------------------------------------------------------------------
 # Control charts
 # --------------------------------------------------------------------------------------------------
 
@@ -316,6 +426,15 @@ def test_p_chart_baseline_and_validation():
         p_chart([1, 2], [10])
 
 
+def test_p_chart_month_with_only_one_of_numerator_and_denominator_is_left_out():
+    # Klynge's convention: a month needs both figures. qicharts2 sums numerators and denominators
+    # separately (sum(y, na.rm = TRUE) / sum(n, na.rm = TRUE)), which would give (1 + 9 + 5) / 20 here.
+    chart = p_chart([1, 9, 5, None], [10, 10, None, 10])
+    assert chart.centre == 0.5
+    assert chart.values == (0.1, 0.9, None, None)
+    assert chart.lcl[2] is None and chart.lcl[3] is None
+
+
 def test_p_chart_point_equal_to_centre_is_exact():
     # p̄ = 7/21 = 1/3; the points 1/3 and 2/6 are on the centre line, exactly.
     chart = p_chart([1, 2, 4], [3, 6, 12])
@@ -351,16 +470,30 @@ def test_i_chart_screens_large_moving_ranges_once():
     assert chart.outside[-1] and sum(chart.outside) == 1
 
 
-def test_i_chart_gap_breaks_moving_range_and_constant_series():
-    chart = i_chart([1, None, 5, 5])
-    # only one moving range (5 -> 5) exists: 0 -> sigma 0
-    assert chart.centre == pytest.approx(11 / 3)
+def test_i_chart_gap_breaks_moving_range():
+    chart = i_chart([1, None, 5, 6])
+    # the gap leaves one moving range (5 -> 6): sigma = 1 / 1.128
+    assert chart.centre == pytest.approx(4)
     assert chart.lcl[1] is None and chart.values[1] is None
-    assert chart.ucl[0] == pytest.approx(11 / 3)
-    assert chart.outside == (True, False, True, True)
-    flat = i_chart([7, 7, 7])
-    assert flat.lcl == (7.0, 7.0, 7.0) and not any(flat.outside)
+    assert chart.ucl[0] == pytest.approx(4 + 3 / 1.128)
+    assert chart.outside == (True, False, False, False)  # 1 < 4 - 2.66
     assert i_chart([]).centre is None
+
+
+def test_i_chart_without_variation_has_no_limits():
+    # qicharts2: a constant series has average moving range 0, its screening averages an empty set,
+    # and the limits are NaN (none). Limits equal to the centre would flag any later change.
+    flat = i_chart([7, 7, 7])
+    assert flat.centre == 7.0
+    assert flat.lcl == flat.ucl == (None, None, None) and not any(flat.outside)
+    # The only moving range (5 -> 5) is 0: no estimate of the common-cause variation either.
+    gap = i_chart([1, None, 5, 5])
+    assert gap.ucl == (None, None, None, None) and not gap.signal
+    # Screening that leaves only zero moving ranges gives sigma 0 as well: no limits.
+    screened = i_chart([5] * 9 + [15])
+    assert screened.ucl[0] is None and not any(screened.outside)
+    # Control: one real moving range gives limits.
+    assert i_chart([7, 7, 8]).ucl[0] is not None
 
 
 # --------------------------------------------------------------------------------------------------

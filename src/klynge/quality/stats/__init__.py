@@ -27,6 +27,7 @@ from .runs import (
     longest_run_limit,
     run_chart,
     run_chart_explanation_da,
+    seasonal_run_chart,
 )
 from .suppression import (
     MIN_COUNT,
@@ -65,6 +66,7 @@ __all__ = [
     "pseudonyms",
     "run_chart",
     "run_chart_explanation_da",
+    "seasonal_run_chart",
     "suppress_count",
     "suppress_share",
     "u_chart",
