@@ -5,13 +5,18 @@ small-number suppression (diskretionering) and practice pseudonyms.
 """
 
 from .control import ControlChart, i_chart, p_chart, u_chart
-from .distributions import binomial_cdf, poisson_cdf
+from .distributions import binomial_cdf, chi2_sf, poisson_cdf
 from .funnel import (
+    FUNNEL_KINDS,
+    MIN_UNITS_CONTINUOUS,
+    OVERDISPERSION_P,
     Z_95,
     Z_998,
+    FunnelAnalysis,
     FunnelLimits,
     FunnelPlot,
     FunnelPoint,
+    funnel_analysis,
     funnel_limits_proportion,
     funnel_limits_rate,
     funnel_points,
@@ -39,19 +44,25 @@ from .suppression import (
 )
 
 __all__ = [
+    "FUNNEL_KINDS",
     "MIN_COUNT",
     "MIN_DENOMINATOR",
     "MIN_RELIABLE_POINTS",
+    "MIN_UNITS_CONTINUOUS",
+    "OVERDISPERSION_P",
     "Z_95",
     "Z_998",
     "ControlChart",
+    "FunnelAnalysis",
     "FunnelLimits",
     "FunnelPlot",
     "FunnelPoint",
     "RunChart",
     "binomial_cdf",
+    "chi2_sf",
     "complementary_suppression",
     "crossings_limit",
+    "funnel_analysis",
     "funnel_limits_proportion",
     "funnel_limits_rate",
     "funnel_points",
