@@ -47,6 +47,9 @@ def main() -> None:
 
     from klynge.quality import selectors
     from klynge.quality.models import Indicator
+    from klynge.quality.services import indicators_load_catalogue
+
+    indicators_load_catalogue()  # the catalogue of this checkout (kind, season) on the kept data
 
     viewer = selectors.Viewer(practice_id=None, open_data=True, national_only=False)
     print("| Klynge | Indikator | Praksis i tragten | Uden for 95 % | Uden for 99,8 % | Metode | φ |")

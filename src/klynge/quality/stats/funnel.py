@@ -488,3 +488,93 @@ def _continuous(pairs, used, target: float, phi: float | None) -> FunnelAnalysis
     return FunnelAnalysis(
         "continuous", target, "normal", "scale", phi, None, None, tuple(points), too_few=too_few
     )
+
+
+def _da(x: float, decimals: int) -> str:
+    text = f"{x:,.{decimals}f}"
+    return text.replace(",", "X").replace(".", ",").replace("X", ".")
+
+
+def _phi_da(phi: float) -> str:
+    return _da(phi, 0 if phi >= 10 else 1)
+
+
+def _p_da(p: float) -> str:
+    return "p < 0,001" if p < 0.001 else f"p = {_da(p, 3)}"
+
+
+def funnel_method_da(analysis: FunnelAnalysis) -> str:
+    """The method behind the limits in a few Danish words, for the caption of the chart."""
+    if analysis.adjustment == "additive":
+        return "normalfordelingsgrænser udvidet for overdispersion (Spiegelhalters additive model)"
+    if analysis.adjustment == "scale":
+        return "normalfordelingsgrænser med spredningen estimeret fra praksissernes egne tal"
+    return "eksakte binomialgrænser" if analysis.kind == "proportion" else "eksakte Poisson-grænser"
+
+
+def funnel_explanation_da(analysis: FunnelAnalysis, *, scale: float = 1.0, unit: str = "") -> list[str]:
+    """Plain-Danish sentences for the page: the method for the kind of indicator, φ and the choice
+    made about over-dispersion, and how units are flagged. ``scale``/``unit`` express τ in the
+    indicator's own unit (e.g. 100 and "procentpoint" for a share)."""
+    units = analysis.n_units
+    if analysis.kind == "proportion":
+        out = [
+            "Indikatoren er en andel, så praksis sammenlignes med binomialfordelingen omkring klyngens andel."
+        ]
+    elif analysis.kind == "event_rate":
+        out = [
+            "Indikatoren er et antal hændelser pr. patientår, så praksis sammenlignes med "
+            "Poisson-fordelingen omkring klyngens rate."
+        ]
+    else:
+        out = [
+            "Indikatoren er en mængde pr. patient (fx DDD), ikke et antal hændelser, så der findes ingen "
+            "tællemodel for den tilfældige variation. Grænserne er normalfordelingsgrænser, hvor spredningen "
+            "er estimeret ud fra praksissernes egne tal; derfor giver de samme resultat, uanset hvilken "
+            "enhed mængden måles i."
+        ]
+    if analysis.target is None:
+        return out
+    if analysis.kind == "continuous":
+        if analysis.too_few:
+            out.append(
+                f"Der er kun {units} praksis; spredningen kan først estimeres fra {MIN_UNITS_CONTINUOUS}, "
+                "så der tegnes ingen grænser."
+            )
+        elif analysis.phi and analysis.target > 0:
+            exposures = [p.denominator for p in analysis.points if p.value is not None and p.denominator]
+            mean_exposure = math.fsum(exposures) / len(exposures)
+            cv = math.sqrt(analysis.phi * analysis.target / mean_exposure) / analysis.target
+            out.append(
+                f"Spredningen er estimeret fra de {units} praksis (Spiegelhalters φ, hvor de 10 % mest "
+                "ekstreme i hver ende trækkes ind til grænsen, så de ikke gør den for stor): en praksis af "
+                f"gennemsnitlig størrelse ligger typisk {_da(100 * cv, 0)} % fra klyngens værdi."
+            )
+        return out
+    if analysis.phi is None:
+        out.append("Klyngens værdi ligger på grænsen (0 eller 100 %), så der er ingen spredning at måle.")
+    elif analysis.adjustment == "additive":
+        tau = math.sqrt(analysis.tau2 or 0.0) * scale
+        out.append(
+            f"Praksissernes tal spreder sig φ = {_phi_da(analysis.phi)} gange så meget, som tilfældet alene "
+            f"giver ({_p_da(analysis.overdispersion_p)}). Det er overdispersion: praksis er reelt forskellige, "
+            "fx i patientsammensætning. Grænserne er derfor gjort bredere efter Spiegelhalters additive "
+            f"model med en reel forskel mellem praksis på τ = {_da(tau, 1)} {unit}".rstrip()
+            + " (én standardafvigelse)."
+        )
+        out.append(
+            f"Uden justeringen ville {analysis.unadjusted_outside998} af {units} praksis ligge uden for "
+            f"99,8 %-grænserne; med den er det {analysis.n_outside998}."
+        )
+    else:
+        out.append(
+            f"Praksissernes tal spreder sig φ = {_phi_da(analysis.phi)} gange så meget, som tilfældet alene "
+            f"giver; det er ikke tydeligt mere end 1 ({_p_da(analysis.overdispersion_p)}), så grænserne er de "
+            "eksakte grænser uden justering for overdispersion."
+        )
+    if analysis.method == "exact":
+        out.append(
+            "En praksis markeres efter sandsynligheden for et mindst lige så ekstremt tal ved tilfældighed "
+            "(mid-p under 2,5 % eller 0,1 %), ikke efter om prikken ligger lige over kurven."
+        )
+    return out
