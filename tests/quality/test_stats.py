@@ -27,8 +27,10 @@ from klynge.quality.stats import (
     complementary_suppression,
     crossings_limit,
     funnel_analysis,
+    funnel_explanation_da,
     funnel_limits_proportion,
     funnel_limits_rate,
+    funnel_method_da,
     funnel_points,
     i_chart,
     is_suppressed,
@@ -435,6 +437,12 @@ def test_p_chart_month_with_only_one_of_numerator_and_denominator_is_left_out():
     assert chart.centre == 0.5
     assert chart.values == (0.1, 0.9, None, None)
     assert chart.lcl[2] is None and chart.lcl[3] is None
+
+
+def test_u_chart_month_with_only_one_of_count_and_exposure_is_left_out():
+    chart = u_chart([4, 6, 9, None], [100, 100, None, 50], multiplier=1000)
+    assert chart.centre == pytest.approx(50.0)  # (4 + 6) / 200 per 1,000; qicharts2: 19 / 250
+    assert chart.values[2] is None and chart.ucl[2] is None and chart.ucl[3] is None
 
 
 def test_p_chart_point_equal_to_centre_is_exact():
@@ -844,6 +852,31 @@ def test_calibration_on_simulated_clusters():
         plain += analysis.unadjusted_outside998
     assert fired / replications > 0.7
     assert adjusted < plain / 5
+
+
+def test_funnel_explanations_in_danish():
+    adjusted = funnel_analysis(RX, PATIENT_YEARS, kind="event_rate")
+    texts = funnel_explanation_da(adjusted, scale=1000, unit="pr. 1.000 pt. pr. år")
+    assert texts[0].startswith("Indikatoren er et antal hændelser pr. patientår")
+    assert "φ = 6,8 gange så meget, som tilfældet alene giver (p < 0,001)" in texts[1]
+    tau = f"{math.sqrt(adjusted.tau2) * 1000:.1f}".replace(".", ",")
+    assert f"τ = {tau} pr. 1.000 pt. pr. år (én standardafvigelse)." in texts[1]
+    assert (
+        texts[2]
+        == "Uden justeringen ville 4 af 12 praksis ligge uden for 99,8 %-grænserne; med den er det 0."
+    )
+    assert funnel_method_da(adjusted).endswith("(Spiegelhalters additive model)")
+    plain = funnel_analysis(RX, PATIENT_YEARS, kind="event_rate", adjust=False)
+    assert funnel_method_da(plain) == "eksakte Poisson-grænser"
+    share = funnel_analysis([30, 31, 29, 30, 30], [100] * 5, kind="proportion")
+    assert funnel_method_da(share) == "eksakte binomialgrænser"
+    assert "ikke tydeligt mere end 1" in funnel_explanation_da(share)[1]
+    assert "mid-p" in funnel_explanation_da(share)[2]
+    ddd = funnel_analysis([100.0, 120.0, 80.0, 110.0, 90.0], [1000] * 5, kind="continuous")
+    # Winsorised deviations 0, ±0.016, ±0.01 around 0.1: sd 0.0119, about 12 % of the value.
+    assert "typisk 12 % fra klyngens værdi" in funnel_explanation_da(ddd)[1]
+    few = funnel_analysis([100.0, 120.0], [1000] * 2, kind="continuous")
+    assert "kun 2 praksis" in funnel_explanation_da(few)[1]
 
 
 def test_continuous_needs_enough_units_and_exact_kinds_need_counts():
