@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from statistics import NormalDist
 from typing import Any, Literal
@@ -458,36 +458,31 @@ def funnel_analysis(
     weights = [float(d) / _base_variance(base_kind, target) for _, d in used]
     total = math.fsum(weights)
     tau2 = (len(used) * phi - (len(used) - 1)) / (total - math.fsum(w * w for w in weights) / total)
-    analysis = FunnelAnalysis(
+    adjusted = FunnelAnalysis(
         kind, target, "normal", "additive", phi, p_over, tau2, (), unadjusted95, unadjusted998
     )
-    points = []
-    for e, d in pairs:
-        if e is None or not d:
-            points.append(_empty_point(e, d, "normal"))
-            continue
-        se = analysis.standard_error(float(d)) or 0.0
-        points.append(_normal_point(e, d, target, se, _normal_limits(target, se, base_kind == "proportion")))
-    return FunnelAnalysis(
-        kind, target, "normal", "additive", phi, p_over, tau2, tuple(points), unadjusted95, unadjusted998
-    )
+    return _with_normal_points(adjusted, pairs)
 
 
 def _continuous(pairs, used, target: float, phi: float | None) -> FunnelAnalysis:
-    too_few = len(used) < MIN_UNITS_CONTINUOUS
     if target <= 0.0:
         phi = 0.0  # every unit is at 0: no spread at all
-    analysis = FunnelAnalysis("continuous", target, "normal", "scale", phi, None, None, (), too_few=too_few)
+    too_few = len(used) < MIN_UNITS_CONTINUOUS
+    scaled = FunnelAnalysis("continuous", target, "normal", "scale", phi, None, None, (), too_few=too_few)
+    return _with_normal_points(scaled, pairs)
+
+
+def _with_normal_points(analysis: FunnelAnalysis, pairs) -> FunnelAnalysis:
+    """The analysis with each unit judged against its normal limits (none when there are too few)."""
     points = []
     for e, d in pairs:
-        if too_few or e is None or not d:
+        if analysis.too_few or e is None or not d:
             points.append(_empty_point(e, d, "normal"))
             continue
         se = analysis.standard_error(float(d)) or 0.0
-        points.append(_normal_point(e, d, target, se, _normal_limits(target, se, False)))
-    return FunnelAnalysis(
-        "continuous", target, "normal", "scale", phi, None, None, tuple(points), too_few=too_few
-    )
+        limits = _normal_limits(analysis.target, se, analysis.kind == "proportion")
+        points.append(_normal_point(e, d, analysis.target, se, limits))
+    return replace(analysis, points=tuple(points))
 
 
 def _da(x: float, decimals: int) -> str:
