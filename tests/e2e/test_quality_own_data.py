@@ -52,4 +52,7 @@ def test_member_sees_own_data_and_an_indicator(live_server, page, axe, world_wit
         page.get_by_role("cell", name="Praksis A").or_(page.get_by_role("rowheader", name="Praksis A"))
     ).to_be_visible()
     assert world.practice.name not in page.content()
+    # The funnel's method and the dispersion phi are stated in words under the chart.
+    expect(page.get_by_text("sammenlignes med binomialfordelingen")).to_be_visible()
+    expect(page.get_by_text("φ =").first).to_be_visible()
     axe("indikator")

@@ -33,3 +33,22 @@ def test_demo_builds_every_indicator_with_a_shift(db):
     assert (
         Cluster.objects.get(slug="osterbro").memberships.filter(practice__measurements__isnull=False).exists()
     )
+    # The funnel tells a GP something: no DDD indicator flags every practice (issue 17), and the
+    # over-dispersed antibiotic indicators are judged against the real spread between practices.
+    everyone = selectors.Viewer(practice_id=None, open_data=True, national_only=False)
+    for slug in ("gentofte", "osterbro"):
+        cluster = Cluster.objects.get(slug=slug)
+        for indicator in Indicator.objects.filter(cluster=None, kind="continuous"):
+            shown = selectors.indicator_figures(
+                cluster=cluster, indicator=indicator, viewer=everyone, with_series=False
+            )
+            points = [row.funnel for row in shown.rows if row.funnel is not None]
+            assert len(points) >= 12
+            assert sum(p.outside998 for p in points) < len(points) / 2, (slug, indicator.code)
+        volume = selectors.indicator_figures(
+            cluster=cluster,
+            indicator=Indicator.objects.get(code="antibiotika-recepter"),
+            viewer=everyone,
+            with_series=False,
+        )
+        assert volume.funnel.adjustment == "additive" and volume.funnel.phi > 5

@@ -22,6 +22,8 @@ class IndicatorOut(Schema):
     name_da: str
     name_en: str
     unit: str
+    kind: str
+    seasonal: bool
     direction: str
     target: float | None
     source_kind: str
@@ -37,6 +39,27 @@ class FigureOut(Schema):
     value: float | None
 
 
+class FunnelPointOut(Schema):
+    label: str
+    outside95: bool
+    outside998: bool
+    direction: str | None
+
+
+class FunnelOut(Schema):
+    """The funnel plot's method as the page states it; practices hidden by small numbers are left out."""
+
+    kind: str
+    method: str
+    adjustment: str
+    phi: float | None
+    overdispersion_p: float | None
+    tau: float | None
+    target: float
+    explanation: list[str]
+    practices: list[FunnelPointOut]
+
+
 class MeasurementsOut(Schema):
     indicator: IndicatorOut
     period: str | None
@@ -44,6 +67,7 @@ class MeasurementsOut(Schema):
     practices: list[FigureOut]
     cluster: FigureOut | None
     national: FigureOut | None
+    funnel: FunnelOut | None = None
 
 
 class ImportLogOut(Schema):
@@ -79,6 +103,8 @@ def _indicator(i) -> dict:
         "name_da": i.name_da,
         "name_en": i.name_en,
         "unit": i.unit,
+        "kind": i.kind,
+        "seasonal": i.seasonal,
         "direction": i.direction,
         "target": i.target,
         "source_kind": i.source_kind,
@@ -109,6 +135,34 @@ def indicator_measurements(request, slug: str, indicator_id: int):
         "practices": [f.public() for f in figures.rows],
         "cluster": figures.cluster.public() if figures.cluster else None,
         "national": figures.national.public() if figures.national else None,
+        "funnel": _funnel(figures),
+    }
+
+
+def _funnel(figures) -> dict | None:
+    analysis = figures.funnel
+    if analysis is None:
+        return None
+    scale = figures.funnel_scale
+    return {
+        "kind": analysis.kind,
+        "method": figures.funnel_method,
+        "adjustment": analysis.adjustment,
+        "phi": analysis.phi,
+        "overdispersion_p": analysis.overdispersion_p,
+        "tau": None if analysis.tau2 is None else analysis.tau2**0.5 * scale,
+        "target": figures.funnel_target,
+        "explanation": figures.funnel_texts,
+        "practices": [
+            {
+                "label": f.label,
+                "outside95": f.funnel.outside95,
+                "outside998": f.funnel.outside998,
+                "direction": f.funnel.direction,
+            }
+            for f in figures.rows
+            if f.funnel is not None and not f.hidden
+        ],
     }
 
 

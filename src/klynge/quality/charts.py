@@ -42,6 +42,22 @@ def run_chart_spec(figures: IndicatorFigures) -> dict | None:
             .mark_rule(color=GREY, strokeDash=[6, 4])
             .encode(y="median:Q", tooltip=[alt.Tooltip("median:Q", title="Median", format=".2f")])
         )
+    elif figures.run is not None and figures.run.seasonal:
+        # Each period's own centre: the median of the same month (quarter) in all years.
+        seasonal = [
+            {"dato": p["date"], "median": round(c, 3)}
+            for p, c in zip(figures.series, figures.run.centres, strict=True)
+            if c is not None
+        ]
+        layers.append(
+            alt.Chart(alt.Data(values=seasonal))
+            .mark_line(color=GREY, strokeDash=[6, 4])
+            .encode(
+                x="dato:T",
+                y="median:Q",
+                tooltip=[alt.Tooltip("median:Q", title="Median for samme tid på året", format=".2f")],
+            )
+        )
     return _finish(alt.layer(*layers), f"{figures.indicator.name_da}: din praksis over tid (seriediagram)")
 
 

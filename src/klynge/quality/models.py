@@ -22,6 +22,24 @@ class Unit(models.TextChoices):
     COUNT = "count", _("antal")
 
 
+class IndicatorKind(models.TextChoices):
+    """What the numerator counts, which decides how practices are compared in the funnel plot."""
+
+    PROPORTION = "proportion", _("andel")
+    EVENT_RATE = "event_rate", _("hændelsesrate")
+    CONTINUOUS = "continuous", _("mængde pr. patient (fx DDD)")
+
+
+def kind_for_unit(unit: str) -> str:
+    """The kind an indicator has unless told otherwise: shares are proportions, counts per 1,000
+    patients per year are event rates, DDD are a continuous quantity; a plain count has no funnel."""
+    return {
+        Unit.PERCENT: IndicatorKind.PROPORTION,
+        Unit.PER_1000_YEAR: IndicatorKind.EVENT_RATE,
+        Unit.DDD_PER_1000_DAY: IndicatorKind.CONTINUOUS,
+    }.get(unit, "")
+
+
 class Direction(models.TextChoices):
     LOW = "low", _("lavt er godt")
     HIGH = "high", _("højt er godt")
@@ -58,6 +76,12 @@ class Indicator(models.Model):
     name_en = models.CharField(_("navn på engelsk"), max_length=200, blank=True)
     why = models.TextField(_("hvorfor det er vigtigt"), blank=True)
     unit = models.CharField(_("enhed"), max_length=20, choices=Unit.choices)
+    kind = models.CharField(_("slags tal"), max_length=20, choices=IndicatorKind.choices, blank=True)
+    seasonal = models.BooleanField(
+        _("varierer med årstiden"),
+        default=False,
+        help_text=_("Seriediagrammet sammenligner så hver måned med samme måned i de andre år."),
+    )
     source_kind = models.CharField(_("datakilde"), max_length=20, choices=Source.choices)
     numerator_label = models.CharField(_("tæller"), max_length=300, blank=True)
     numerator_atc = models.CharField(_("tællerens ATC-koder"), max_length=200, blank=True)

@@ -19,7 +19,16 @@ from klynge.core.models import Cluster, MembershipStatus
 from klynge.meetings.models import MeetingGuest
 
 from . import stats
-from .models import Granularity, ImportLog, Indicator, Measurement, Unit, period_end, period_label
+from .models import (
+    Granularity,
+    ImportLog,
+    Indicator,
+    Measurement,
+    Unit,
+    kind_for_unit,
+    period_end,
+    period_label,
+)
 
 WINDOW = {Granularity.MONTH: 12, Granularity.QUARTER: 4, Granularity.YEAR: 1}
 YEARS = {Granularity.MONTH: 1 / 12, Granularity.QUARTER: 1 / 4, Granularity.YEAR: 1.0}
@@ -263,10 +272,17 @@ class IndicatorFigures:
     funnel_target: float | None = None
     funnel_curve: list[dict] = field(default_factory=list)
     funnel_method: str = ""
+    funnel: object | None = None  # stats.FunnelAnalysis
+    funnel_scale: float = 1.0  # from the analysis' per-patient figures to the indicator's unit
+    funnel_texts: list[str] = field(default_factory=list)
     series: list[dict] = field(default_factory=list)  # own practice over time
     cluster_series: list[dict] = field(default_factory=list)
     run: object | None = None
     run_text: str = ""
+
+    @property
+    def funnel_phi(self) -> float | None:
+        return getattr(self.funnel, "phi", None)
 
     def fmt(self, value):
         return format_value(self.indicator, value)
@@ -355,49 +371,81 @@ def indicator_figures(
     _funnel(result)
     if with_series and viewer.practice_id:
         result.series = practice_series(indicator=indicator, practice_id=viewer.practice_id)
-        values = [p["value"] for p in result.series]
-        if values:
-            result.run = stats.run_chart(values)
-            result.run_text = stats.run_chart_explanation_da(result.run)
+        if result.series:
+            result.run, result.run_text = runs_analysis(
+                indicator,
+                [(dt.date.fromisoformat(p["date"]), p["value"]) for p in result.series],
+                result.series[0]["granularity"],
+            )
     return result
 
 
+# Seasonal indicators are compared with the same month (or quarter) of the other years.
+SEASON = {Granularity.MONTH: (12, "måned"), Granularity.QUARTER: (4, "kvartal")}
+
+
+def runs_analysis(indicator: Indicator, points: list[tuple[dt.date, float]], granularity: str):
+    """(run chart, Danish verdict) of a series of (period start, value), oldest first.
+
+    A seasonal indicator with at least two years of data is compared like with like: each period with
+    the median of the same month (quarter) in all years (stats.seasonal_run_chart). With less, the
+    median of all periods is used and the text says that the season is not taken into account.
+    """
+    values = [v for _, v in points]
+    if indicator.seasonal and granularity in SEASON:
+        cycle, noun = SEASON[granularity]
+        if len(points) >= 2 * cycle:
+            seasons = [(start.month - 1) * cycle // 12 for start, _ in points]
+            run = stats.seasonal_run_chart(values, seasons)
+            return run, stats.run_chart_explanation_da(run, season_noun=noun)
+        run = stats.run_chart(values)
+        return run, (
+            f"Indikatoren varierer med årstiden, men der er under to års data, så hver {noun} er "
+            "sammenlignet med medianen af alle punkter; en vinter kan ligge over den uden at være usædvanlig. "
+            + stats.run_chart_explanation_da(run)
+        )
+    run = stats.run_chart(values)
+    return run, stats.run_chart_explanation_da(run)
+
+
+FUNNEL_SCALE = {Unit.PERCENT: (100.0, "procentpoint"), Unit.PER_1000_YEAR: (1000.0, "pr. 1.000 pt. pr. år")}
+
+
 def _funnel(result: IndicatorFigures) -> None:
+    """The funnel plot with the method the indicator's kind calls for (klynge.quality.stats.funnel_analysis):
+    binomial for shares, Poisson for counts of events, a spread estimated from the practices for DDD."""
     indicator = result.indicator
+    kind = indicator.kind or kind_for_unit(indicator.unit)
     shown = [f for f in result.rows if not f.hidden and f.exposure and f.numerator is not None]
-    if indicator.unit == Unit.COUNT or len(shown) < 2 or result.cluster is None or result.cluster.hidden:
+    if not kind or len(shown) < 2 or result.cluster is None or result.cluster.hidden:
         return
-    kind = "proportion" if indicator.unit == Unit.PERCENT else "rate"
-    # Exact binomial/Poisson limits for counts (prescriptions, certificates); DDD are not counts, so the
-    # normal approximation is used for DDD rates (stated on the page).
-    method = "normal" if indicator.unit == Unit.DDD_PER_1000_DAY else "exact"
     all_rows = [f for f in result.rows if f.exposure and f.numerator is not None]
     target = sum(f.numerator for f in all_rows) / sum(f.exposure for f in all_rows)
     if kind == "proportion":
         target = min(max(target, 0.0), 1.0)
-    events = [round(f.numerator) if method == "exact" else f.numerator for f in shown]
+    # Shares and event rates are counts (whole numbers); a share's denominator is a count as well.
+    events = [f.numerator if kind == "continuous" else round(f.numerator) for f in shown]
     expos = [round(f.exposure) if kind == "proportion" else f.exposure for f in shown]
-    plot = stats.funnel_points(events, expos, target=target, method=method, kind=kind)
-    scale = 100.0 if kind == "proportion" else 1000.0
-    for fig, point in zip(shown, plot.points, strict=True):
+    analysis = stats.funnel_analysis(events, expos, kind=kind, target=target)
+    scale = 100.0 if indicator.unit == Unit.PERCENT else 1000.0
+    for fig, point in zip(shown, analysis.points, strict=True):
         fig.funnel = point
+    result.funnel = analysis
     result.funnel_target = target * scale
-    result.funnel_method = (
-        "eksakte binomialgrænser"
-        if kind == "proportion"
-        else "eksakte Poisson-grænser"
-        if method == "exact"
-        else "normalapproksimation"
-    )
+    result.funnel_scale = scale
+    result.funnel_method = stats.funnel_method_da(analysis)
+    tau_scale, tau_unit = FUNNEL_SCALE.get(indicator.unit, (scale, indicator.unit_short))
+    result.funnel_texts = stats.funnel_explanation_da(analysis, scale=tau_scale, unit=tau_unit)
+    if analysis.too_few:
+        return
     lo, hi = min(expos), max(expos)
     lo, hi = max(1.0, lo * 0.6), hi * 1.2
-    limit_fn = stats.funnel_limits_proportion if kind == "proportion" else stats.funnel_limits_rate
     curve = []
     steps = 40
     for i in range(steps + 1):
         n = lo * (hi / lo) ** (i / steps)
         n = max(1, round(n)) if kind == "proportion" else n
-        limits = limit_fn(target, n, method=method)
+        limits = analysis.limits_at(n)
         curve.append(
             {
                 "n": n,
@@ -430,6 +478,7 @@ def practice_series(*, indicator: Indicator, practice_id: int) -> list[dict]:
             {
                 "period": period_label(start, granularity),
                 "date": start.isoformat(),
+                "granularity": granularity,
                 "value": value_of(indicator, num, expo),
                 "numerator": num,
                 "denominator": den,
@@ -529,12 +578,13 @@ def own_overview(*, cluster: Cluster, viewer: Viewer) -> tuple[Window | None, li
             met = own_value <= ind.target if ind.direction == "low" else own_value >= ind.target
             verdict = "Målet er nået" if met else "Målet er ikke nået"
         run_text = ""
-        values = [
-            value_of(ind, n, exposure(ind, d, s, window.granularity)) for s, n, d in series.get(ind.pk, [])
+        points = [
+            (s, value_of(ind, n, exposure(ind, d, s, window.granularity)))
+            for s, n, d in series.get(ind.pk, [])
         ]
-        values = [v for v in values if v is not None]
-        if values:
-            run_text = stats.run_chart_explanation_da(stats.run_chart(values))
+        points = [(s, v) for s, v in points if v is not None]
+        if points:
+            run_text = runs_analysis(ind, points, window.granularity)[1]
         out.append(
             OverviewRow(
                 indicator=ind,

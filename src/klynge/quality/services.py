@@ -27,6 +27,7 @@ from .models import (
     Measurement,
     Source,
     Unit,
+    kind_for_unit,
     period_label,
 )
 
@@ -99,6 +100,7 @@ def indicator_create(
         name_en=name_en,
         why=why,
         unit=unit,
+        kind=kind_for_unit(unit),
         source_kind=Source.SELF_REPORTED,
         numerator_label=numerator_label,
         denominator_kind=DenominatorKind.NONE if unit == Unit.COUNT else DenominatorKind.COUNTED,
