@@ -116,9 +116,15 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the web workers read while the outbox worker writes.
+    # WAL lets the web workers read while the outbox worker writes. Secret votes and anonymous answers
+    # must leave nothing behind (docs/secret-ballots.md): deleted rows are overwritten with zeros
+    # (secure_delete), the log is cut back to nothing whenever it starts over (journal_size_limit, so no
+    # stale page lingers at its end), and temporary data stays in memory instead of temporary files.
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; "
+            "PRAGMA secure_delete=ON; PRAGMA journal_size_limit=0; PRAGMA temp_store=MEMORY;"
+        ),
         "transaction_mode": "IMMEDIATE",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
