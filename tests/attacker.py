@@ -11,6 +11,7 @@ to read: the copies are read with sqlite3, pg_restore and SQL, as an outsider wo
 from __future__ import annotations
 
 import json
+import random
 import shutil
 import sqlite3
 import struct
@@ -381,14 +382,16 @@ def link_texts_by_copies(raw: bytes, texts_by_person: dict[str, str], arrival: l
     """Counts how often each free-text answer occurs in the raw bytes.
 
     When every answer rewrites the earlier ones and the old rows are left behind, the first answer
-    exists in as many copies as there were answers after it: the number of copies gives the order of
-    arrival, which the participation rows give too. Returns the guessed person for each text (only when
-    the copy counts differ, i.e. the order can be read).
+    exists in more copies than the ones after it: the number of copies gives the order of arrival,
+    which the participation rows give too. Returns the guessed person for each text (nothing when all
+    counts are equal: then they tell no order).
     """
     counts = {text: raw.count(text.encode()) for text in texts_by_person.values()}
-    if len(set(counts.values())) < len(counts):
+    if len(set(counts.values())) == 1:
         return {}
-    by_copies = sorted(counts, key=lambda text: -counts[text])
+    texts = list(counts)
+    random.Random(14).shuffle(texts)  # equal counts are ordered by chance, not by how texts are made
+    by_copies = sorted(texts, key=lambda text: -counts[text])
     return dict(zip(arrival, by_copies, strict=False))
 
 

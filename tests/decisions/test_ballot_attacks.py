@@ -192,16 +192,24 @@ def test_the_administrator_links_no_vote_once_the_poll_has_closed():
     options = set(assembly.options.values())
     inspect = attacker.pg_can_inspect_pages()
 
+    tables = [
+        t
+        for t in ("decisions_ballotcount", "decisions_ballotchoice")
+        if t in connection.introspection.table_names()
+    ]
+
     def attack():
         voters = {
             xmin: str(row["person_id"])
             for xmin, row in attacker.pg_xmins("decisions_turnout", "poll_id = %s", [assembly.poll_id])
         }
-        live = [{**row, "xmin": xmin} for xmin, row in attacker.pg_xmins("decisions_ballotcount", "true", [])]
+        live = [
+            {**row, "xmin": xmin} for table in tables for xmin, row in attacker.pg_xmins(table, "true", [])
+        ]
         by_live_xmin = _links(attacker.link_ballots_by_transaction(voters, live, options), assembly.truth)
         if not inspect:
             return by_live_xmin, None
-        versions = attacker.pg_tuple_versions("decisions_ballotcount")
+        versions = [version for table in tables for version in attacker.pg_tuple_versions(table)]
         return by_live_xmin, _links(
             attacker.link_ballots_by_transaction(voters, versions, options), assembly.truth
         )
