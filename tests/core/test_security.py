@@ -234,6 +234,7 @@ def test_rows_that_must_not_name_a_voter_or_respondent_are_never_audited():
     for label in (
         "decisions.Ballot",
         "decisions.BallotChoice",
+        "decisions.BallotCount",
         "decisions.Turnout",
         "decisions.Entitlement",
         "surveys.Response",
