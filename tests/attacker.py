@@ -11,7 +11,6 @@ to read: the copies are read with sqlite3, pg_restore and SQL, as an outsider wo
 from __future__ import annotations
 
 import json
-import random
 import shutil
 import sqlite3
 import struct
@@ -50,14 +49,21 @@ def sqlite_path() -> Path:
     return Path(connection.settings_dict["NAME"])
 
 
-def copy_live_sqlite_files(destination: Path) -> Path:
+def copy_live_sqlite_files(destination: Path, source: Path | None = None) -> Path:
     """`cp var/klynge.sqlite3* somewhere`: the database file, its WAL and shared memory, as they are."""
     destination.mkdir(parents=True, exist_ok=True)
-    source = sqlite_path()
+    source = source or sqlite_path()
     for suffix in ("", "-wal", "-shm"):
         if Path(f"{source}{suffix}").exists():
             shutil.copyfile(f"{source}{suffix}", destination / f"klynge.sqlite3{suffix}")
     return destination / "klynge.sqlite3"
+
+
+def start_with_an_empty_log() -> None:
+    """As after a restart of the server: SQLite's log starts empty, so a control sees every write."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def backup(destination: Path) -> Path:
@@ -83,6 +89,10 @@ def read_sqlite(path: Path, tables=BALLOT_TABLES + ANSWER_TABLES) -> Snapshot:
     db.close()
     shutil.rmtree(work.parent)
     return snapshot
+
+
+def read_backup(path: Path) -> Snapshot:
+    return read_sqlite(path) if connection.vendor == "sqlite" else read_pg_dump(path)
 
 
 def read_pg_dump(path: Path, tables=BALLOT_TABLES + ANSWER_TABLES) -> Snapshot:
@@ -315,8 +325,9 @@ def link_ballots_by_transaction(turnout_xmins: dict[str, str], versions: list[di
     return {person: frozenset(choice) for person, choice in links.items()}
 
 
-def correct_links(links: dict[str, frozenset[str]], truth: dict[str, frozenset[str]]) -> int:
-    return sum(1 for person, ballot in links.items() if truth.get(person) == ballot)
+def correct_links(links: dict[str, object], truth: dict[str, object]) -> int:
+    """How many of the attack's links (person → vote or answer) are right."""
+    return sum(1 for person, secret in links.items() if truth.get(person) == secret)
 
 
 # Answers ------------------------------------------------------------------------------------------------
@@ -378,21 +389,19 @@ def link_answers_by_new_content(states: list[Snapshot], survey_id) -> dict[str, 
     return links
 
 
-def link_texts_by_copies(raw: bytes, texts_by_person: dict[str, str], arrival: list[str]) -> dict[str, str]:
-    """Counts how often each free-text answer occurs in the raw bytes.
+def order_told_by_copies(raw: bytes, texts_in_arrival_order: list[str]) -> float:
+    """How well the number of copies of each free-text answer in the raw bytes tells the order of arrival.
 
     When every answer rewrites the earlier ones and the old rows are left behind, the first answer
-    exists in more copies than the ones after it: the number of copies gives the order of arrival,
-    which the participation rows give too. Returns the guessed person for each text (nothing when all
-    counts are equal: then they tell no order).
+    exists in more copies than the ones after it, and the order of arrival is also the order of the
+    participation rows: it names the authors. Returns Kendall's tau between arrival and copy counts:
+    1 when the counts give the order exactly, 0 when they tell nothing (e.g. every text once).
     """
-    counts = {text: raw.count(text.encode()) for text in texts_by_person.values()}
-    if len(set(counts.values())) == 1:
-        return {}
-    texts = list(counts)
-    random.Random(14).shuffle(texts)  # equal counts are ordered by chance, not by how texts are made
-    by_copies = sorted(texts, key=lambda text: -counts[text])
-    return dict(zip(arrival, by_copies, strict=False))
+    counts = [raw.count(text.encode()) for text in texts_in_arrival_order]
+    pairs = [(a, b) for i, a in enumerate(counts) for b in counts[i + 1 :]]
+    concordant = sum(1 for a, b in pairs if a > b)
+    discordant = sum(1 for a, b in pairs if a < b)
+    return (concordant - discordant) / len(pairs) if pairs else 0.0
 
 
 def link_texts_by_first_transaction(

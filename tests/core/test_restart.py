@@ -33,7 +33,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def serve(env):
+def serve(env, workers: int = 1):
     port = free_port()
     process = subprocess.Popen(
         [
@@ -44,7 +44,7 @@ def serve(env):
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
-            "1",
+            str(workers),
             "--log-level",
             "warning",
         ],

@@ -82,14 +82,7 @@ def _links(links, truth):
 
 @pytest.fixture
 def fresh_log():
-    """As after a restart of the server: SQLite's log starts empty (so the control sees every vote)."""
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-
-
-def _read(path):
-    return attacker.read_sqlite(path) if connection.vendor == "sqlite" else attacker.read_pg_dump(path)
+    attacker.start_with_an_empty_log()
 
 
 # SQLite: the files of a running server --------------------------------------------------------------
@@ -147,13 +140,13 @@ def test_two_backups_link_no_vote_once_the_poll_has_closed(tmp_path, fresh_log):
     assembly.open()
     for i in range(6):
         assembly.vote(i)
-    six = _read(attacker.backup(tmp_path / "six.backup"))
+    six = attacker.read_backup(attacker.backup(tmp_path / "six.backup"))
     assembly.vote(6)
-    seven = _read(attacker.backup(tmp_path / "seven.backup"))
+    seven = attacker.read_backup(attacker.backup(tmp_path / "seven.backup"))
     for i in range(7, 12):
         assembly.vote(i)
     assembly.close()
-    closed = _read(attacker.backup(tmp_path / "closed.backup"))
+    closed = attacker.read_backup(attacker.backup(tmp_path / "closed.backup"))
 
     for snapshot in (six, seven, closed):
         assert _links(attacker.link_ballots_by_order(snapshot, assembly.poll_id), assembly.truth) == 0
@@ -174,7 +167,7 @@ def test_control_the_order_attack_links_every_vote_of_a_named_poll(tmp_path, fre
     for i in range(12):
         assembly.vote(i)
     assembly.close()
-    snapshot = _read(attacker.backup(tmp_path / "named.backup"))
+    snapshot = attacker.read_backup(attacker.backup(tmp_path / "named.backup"))
     assert _links(attacker.link_ballots_by_order(snapshot, assembly.poll_id), assembly.truth) == 12
 
 
