@@ -115,13 +115,16 @@ def get_cluster(request, slug: str):
 @router.get("/clusters/{slug}/practices", response={200: list[PracticeOut], 404: ErrorOut})
 def list_practices(request, slug: str):
     cluster = cluster_for(request.user, slug, "core.view_register")
-    return selectors.cluster_practices(cluster=cluster)
+    return selectors.without_list_sizes(
+        selectors.cluster_practices(cluster=cluster), person=request.user, cluster=cluster
+    )
 
 
 @router.get("/clusters/{slug}/practices/{practice_id}", response={200: PracticeOut, 404: ErrorOut})
 def get_practice(request, slug: str, practice_id: int):
     cluster = cluster_for(request.user, slug, "core.view_register")
-    return selectors.cluster_practice_get(cluster=cluster, practice_id=practice_id)
+    practice = selectors.cluster_practice_get(cluster=cluster, practice_id=practice_id)
+    return selectors.without_list_sizes([practice], person=request.user, cluster=cluster)[0]
 
 
 @router.post("/clusters/{slug}/practices", response={201: PracticeOut, 400: ErrorOut, 404: ErrorOut})

@@ -73,6 +73,20 @@ def cluster_practices(
     return practices
 
 
+def without_list_sizes(practices: list[Practice], *, person, cluster: Cluster) -> list[Practice]:
+    """Blanks the list sizes of other practices for people without core.view_list_sizes (members). The
+    data pages show other practices under pseudonyms with their sizes; sizes beside names in the
+    register would let a member match the two (docs/privacy.md). The objects are for display only."""
+    if person.has_perm("core.view_list_sizes", cluster):
+        return practices
+    own = getattr(person, "practice_id", None)
+    for practice in practices:
+        if practice.pk != own:
+            practice.listed_patients = None
+            practice.listed_patients_date = None
+    return practices
+
+
 def practice_ids_with_status(*, cluster: Cluster, status: str, day: dt.date | None = None) -> set[int]:
     return {
         m.practice_id

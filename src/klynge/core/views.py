@@ -106,7 +106,11 @@ def cluster_settings(request, cluster):
 @cluster_view("core.view_register")
 def practice_list(request, cluster):
     show_left = request.GET.get("vis") == "alle"
-    practices = selectors.cluster_practices(cluster=cluster, include_left=show_left)
+    practices = selectors.without_list_sizes(
+        selectors.cluster_practices(cluster=cluster, include_left=show_left),
+        person=request.user,
+        cluster=cluster,
+    )
     doctor_counts = dict(
         RoleAssignment.objects.current()
         .filter(cluster=cluster, person__practice__in=[p.pk for p in practices])
@@ -121,6 +125,7 @@ def practice_list(request, cluster):
         {
             "practices": practices,
             "show_left": show_left,
+            "show_sizes": request.user.has_perm("core.view_list_sizes", cluster),
             "can_manage": request.user.has_perm("core.manage_register", cluster),
         },
     )
@@ -129,12 +134,15 @@ def practice_list(request, cluster):
 @cluster_view("core.view_register")
 def practice_detail(request, cluster, practice_id):
     practice = selectors.cluster_practice_get(cluster=cluster, practice_id=practice_id)
+    selectors.without_list_sizes([practice], person=request.user, cluster=cluster)
     people = [p for p in selectors.cluster_people(cluster=cluster) if p.practice_id == practice.pk]
     return render(
         request,
         "core/practice_detail.html",
         {
             "practice": practice,
+            "show_size": request.user.has_perm("core.view_list_sizes", cluster)
+            or practice.pk == getattr(request.user, "practice_id", None),
             "people": people,
             "periods": practice.membership.periods.all(),
             "can_manage": request.user.has_perm("core.manage_register", cluster),
