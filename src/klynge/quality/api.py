@@ -1,5 +1,6 @@
 """API routes of the quality app: indicators, measurements (suppressed and pseudonymised exactly as the
-pages are for the caller) and imports."""
+pages are for the caller: counts only for the caller's own practice and the country, other practices and
+the cluster as the value the page shows) and imports."""
 
 import datetime as dt
 import tempfile
@@ -132,9 +133,9 @@ def indicator_measurements(request, slug: str, indicator_id: int):
         "indicator": _indicator(indicator),
         "period": figures.window.label if figures.window else None,
         "granularity": figures.window.granularity if figures.window else None,
-        "practices": [f.public() for f in figures.rows],
-        "cluster": figures.cluster.public() if figures.cluster else None,
-        "national": figures.national.public() if figures.national else None,
+        "practices": [f.public(indicator) for f in figures.rows],
+        "cluster": figures.cluster.public(indicator) if figures.cluster else None,
+        "national": figures.national.public(indicator) if figures.national else None,
         "funnel": _funnel(figures),
     }
 

@@ -1,10 +1,12 @@
 """Vega-Lite specs (built with Altair) for the quality pages. The data in a spec is exactly what the table
-beside the chart shows: pseudonymised, with suppressed practices left out."""
+beside the chart shows: pseudonymised, with suppressed practices left out, other practices' values rounded
+as in the table and their sizes to two significant figures."""
 
 from __future__ import annotations
 
 import altair as alt
 
+from .privacy import shown_value, size_band
 from .selectors import IndicatorFigures
 
 OWN = "#b3541e"
@@ -66,7 +68,11 @@ def bar_chart_spec(figures: IndicatorFigures) -> dict | None:
     if not shown:
         return None
     data = [
-        {"praksis": f.label, "værdi": round(f.value, 3), "egen": "Din praksis" if f.is_own else "Andre"}
+        {
+            "praksis": f.label,
+            "værdi": round(f.value, 3) if f.is_own else shown_value(figures.indicator, f.value),
+            "egen": "Din praksis" if f.is_own else "Andre",
+        }
         for f in shown
     ]
     order = [d["praksis"] for d in data]
@@ -87,7 +93,7 @@ def bar_chart_spec(figures: IndicatorFigures) -> dict | None:
     layers = [bars]
     if figures.cluster and not figures.cluster.hidden and figures.cluster.value is not None:
         layers.append(
-            alt.Chart(alt.Data(values=[{"klyngen": round(figures.cluster.value, 3)}]))
+            alt.Chart(alt.Data(values=[{"klyngen": shown_value(figures.indicator, figures.cluster.value)}]))
             .mark_rule(color=GREY, strokeDash=[6, 4])
             .encode(x="klyngen:Q")
         )
@@ -111,11 +117,15 @@ def funnel_spec(figures: IndicatorFigures) -> dict | None:
     if not figures.funnel_curve:
         return None
     scale = 100.0 if figures.indicator.is_proportion else 1000.0
+    # Other practices: the value as the table shows it and the size to two significant figures, so the
+    # point matches no exact denominator or list size anywhere.
     points = [
         {
             "praksis": f.label,
-            "nævner": round(f.funnel.denominator, 2),
-            "værdi": round(f.funnel.value * scale, 3),
+            "nævner": round(f.funnel.denominator, 2) if f.is_own else size_band(f.funnel.denominator),
+            "værdi": round(f.funnel.value * scale, 3)
+            if f.is_own
+            else shown_value(figures.indicator, f.funnel.value * scale),
             "egen": "Din praksis" if f.is_own else "Andre",
         }
         for f in figures.rows

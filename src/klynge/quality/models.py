@@ -251,3 +251,28 @@ class Measurement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.scope} {period_label(self.period_start, self.granularity)}"
+
+
+class Pseudonym(models.Model):
+    """A practice's label in one cluster ("Praksis K"), drawn at random the first time the practice needs
+    one and kept from then on: it says nothing about the practice's id, ydernummer, name, size or the
+    order in which practices joined, and it never passes to another practice (the row stays, without the
+    practice, if the practice is ever deleted). Written with bulk_create only, so the audit log, which the
+    board reads, never records which practice has which label."""
+
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="+")
+    practice = models.ForeignKey(Practice, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    letters = models.CharField(max_length=8)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["cluster", "letters"], name="quality_pseudonym_letters"),
+            models.UniqueConstraint(
+                fields=["cluster", "practice"],
+                condition=Q(practice__isnull=False),
+                name="quality_pseudonym_practice",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Praksis {self.letters}"
