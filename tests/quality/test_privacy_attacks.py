@@ -551,3 +551,35 @@ def test_attack_subtraction_and_bounds_by_hand(client, world, catalogue, tmp_pat
     print(f"by hand: small counts consistent with what the member saw: {sorted(answers)}")
     truth = tuple(sorted(row.rate_num for row in scenario.rows if 1 <= row.rate_num <= 4))
     assert answers != {truth}, f"the hidden count was worked out exactly: {truth}"
+
+
+def test_attack_a_copy_of_the_audit_log_holds_no_count_a_member_entered(client, world, catalogue):
+    """A member enters the practice's own count of the cluster's own indicator, then corrects it. The
+    board reads the audit log (and a copy of its table): no count, old or new, is in it."""
+    from klynge.core.models import AuditEvent
+    from klynge.quality.services import indicator_create
+
+    indicator = indicator_create(cluster=world.cluster, by=world.chair, name_da="Hjemmebesøg hos døende")
+    login(client, world.member)
+    url = f"/k/{world.cluster.slug}/data/indikator/{indicator.pk}/indtast/"
+    for count in ("3", "2"):
+        response = client.post(url, {"period": "2025-Q1", "numerator": count, "denominator": "2741"})
+        assert response.status_code == 302
+    login(client, world.chair)
+    log = _html(client, f"/k/{world.cluster.slug}/log/")
+    table = json.dumps(list(AuditEvent.objects.values("model", "object_repr", "changes")), ensure_ascii=False)
+    events = AuditEvent.objects.filter(model__in=["quality.Measurement", "quality.ImportLog"]).count()
+    print(f"audit log: {events} events of the member's entries")
+    for text in (log, table):
+        assert "2741" not in text and not re.search(r"\b(numerator|denominator|replaced_values)\b", text)
+    # The trail stays: the board sees that the member entered figures for the period, not which.
+    imports = _html(client, f"/k/{world.cluster.slug}/data/import/")
+    assert world.member.name in imports and f"{indicator.code} 2025-K1" in imports
+
+    # Control: the same search finds the figures where they are kept, in the measurement table.
+    from klynge.quality.models import Measurement
+
+    kept = json.dumps(
+        list(Measurement.objects.filter(indicator=indicator).values("numerator", "denominator"))
+    )
+    assert "2741" in kept and "2.0" in kept
