@@ -6,7 +6,7 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
-from ninja import File, Form, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from klynge.core.api import ErrorOut
@@ -32,12 +32,16 @@ class IndicatorOut(Schema):
 
 
 class FigureOut(Schema):
-    label: str
+    label: str = Field(..., description="Praksis' navn (egen praksis, åbne data) eller faste pseudonym")
     is_own: bool
-    suppressed: bool
-    numerator: float | None
-    denominator: float | None
-    value: float | None
+    suppressed: bool = Field(
+        ..., description="Små tal (1-4, nævner højst 10): skjult for andre end praksis selv"
+    )
+    numerator: float | None = Field(..., description="Kun for din egen praksis og landstallet")
+    denominator: float | None = Field(..., description="Kun for din egen praksis og landstallet")
+    value: float | None = Field(
+        ..., description="Andre praksis og klyngen: afrundet som på siden; klyngen uden skjulte praksis"
+    )
 
 
 class FunnelPointOut(Schema):
