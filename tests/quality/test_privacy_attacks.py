@@ -454,8 +454,11 @@ def six(world, catalogue, tmp_path):
     return small_practices_scenario(world, tmp_path, catalogue)
 
 
-@pytest.mark.parametrize("open_data", [False, True], ids=["lukkede data", "åbne data"])
-@pytest.mark.parametrize("viewer", ["member", "guest"])
+@pytest.mark.parametrize(
+    "viewer, open_data",
+    [("member", False), ("member", True), ("guest", False)],
+    ids=["medlem, lukkede data", "medlem, åbne data", "mødegæst"],
+)
 def test_attack_hidden_counts_with_every_figure_shown(client, six, viewer, open_data):
     """Subtraction and bounds from totals, own value, other practices, the country, the funnel, the
     table, the order of rows, exports and chart specs: every count of 1-4 stays possible."""
