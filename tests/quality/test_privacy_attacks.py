@@ -18,7 +18,6 @@ import datetime as dt
 import io
 import json
 import re
-import string
 from dataclasses import dataclass, field
 
 import pytest
@@ -29,6 +28,7 @@ from klynge.core import services as core_services
 from klynge.core.models import Practice
 from klynge.quality.models import Indicator
 from klynge.quality.services import cluster_open_data_set, measurements_import
+from klynge.quality.stats import pseudonym_label
 from tests.factories import PASSWORD, ClusterWorld, make_practice
 
 PERIOD = "2025-06"
@@ -42,12 +42,7 @@ def login(client, person):
 
 
 def letters(i: int) -> str:
-    out = ""
-    i += 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        out = string.ascii_uppercase[r] + out
-    return out
+    return pseudonym_label(i).removeprefix("Praksis ")
 
 
 @dataclass
@@ -408,21 +403,10 @@ def small_practices_scenario(world, tmp_path, catalogue):
     ]
     scenario = build(world, tmp_path, specs)
     from klynge.meetings import services as meetings
-    from klynge.projects.models import Project
-    from klynge.projects.services import project_create
+    from tests.quality.test_before_after import make_project
 
-    start = timezone.make_aware(dt.datetime(2025, 9, 10, 17, 0))
-    meeting = meetings.meeting_create(
-        cluster=world.cluster,
-        kind="klyngemoede",
-        title="Attester",
-        starts_at=start,
-        ends_at=start + dt.timedelta(hours=2),
-        venue_name="Lægehuset",
-    )
-    project = project_create(cluster=world.cluster, title="Færre attester", lead=world.chair)
-    Project.objects.filter(pk=project.pk).update(taken_up_meeting=meeting, indicator_codes=[RATE, SHARE])
-    scenario.project = project
+    # Taken up at a meeting in March 2025: June 2025 is in the twelve months after.
+    scenario.project = make_project(world, [RATE, SHARE])
     # A meeting shares the indicator with its guest by linking it from the agenda.
     guest_meeting = meetings.meeting_create(
         cluster=world.cluster,

@@ -21,32 +21,26 @@ from __future__ import annotations
 import contextlib
 import math
 import secrets
-from string import ascii_uppercase
 
 from django.db import IntegrityError, transaction
 
 from klynge.core.models import Cluster
 
 from .models import Pseudonym, Unit
+from .stats.pseudonyms import PREFIX, pseudonym_label
 
-PREFIX = "Praksis"
 # Labels are drawn from the single letters while any is free, then from two letters, then three.
 TIERS = (26, 26 + 26**2, 26 + 26**2 + 26**3)
 
 
-def letters(index: int) -> str:
-    """0 → A, 25 → Z, 26 → AA (bijective base 26)."""
-    out = []
-    n = index + 1
-    while n:
-        n, rest = divmod(n - 1, 26)
-        out.append(ascii_uppercase[rest])
-    return "".join(reversed(out))
+def _letters(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA."""
+    return pseudonym_label(index).removeprefix(PREFIX + " ")
 
 
 def _draw(taken: set[str]) -> str:
     for size in TIERS:
-        free = [code for code in (letters(i) for i in range(size)) if code not in taken]
+        free = [code for code in (_letters(i) for i in range(size)) if code not in taken]
         if free:
             return secrets.choice(free)
     raise RuntimeError("no pseudonym left")
