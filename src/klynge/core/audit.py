@@ -47,6 +47,9 @@ NEVER_AUDITED = {
     "core.RateCounter",
     "core.OutboxMessage",
     "core.ApiToken",
+    # Which practice hides behind which pseudonym: a row is drawn by whoever first views the data, and
+    # logging it would hand the board (and anyone reading a copy of the log) the key (docs/privacy.md).
+    "quality.Pseudonym",
 }
 # Lower-case model names that hold secret or anonymous content in any app.
 # Who voted or answered, with its time, could be matched against ballots or anonymous answers: never logged.
@@ -62,6 +65,10 @@ SECRET_NAME_PARTS = (
     "hasanswered",
 )
 HIDDEN_FIELDS = {"password", "digest", "token", "key", "oidc_subject"}
+# A row may also name fields whose values the log shows as HIDDEN_VALUE (`audit_hidden_fields`, an
+# attribute or property of the instance): the change is logged, the figure is not. A practice's own
+# counts, which may be small numbers hidden from everyone outside the practice, are such fields.
+HIDDEN_VALUE = "skjult"
 
 
 @contextmanager
@@ -168,9 +175,18 @@ def _snapshot(instance) -> dict:
     }
 
 
+def _masked(instance, changes: dict, action: str) -> dict:
+    hidden = getattr(instance, "audit_hidden_fields", ())
+    if not hidden:
+        return changes
+    masked = [HIDDEN_VALUE, HIDDEN_VALUE] if action == "update" else HIDDEN_VALUE
+    return {name: masked if name in hidden else value for name, value in changes.items()}
+
+
 def _record(instance, action: str, changes: dict, cluster_ids: list[int]) -> None:
     from .models import AuditEvent
 
+    changes = _masked(instance, changes, action)
     actor = current_actor()
     AuditEvent.objects.bulk_create(
         AuditEvent(

@@ -205,6 +205,12 @@ class ImportLog(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.file_name} ({self.at:%Y-%m-%d %H:%M})"
 
+    @property
+    def audit_hidden_fields(self) -> tuple[str, ...]:
+        # A member's own entry: the audit log, which the board reads, says who entered which period,
+        # not the figure it replaced (it may be a count of 1-4). Imports keep theirs in the log.
+        return ("replaced_values",) if self.kind == self.Kind.ENTRY else ()
+
 
 class Measurement(models.Model):
     """Numerator and denominator of one indicator in one period for one practice or reference unit.
@@ -249,6 +255,10 @@ class Measurement(models.Model):
         ]
         indexes = [models.Index(fields=["practice", "granularity", "period_start"])]
 
+    # The audit log records that a practice's figure was written, not the figure: it may be a count of
+    # 1-4, hidden from everyone outside the practice, the board included (core.audit).
+    audit_hidden_fields = ("numerator", "denominator")
+
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.scope} {period_label(self.period_start, self.granularity)}"
 
@@ -257,8 +267,8 @@ class Pseudonym(models.Model):
     """A practice's label in one cluster ("Praksis K"), drawn at random the first time the practice needs
     one and kept from then on: it says nothing about the practice's id, ydernummer, name, size or the
     order in which practices joined, and it never passes to another practice (the row stays, without the
-    practice, if the practice is ever deleted). Written with bulk_create only, so the audit log, which the
-    board reads, never records which practice has which label."""
+    practice, if the practice is ever deleted). Never in the audit log (core.audit.NEVER_AUDITED): the
+    log would hand the board the key."""
 
     cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="+")
     practice = models.ForeignKey(Practice, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

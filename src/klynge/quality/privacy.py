@@ -84,8 +84,7 @@ def _assign(cluster: Cluster, practice_ids: set[int]) -> None:
             code = _draw(taken)
             taken.add(code)
             new.append(Pseudonym(cluster=cluster, practice_id=pid, letters=code))
-        # bulk_create sends no signals: the audit log never records which practice got which letters.
-        Pseudonym.objects.bulk_create(new)
+        Pseudonym.objects.bulk_create(new)  # never audited: see Pseudonym
 
 
 def label_sort_key(label: str) -> tuple:

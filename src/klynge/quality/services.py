@@ -845,44 +845,33 @@ def measurement_enter(
     old = Measurement.objects.filter(
         indicator=indicator, scope=scope, period_start=start, granularity=granularity
     ).first()
-    # Both rows are written without model signals: the audit log, which the board reads, would otherwise
-    # hold the practice's own count (and the one it replaced) beside the name of the member who entered
-    # it, and a count of 1-4 is hidden from everyone outside the practice. The import log keeps the trail
-    # (who entered which indicator and period, and when), not the figures, on the board's pages.
-    [log] = ImportLog.objects.bulk_create(
-        [
-            ImportLog(
-                cluster=indicator.cluster,
-                kind=ImportLog.Kind.ENTRY,
-                by=by,
-                file_name=f"{indicator.code} {period_label(start, granularity)}",
-                rows_read=1,
-                rows_written=1,
-                rows_created=0 if old else 1,
-                rows_replaced=1 if old else 0,
-                replaced_values=[{"før": [old.numerator, old.denominator], "nu": [numerator, denominator]}]
-                if old
-                else [],
-            )
-        ]
+    log = ImportLog.objects.create(
+        cluster=indicator.cluster,
+        kind=ImportLog.Kind.ENTRY,
+        by=by,
+        file_name=f"{indicator.code} {period_label(start, granularity)}",
+        rows_read=1,
+        rows_written=1,
+        rows_created=0 if old else 1,
+        rows_replaced=1 if old else 0,
+        replaced_values=[{"før": [old.numerator, old.denominator], "nu": [numerator, denominator]}]
+        if old
+        else [],
     )
-    key = {"indicator": indicator, "scope": scope, "period_start": start, "granularity": granularity}
-    Measurement.objects.bulk_create(
-        [
-            Measurement(
-                **key,
-                level=Level.PRACTICE,
-                practice=practice,
-                numerator=float(numerator),
-                denominator=None if denominator is None else float(denominator),
-                import_log=log,
-            )
-        ],
-        update_conflicts=True,
-        unique_fields=["indicator", "scope", "period_start", "granularity"],
-        update_fields=["level", "practice", "numerator", "denominator", "import_log"],
+    measurement, _ = Measurement.objects.update_or_create(
+        indicator=indicator,
+        scope=scope,
+        period_start=start,
+        granularity=granularity,
+        defaults={
+            "level": Level.PRACTICE,
+            "practice": practice,
+            "numerator": float(numerator),
+            "denominator": None if denominator is None else float(denominator),
+            "import_log": log,
+        },
     )
-    return Measurement.objects.get(**key)
+    return measurement
 
 
 def is_whole(value: float) -> bool:
