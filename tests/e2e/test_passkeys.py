@@ -79,7 +79,7 @@ def password_login(page, base, email) -> None:
 
 
 @pytest.mark.parametrize("width", [1280, 375])
-def test_member_registers_a_passkey_and_logs_in_with_it(site, page, axe, browser, world, width):
+def test_member_registers_a_passkey_and_logs_in_with_it(site, page, axe, browser, world, settings, width):
     page.set_default_timeout(15_000)
     page.set_viewport_size({"width": width, "height": 900})
     blocked = watch_csp(page)
@@ -136,6 +136,12 @@ def test_member_registers_a_passkey_and_logs_in_with_it(site, page, axe, browser
     )
     visible_click(intruder.get_by_role("button", name="Log ind med adgangsnøgle"))
     expect(intruder.get_by_text("Adgangsnøglen blev ikke godkendt")).to_be_visible()
+    assert AccessAttempt.objects.get(username=member.email).failures_since_start == 1
+    # Locked out (here after one failure), the passkey step says so instead of starting.
+    settings.AXES_FAILURE_LIMIT = 1
+    visible_click(intruder.get_by_role("button", name="Log ind med adgangsnøgle"))
+    expect(intruder.get_by_text("For mange forkerte forsøg")).to_be_visible()
+    settings.AXES_FAILURE_LIMIT = 5
     intruder.goto(f"{site}/profil/")
     expect(intruder.get_by_role("heading", name="Log ind")).to_be_visible()
     assert AccessAttempt.objects.get(username=member.email).failures_since_start == 1

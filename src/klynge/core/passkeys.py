@@ -206,6 +206,8 @@ class PasskeyTexts(JavaScriptCatalog):
 @login_required
 def passkey_registered(request):
     """Where the page goes once the script has saved a passkey: the backup codes when they are new."""
+    if not passkeys_of(request.user).exists():
+        return redirect("core:profile")
     if request.session.get(NEW_CODES_KEY):
         messages.success(
             request, "Adgangsnøglen er gemt. Gem dine backupkoder nu, til den dag du ikke har den med."
