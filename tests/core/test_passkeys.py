@@ -313,3 +313,17 @@ def test_staff_with_a_passkey_reach_the_admin_through_the_site_login(client, wor
     password_step(client, staff.email)
     assert passkey_step(client, authenticator).status_code == 200
     assert client.get("/admin/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_board_member_required_to_use_two_factor_can_choose_a_passkey(client, world):
+    Cluster.objects.filter(pk=world.cluster.pk).update(require_two_factor_for_board=True)
+    client.force_login(world.chair)
+    assert client.get(f"/k/{world.cluster.slug}/")["Location"] == "/profil/totrin/"
+    page = client.get("/profil/totrin/").content.decode()
+    assert 'id="passkey-register-button"' in page and "/profil/totrin/adgangsnoegle/tekster.js" in page
+    # The script's texts in Danish (JSON-escaped in the catalogue).
+    assert "Log ind med adgangsn" in client.get("/profil/totrin/adgangsnoegle/tekster.js").content.decode()
+    register(client, SoftAuthenticator())
+    assert client.get("/profil/totrin/adgangsnoegle/gemt/")["Location"] == "/profil/totrin/backupkoder/"
+    assert client.get(f"/k/{world.cluster.slug}/").status_code == 200
