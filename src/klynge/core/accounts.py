@@ -9,8 +9,10 @@ password clears neither count: the password step only leads to the code page.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import time
 from base64 import b32encode
+from functools import reduce
 
 import django_otp
 import qrcode
@@ -23,6 +25,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.db import transaction
+from django.db.models import Exists
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -54,7 +57,15 @@ class LoginForm(AuthenticationForm):
 
 
 def has_second_factor(person: Person) -> bool:
-    return django_otp.user_has_device(person)
+    """Whether the person has a confirmed device of any kind (app, backup codes, passkey).
+
+    One query for all kinds (django-otp's `user_has_device` takes one per kind): the two-factor
+    middleware asks this on the first page of every session."""
+    kinds = [
+        Exists(model.objects.devices_for_user(person, confirmed=True))
+        for model in django_otp.device_classes()
+    ]
+    return Person.objects.filter(reduce(operator.or_, kinds), pk=person.pk).exists()
 
 
 def two_factor_required(person: Person) -> bool:
