@@ -1,9 +1,11 @@
 """Settings read from the environment; see docs/deployment.md for every variable."""
 
 import datetime as dt
+import ipaddress
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 
@@ -55,6 +57,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "axes",
     "klynge.core",
     "klynge.meetings",
@@ -156,6 +159,33 @@ OTP_TOTP_ISSUER = "Klynge"
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
 BACKUP_CODE_COUNT = 10
+
+
+def _webauthn_site() -> tuple[str, str]:
+    """The relying party id and origin passkeys are bound to, from SITE_URL.
+
+    Browsers refuse an IP address as a relying party, so a development server at 127.0.0.1 offers
+    passkeys on `localhost` (same port) instead.
+    """
+    site = urlsplit(SITE_URL)
+    host = site.hostname or "localhost"
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return host, f"{site.scheme}://{site.netloc}"
+    return "localhost", f"{site.scheme}://localhost" + (f":{site.port}" if site.port else "")
+
+
+# Passkeys (django-otp-webauthn) as a second factor only: a passkey never replaces the password. A
+# passkey works only on the relying party id it was made for (and its subdomains): changing
+# WEBAUTHN_RP_ID later makes every registered passkey useless.
+OTP_WEBAUTHN_RP_ID = os.environ.get("WEBAUTHN_RP_ID") or _webauthn_site()[0]
+OTP_WEBAUTHN_RP_NAME = os.environ.get("WEBAUTHN_RP_NAME", "Klynge")
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("WEBAUTHN_ORIGINS") or [_webauthn_site()[1]]
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_HELPER_CLASS = "klynge.core.passkeys.PasskeyHelper"
+OTP_WEBAUTHN_TIMEOUT_SECONDS = 180
+PASSKEYS_PER_PERSON = 10
 
 # Lockouts (django-axes): failed passwords and failed codes count alike, keyed on the identity as
 # Django's login normalises it (NFKC, case-folded) and on the client address. See core/throttling.py.

@@ -9,8 +9,10 @@ password clears neither count: the password step only leads to the code page.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import time
 from base64 import b32encode
+from functools import reduce
 
 import django_otp
 import qrcode
@@ -23,6 +25,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.db import transaction
+from django.db.models import Exists
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -54,7 +57,15 @@ class LoginForm(AuthenticationForm):
 
 
 def has_second_factor(person: Person) -> bool:
-    return django_otp.user_has_device(person)
+    """Whether the person has a confirmed device of any kind (app, backup codes, passkey).
+
+    One query for all kinds (django-otp's `user_has_device` takes one per kind): the two-factor
+    middleware asks this on the first page of every session."""
+    kinds = [
+        Exists(model.objects.devices_for_user(person, confirmed=True))
+        for model in django_otp.device_classes()
+    ]
+    return Person.objects.filter(reduce(operator.or_, kinds), pk=person.pk).exists()
 
 
 def two_factor_required(person: Person) -> bool:
@@ -131,13 +142,19 @@ def throttle_wait_seconds(person: Person) -> int:
     return int(max(waits)) + 1 if waits else 0
 
 
-def two_factor_login(request):
+def pending_person(request) -> Person | None:
+    """Who gave a correct password in this session and has yet to give the second factor."""
     pending = request.session.get(PENDING_KEY)
     if not pending:
-        return redirect("login")
-    person = Person.objects.filter(pk=pending["id"], is_active=True).first()
+        return None
+    return Person.objects.filter(pk=pending["id"], is_active=True).first()
+
+
+def two_factor_login(request):
+    person = pending_person(request)
     if person is None:
         return redirect("login")
+    pending = request.session[PENDING_KEY]
     identity = throttling.normalise_identity(person.email)
     form = CodeForm(request.POST if request.method == "POST" else None)
     status = 200
@@ -170,7 +187,28 @@ def two_factor_login(request):
                 )
     if form.errors and status == 200:
         status = 400
-    return render(request, "registration/two_factor_login.html", {"form": form}, status=status)
+    return render(
+        request,
+        "registration/two_factor_login.html",
+        second_factor_context(request, person, form),
+        status=status,
+    )
+
+
+def second_factor_context(request, person: Person, form) -> dict:
+    """What the code page offers: the passkey button when the person has a passkey, and the code form."""
+    from .passkeys import passkeys_of
+
+    has_passkey = passkeys_of(person).exists()
+    has_app = TOTPDevice.objects.filter(user=person, confirmed=True).exists()
+    if has_passkey and not has_app:
+        form.fields["code"].label = "Backupkode"
+    return {
+        "form": form,
+        "has_passkey": has_passkey,
+        "has_app": has_app,
+        "passkey_config": passkey_browser_config(request) if has_passkey else None,
+    }
 
 
 def _qr_svg(uri: str) -> str:
@@ -234,9 +272,16 @@ def two_factor_setup(request):
             "secret": b32encode(device.bin_key).decode(),
             "qr_svg": mark_safe(_qr_svg(device.config_url)),  # noqa: S308 - SVG made by qrcode from our URI
             "required": two_factor_required(person),
+            "passkey_config": passkey_browser_config(request),
         },
         status=400 if form.errors else 200,
     )
+
+
+def passkey_browser_config(request) -> dict:
+    from .passkeys import browser_config
+
+    return browser_config(request)
 
 
 @login_required

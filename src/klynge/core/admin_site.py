@@ -1,5 +1,9 @@
 """The admin site: django-otp's, so that staff give the same second factor as on the site, with wrong
-codes counted by the same lockouts as the site's code page."""
+codes counted by the same lockouts as the site's code page.
+
+Passkeys: django-otp's admin login form takes a typed code only, and django-otp-webauthn brings no
+admin login of its own, so a passkey is not offered there. Staff who use a passkey log in on the
+site's login page (password, then passkey); the admin accepts that verified session as it is."""
 
 from django import forms
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
@@ -25,9 +29,18 @@ class KlyngeAdminAuthenticationForm(OTPAdminAuthenticationForm):
                 throttling.second_factor_failed(self.request, throttling.normalise_identity(user.email))
             raise
 
+    @staticmethod
+    def device_choices(user):
+        return [
+            (value, label)
+            for value, label in OTPAdminAuthenticationForm.device_choices(user)
+            if not value.startswith("django_otp_webauthn.")
+        ]
+
 
 class KlyngeAdminSite(OTPAdminSite):
     login_form = KlyngeAdminAuthenticationForm
+    login_template = "admin/klynge_login.html"
 
     def __init__(self, name="admin"):
         super().__init__(name)

@@ -41,6 +41,7 @@ NEVER_AUDITED_APPS = {
     "axes",
     "otp_totp",
     "otp_static",
+    "django_otp_webauthn",
 }
 NEVER_AUDITED = {
     "core.AuditEvent",

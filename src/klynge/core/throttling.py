@@ -65,7 +65,15 @@ def lockout_message() -> str:
 
 
 def lockout_response(request, original_response=None, credentials=None):
-    """AXES_LOCKOUT_CALLABLE: the login page again with the Danish message, as 429 Too Many Requests."""
+    """AXES_LOCKOUT_CALLABLE: the login page again with the Danish message, as 429 Too Many Requests.
+
+    A JSON 429 (the passkey step, whose script shows the `detail`) already says so and is kept."""
+    if (
+        original_response is not None
+        and original_response.status_code == 429
+        and original_response.get("Content-Type", "").startswith("application/json")
+    ):
+        return original_response
     return render(
         request,
         "registration/login.html",

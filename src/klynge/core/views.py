@@ -18,8 +18,9 @@ from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import frontpage, privacy, selectors, services, throttling
+from . import frontpage, passkeys, privacy, selectors, services, throttling
 from .accounts import two_factor_required
 from .forms import (
     AccountDeleteForm,
@@ -360,7 +361,10 @@ def profile(request):
             "token_form": ApiTokenForm(),
             "tokens": ApiToken.objects.filter(person=request.user, revoked_at__isnull=True),
             "new_secret": request.session.pop("new_api_secret", None),
-            "two_factor_devices": list(django_otp.devices_for_user(request.user)),
+            "two_factor_on": django_otp.user_has_device(request.user),
+            "app_devices": TOTPDevice.objects.filter(user=request.user, confirmed=True),
+            "passkeys": passkeys.passkeys_of(request.user),
+            "passkey_config": passkeys.browser_config(request),
             "two_factor_required": two_factor_required(request.user),
             "backup_codes_left": StaticToken.objects.filter(device__user=request.user).count(),
         },
