@@ -144,7 +144,7 @@ class Built:
         reports.annual_report_create(cluster=cluster, year=self.year, by=chair)
         give_role(cluster, world.member, Role.BOARD_MEMBER)
 
-    def url(self, page: str) -> str:
+    def url(self, page_name: str) -> str:
         s = self.world.cluster.slug
         return {
             "cluster front page": reverse("core:cluster", args=[s]),
@@ -157,7 +157,7 @@ class Built:
             "funnel (indicator)": reverse("quality:indicator_detail", args=[s, self.indicator.pk]),
             "project plan": reverse("projects:rotation", args=[s]),
             "annual-report draft": reverse("reports:annual_report", args=[s, self.year]),
-        }[page]
+        }[page_name]
 
 
 @pytest.fixture
@@ -165,13 +165,13 @@ def built(db, tmp_path):
     return Built(SMALL, "Lille Klynge", tmp_path), Built(LARGE, "Stor Klynge", tmp_path)
 
 
-def _count(client, built: Built, page: str) -> int:
+def _count(client, built: Built, page_name: str) -> int:
     client.force_login(built.world.chair)
-    url = built.url(page)
+    url = built.url(page_name)
     client.get(url)  # caches filled on the first request (sessions, permissions) are not the page's
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
-    assert response.status_code == 200, (page, response.status_code)
+    assert response.status_code == 200, (page_name, response.status_code)
     return len(queries)
 
 
@@ -191,14 +191,14 @@ GROWS: dict[str, str] = {}
 
 
 @pytest.mark.parametrize(
-    "page",
+    "page_name",
     [
         pytest.param(p, marks=pytest.mark.xfail(strict=True, reason=GROWS[p])) if p in GROWS else p
         for p in PAGES
     ],
 )
-def test_page_queries_do_not_grow_with_the_data(client, built, page):
+def test_page_queries_do_not_grow_with_the_data(client, built, page_name):
     small, large = built
-    few = _count(client, small, page)
-    many = _count(client, large, page)
-    assert many <= few + SLACK, f"{page}: {few} queries with {SMALL} rows, {many} with {LARGE}"
+    few = _count(client, small, page_name)
+    many = _count(client, large, page_name)
+    assert many <= few + SLACK, f"{page_name}: {few} queries with {SMALL} rows, {many} with {LARGE}"
