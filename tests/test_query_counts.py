@@ -30,6 +30,7 @@ from klynge.quality.services import indicators_load_catalogue, prescriptions_imp
 from klynge.reports import selectors as report_selectors
 from klynge.reports import services as reports
 from tests.factories import ClusterWorld, give_role, make_person, make_practice
+from tests.shared_data import shared_data
 
 SMALL, LARGE = 2, 10
 SLACK = 2
@@ -160,9 +161,15 @@ class Built:
         }[page_name]
 
 
-@pytest.fixture
-def built(db, tmp_path):
-    return Built(SMALL, "Lille Klynge", tmp_path), Built(LARGE, "Stor Klynge", tmp_path)
+@pytest.fixture(scope="module")
+def built(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Both clusters, built once for the module's pages (each test reads them in its own savepoint)."""
+    tmp_path = tmp_path_factory.mktemp("query-counts")
+    with shared_data(
+        django_db_blocker,
+        lambda: (Built(SMALL, "Lille Klynge", tmp_path), Built(LARGE, "Stor Klynge", tmp_path)),
+    ) as value:
+        yield value
 
 
 def _count(client, built: Built, page_name: str) -> int:
@@ -197,7 +204,7 @@ GROWS: dict[str, str] = {}
         for p in PAGES
     ],
 )
-def test_page_queries_do_not_grow_with_the_data(client, built, page_name):
+def test_page_queries_do_not_grow_with_the_data(db, client, built, page_name):
     small, large = built
     few = _count(client, small, page_name)
     many = _count(client, large, page_name)
