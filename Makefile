@@ -33,12 +33,16 @@ format: install
 	$(BIN)/ruff format src tests bench
 	$(BIN)/ruff check --fix src tests bench
 
-# The suite runs on SQLite, and again on PostgreSQL when TEST_POSTGRES_URL is set (.ci/run sets it).
+# The suite runs on SQLite, and again on PostgreSQL when TEST_POSTGRES_URL is set (.ci/run sets it):
+# in parallel (pytest-xdist, a worker per core) and in random order (module by module, the tests of a
+# module shuffled; the seed is printed at the top and `make test PYTEST_ARGS="... --random-order-seed=N"`
+# repeats it). See docs/development.md.
+PYTEST_ARGS ?= -n auto --dist worksteal --random-order --durations=15
 test: install assets lint
-	DJANGO_SETTINGS_MODULE=klynge.settings_test $(BIN)/pytest -q --durations=15
+	DJANGO_SETTINGS_MODULE=klynge.settings_test $(BIN)/pytest -q $(PYTEST_ARGS)
 	@if [ -n "$$TEST_POSTGRES_URL" ]; then \
 		echo "== again on PostgreSQL =="; \
-		DATABASE_URL="$$TEST_POSTGRES_URL" DJANGO_SETTINGS_MODULE=klynge.settings_test $(BIN)/pytest -q --durations=15; \
+		DATABASE_URL="$$TEST_POSTGRES_URL" DJANGO_SETTINGS_MODULE=klynge.settings_test $(BIN)/pytest -q $(PYTEST_ARGS); \
 	elif [ "$$CI" = "true" ]; then \
 		echo "CI=true but TEST_POSTGRES_URL is not set: the suite must also run on PostgreSQL"; exit 1; \
 	fi
