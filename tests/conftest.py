@@ -65,6 +65,13 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason="; ".join(problems)))
 
 
+def pytest_unconfigure(config):
+    """The run's temporary var folder (klynge/settings_test.py) goes with the run, workers' folders included."""
+    made = os.environ.get("KLYNGE_TEST_VAR_DIR")
+    if made and not os.environ.get("PYTEST_XDIST_WORKER") and os.environ.get("KLYNGE_VAR_DIR") == made:
+        shutil.rmtree(made, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
