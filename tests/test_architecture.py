@@ -1,4 +1,4 @@
-"""The layering of DESIGN.md §3, checked on the source: apps import downwards only."""
+"""The layering of docs/development.md, checked on the source: apps import downwards only."""
 
 import ast
 from pathlib import Path

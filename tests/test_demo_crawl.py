@@ -1,7 +1,8 @@
 """Every page a demo user can reach by following links answers without a server error.
 
-The demo is loaded once; each role follows the links of the pages it can see (GET only, inside
-Klynge), so a page that breaks on real demo records is found even when no test names it.
+The demo is loaded once for the module and rolled back after it; each role follows the links of the
+pages it can see (GET only, inside Klynge), so a page that breaks on real demo records is found even
+when no test names it.
 """
 
 import re
@@ -10,7 +11,6 @@ from urllib.parse import urldefrag, urlparse
 
 import pytest
 
-from klynge.demo.builder import load_demo
 from klynge.demo.register import DEMO_PASSWORD
 
 LINK = re.compile(r'href="([^"#]+)"')
@@ -18,15 +18,9 @@ SKIP = ("/log-ud/", "/static/", "/media/", "/admin/", "/api/", "/sprog/", "mailt
 LOGINS = ["formand@gentofte.demo", "medlem@gentofte.demo", "gaest@gentofte.demo", "formand@osterbro.demo"]
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        load_demo()
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize("email", LOGINS)
-def test_every_reachable_page_of_the_demo_works(client, demo, email):
+def test_every_reachable_page_of_the_demo_works(client, demo_data, email):
     assert client.login(username=email, password=DEMO_PASSWORD)
     seen, queue, failures = set(), deque(["/"]), []
     while queue and len(seen) < 250:

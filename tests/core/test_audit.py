@@ -55,7 +55,6 @@ NOT_WRITING = {
     "surveys.pending_invitations",
     "surveys.surveys_due_for_reminder",
     "surveys.has_answered",
-    "surveys.agenda_supported",
     "quality.prescriptions_aggregate",
     "quality.is_whole",
 }

@@ -3,7 +3,7 @@ import pytest
 from klynge.meetings import services
 from klynge.meetings.models import Invitation
 
-from .conftest import make_meeting
+from .conftest import at, make_meeting
 
 
 @pytest.fixture
@@ -69,5 +69,14 @@ def test_meeting_agenda_answer_attendance_api(api, client, world):
     assert client.get(f"/api/v1/clusters/{slug}/meetings").status_code == 200
 
 
-def test_unused(world):
-    make_meeting(world.cluster)
+def test_members_list_the_meetings_of_a_year_over_the_api(client, world):
+    make_meeting(world.cluster, title="Maj-møde")
+    make_meeting(world.cluster, title="Næste års møde", start=at(2031, 2, 3))
+    client.force_login(world.member)
+    url = f"/api/v1/clusters/{world.cluster.slug}/meetings"
+    assert [m["title"] for m in client.get(url).json()] == ["Maj-møde", "Næste års møde"]
+    listed = client.get(url, {"year": 2030}).json()
+    assert [(m["title"], m["kind"], m["venue_name"]) for m in listed] == [
+        ("Maj-møde", "klyngemoede", "Bernstorff Slot")
+    ]
+    assert client.get(url, {"year": 2029}).json() == []

@@ -617,7 +617,7 @@ def poll_publish(*, poll: Poll) -> Poll:
 
 
 def polls_close_due(*, now: dt.datetime | None = None) -> int:
-    """Closes online polls whose closing time has passed (run by `klynge close_polls` and on page views)."""
+    """Closes online polls whose closing time has passed (run by `klynge sync-suspensions` and on page views)."""
     now = now or timezone.now()
     closed = 0
     for poll in Poll.objects.filter(status=PollStatus.OPEN, closes_at__lte=now):

@@ -621,12 +621,6 @@ def _store_anonymously(survey: Survey, values: dict[Question, object]) -> Respon
 # Meetings ------------------------------------------------------------------------------------------
 
 
-def agenda_supported() -> bool:
-    from klynge.meetings import services as meeting_services
-
-    return hasattr(meeting_services, "agenda_item_create")
-
-
 @transaction.atomic
 def survey_put_on_agenda(*, survey: Survey, results_url: str, by: Person | None = None):
     """Links the results from the survey's meeting's agenda.
@@ -638,15 +632,13 @@ def survey_put_on_agenda(*, survey: Survey, results_url: str, by: Person | None 
 
     if survey.meeting is None:
         raise ServiceError("Spørgeskemaet er ikke knyttet til et møde.")
-    if not agenda_supported():
-        raise ServiceError("Dagsordener findes endnu ikke i Klynge.")
     items = survey.meeting.agenda_items.all()
     linked = items.filter(link_url=results_url).first()
     if linked is not None:
         return linked
     label = "Se resultaterne af spørgeskemaet"
     unlinked = items.filter(title__icontains="spørgeskema", link_url="").order_by("position").first()
-    if unlinked is not None and hasattr(meeting_services, "agenda_item_update"):
+    if unlinked is not None:
         return meeting_services.agenda_item_update(item=unlinked, link_url=results_url, link_label=label)
     return meeting_services.agenda_item_create(
         meeting=survey.meeting,

@@ -120,7 +120,6 @@ def _detail_context(request, cluster, survey):
         "recipients": included,
         "excluded": excluded,
         "any_answers": survey.responses.exists(),
-        "agenda_supported": services.agenda_supported(),
         "is_open": survey.is_open(),
     }
 
