@@ -90,3 +90,23 @@ def toggle_input(bound) -> str:
     return bound.as_widget(
         attrs={"class": _with_class(bound.field.widget.attrs.get("class"), "form-checkbox")}
     )
+
+
+@register.simple_tag(takes_context=True)
+def parent_page(context) -> str:
+    """The nearest page above the current address (/k/x/moeder/3/dagsorden/nyt/ → /k/x/moeder/3/).
+
+    A relative ".." is no substitute: it names /k/x/moeder/3/dagsorden/, which is no page.
+    """
+    from django.urls import Resolver404, resolve
+
+    request = context.get("request")
+    segments = [s for s in (request.path if request else "/").split("/") if s]
+    for end in range(len(segments) - 1, 0, -1):
+        candidate = "/" + "/".join(segments[:end]) + "/"
+        try:
+            resolve(candidate)
+        except Resolver404:
+            continue
+        return candidate
+    return "/"
