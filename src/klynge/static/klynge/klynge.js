@@ -48,6 +48,16 @@ function markScrollingTables() {
   });
 }
 
+// Projector views: a button puts the page in full screen (the browser needs a click to allow it).
+function setUpFullscreen(button) {
+  if (!document.fullscreenEnabled) return;
+  button.hidden = false;
+  button.addEventListener("click", () => {
+    if (document.fullscreenElement) document.exitFullscreen();
+    else document.documentElement.requestFullscreen().catch(() => {});
+  });
+}
+
 function setUpPage(root) {
   root.querySelectorAll("[data-confirm]").forEach((element) => {
     if (element.dataset.confirmReady) return;
@@ -69,6 +79,7 @@ document.addEventListener("DOMContentLoaded", () => {
     window.DKFDS.init();
   }
   document.querySelectorAll("[data-menu]").forEach(setUpMenu);
+  document.querySelectorAll("[data-fullscreen]").forEach(setUpFullscreen);
   setUpPage(document);
   let pending = null;
   window.addEventListener("resize", () => {
