@@ -9,7 +9,7 @@ another element or lying outside the page's width is a failure, never something 
     def test_something(live_server, page, width):   # `width` from tests/e2e/conftest.py
         me = Person(page, live_server.url)
         me.login("formand@gentofte.demo", "klynge-demo")
-        me.click(page.get_by_role("link", name="Møder"))
+        me.nav("Møder")                               # the cluster menu (a Menu button on a phone)
         me.check(page.get_by_label("Hemmelig afstemning"))
         me.look()                                     # axe, sideways scroll, control sizes
 
@@ -209,6 +209,15 @@ class Person:
         self.page = page
         self.base = base_url.rstrip("/")
 
+    @classmethod
+    def in_new_window(cls, browser, base_url: str, viewport: dict) -> Person:
+        """Another person at their own browser (a phone, a laptop): close with `.close()`."""
+        context = browser.new_context(viewport=viewport)
+        return cls(context.new_page(), base_url)
+
+    def close(self) -> None:
+        self.page.context.close()
+
     @property
     def on_phone(self) -> bool:
         return bool(self.page.viewport_size and self.page.viewport_size["width"] < 600)
@@ -245,9 +254,14 @@ class Person:
 
     choose = check
 
-    def select(self, locator: Locator, label: str) -> None:
-        """Opens a drop-down by clicking it and picks the option with the visible text `label`."""
+    def select(self, locator: Locator, label: str | re.Pattern) -> None:
+        """Opens a drop-down by clicking it and picks the option with the visible text `label`
+        (or the first whose text matches a compiled pattern)."""
         click_visible(locator)
+        options = [text.strip() for text in locator.locator("option").all_inner_texts()]
+        if isinstance(label, re.Pattern):
+            label = next((text for text in options if label.search(text)), label.pattern)
+        assert label in options, f"»{label}« is not among the choices {options}"
         locator.select_option(label=label)
 
     def nav(self, name: str) -> None:

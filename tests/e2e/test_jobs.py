@@ -1,0 +1,231 @@
+"""The seven jobs a cluster has, done by clicks alone at 1280 px (a mouse) and 375 px (a thumb).
+
+Every step clicks or taps the visible control through tests/e2e/person.py (no `force`, no keyboard
+detours, no values set by script); the pages on the way are checked with axe, for sideways scroll
+and for controls without a size. Each test runs at both widths (the `width` fixture).
+"""
+
+import datetime as dt
+import re
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from klynge.core.models import OutboxMessage, Role
+from klynge.meetings.models import Meeting, MeetingKind
+from tests.e2e.person import WIDTHS, Person
+from tests.factories import PASSWORD, ClusterWorld, make_person
+
+
+@pytest.fixture
+def world(transactional_db):
+    return ClusterWorld("Klynge Strandvejen")
+
+
+def _path(link: str) -> str:
+    """The path of an absolute link from a mail."""
+    return "/" + link.split("://", 1)[1].split("/", 1)[1]
+
+
+# 1. Plan the year ----------------------------------------------------------------------------------
+
+
+def test_plan_the_year(live_server, page, width, world):
+    me = Person(page, live_server.url)
+    me.login(world.chair.email, PASSWORD)
+    me.click(page.get_by_role("link", name=world.cluster.name).first)
+    me.nav("Møder")
+    me.look("årsplanen")
+
+    next_year = timezone.localdate().year + 1
+    me.click(page.get_by_role("link", name="Næste års datoer og steder"))
+    me.fill(page.get_by_label("Generalforsamling: dato"), f"{next_year}-03-12")
+    me.fill(page.get_by_label("Generalforsamling: sted"), "Bernstorff Slot")
+    me.fill(page.get_by_label("1. klyngemøde: dato"), f"{next_year}-05-20")
+    me.fill(page.get_by_label("1. klyngemøde: sted"), "Lægehuset på Torvet")
+    me.look("næste års datoer")
+    me.click(page.get_by_role("button", name="Sæt i årsplanen"))
+    expect(page.get_by_text("2 møder er sat i årsplanen.")).to_be_visible()
+    me.look("årsplanen for næste år")
+
+    # A retreat of two days that the public calendar shows.
+    me.click(page.get_by_role("link", name="Nyt møde"))
+    me.select(page.get_by_label("Type"), "Internat")
+    me.fill(page.get_by_label("Titel"), "Internat om trivsel")
+    me.fill(page.get_by_label("Start"), f"{next_year}-11-04T09:00")
+    me.fill(page.get_by_label("Slut"), f"{next_year}-11-05T16:00")
+    me.fill(page.get_by_role("textbox", name=re.compile(r"^Sted")), "Kursuscenter ved Kysten")
+    me.check(page.get_by_label("Vis i klyngens offentlige kalender"))
+    me.look("nyt møde")
+    me.click(page.get_by_role("button", name="Opret mødet"))
+    expect(page.get_by_role("heading", name="Internat om trivsel")).to_be_visible()
+    retreat = Meeting.objects.get(title="Internat om trivsel")
+    assert retreat.is_public and retreat.kind == MeetingKind.RETREAT
+    meeting_url = page.url
+    me.look("mødets side")
+
+    # An agenda item: »Annullér« first leads back to the meeting, then the item is added.
+    me.click(page.get_by_role("link", name="Nyt punkt"))
+    me.click(page.get_by_role("link", name="Annullér"))
+    expect(page).to_have_url(meeting_url)
+    me.click(page.get_by_role("link", name="Nyt punkt"))
+    me.fill(page.get_by_label("Punkt"), "Trivsel i praksis")
+    me.fill(page.get_by_label(re.compile(r"^Varighed")), "45")
+    me.select(page.get_by_label(re.compile(r"^Ansvarlig")), world.coordinator.name)
+    me.look("nyt punkt")
+    me.click(page.get_by_role("button", name="Gem"))
+    expect(page.get_by_role("heading", name=re.compile("Trivsel i praksis"))).to_be_visible()
+
+    # A facilitator as guest, then the invitations.
+    me.click(page.get_by_role("link", name="Tilføj gæst"))
+    me.click(page.get_by_role("link", name="Annullér"))
+    expect(page).to_have_url(meeting_url)
+    me.click(page.get_by_role("link", name="Tilføj gæst"))
+    me.fill(page.get_by_label("Navn"), "Frida Facilitator")
+    me.fill(page.get_by_label("E-mail"), "frida@trivsel.example")
+    me.fill(page.get_by_label(re.compile(r"^Organisation")), "Trivsel i Praksis")
+    me.select(page.get_by_label("Rolle"), "Facilitator")
+    me.look("tilføj gæst")
+    me.click(page.get_by_role("button", name="Tilføj gæsten"))
+    expect(page.get_by_text("Frida Facilitator, Trivsel i Praksis (Facilitator)")).to_be_visible()
+    me.click(page.get_by_role("button", name="Send invitationer"))
+    expect(page.get_by_text("invitationer er sendt")).to_be_visible()
+    assert OutboxMessage.objects.filter(to="frida@trivsel.example").exists()
+    assert OutboxMessage.objects.filter(to=world.member.email).exists()
+    me.look("mødet efter invitationerne")
+
+
+# 2. The general assembly with a secret ballot ------------------------------------------------------
+
+
+@pytest.fixture
+def assembly(transactional_db):
+    from klynge.meetings.services import meeting_create
+    from tests.factories import make_practice
+
+    world = ClusterWorld("Klynge Gentofte Test")
+    voters = [world.member] + [
+        make_person(world.cluster, Role.MEMBER, practice=world.practice, name=name)
+        for name in ("Anna Holm", "Bo Lund")
+    ]
+    strand = make_practice(world.cluster, "Strandvejens Lægehus")
+    start = timezone.now() - dt.timedelta(minutes=30)
+    meeting = meeting_create(
+        cluster=world.cluster,
+        kind=MeetingKind.GENERAL_ASSEMBLY,
+        title="Generalforsamling",
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=3),
+        venue_name="Bernstorff Slot",
+    )
+    return world, voters, strand, meeting
+
+
+def test_general_assembly_with_a_secret_ballot(live_server, page, width, assembly):
+    from klynge.core.models import MembershipStatus
+    from klynge.decisions.models import Ballot, Poll
+
+    world, voters, strand, meeting = assembly
+    base = live_server.url
+    chair = Person(page, base)
+    chair.login(world.chair.email, PASSWORD)
+    chair.click(page.get_by_role("link", name=world.cluster.name).first)
+
+    # The statutes give the chair the casting vote.
+    chair.nav("Indstillinger")
+    chair.check(page.get_by_label("Formandens stemme er afgørende ved stemmelighed"))
+    chair.look("klyngens indstillinger")
+    chair.click(page.get_by_role("button", name="Gem"))
+    world.cluster.refresh_from_db()
+    assert world.cluster.chair_has_casting_vote
+
+    # Those present are checked in on the meeting's check-in page.
+    chair.nav("Møder")
+    chair.click(page.get_by_role("link", name="Generalforsamling").first)
+    chair.click(page.get_by_role("link", name="Tjek ind"))
+    for voter in voters:
+        row = page.locator("li", has_text=voter.name)
+        chair.click(row.get_by_role("button"))
+        expect(row.get_by_text("Tjekket ind", exact=True)).to_be_visible()
+    chair.look("tjek ind")
+
+    # The poll: secret, and a yes puts a practice on hold until the next general assembly.
+    chair.nav("Afstemninger")
+    chair.click(page.get_by_role("link", name="Ny afstemning"))
+    chair.fill(page.get_by_label("Spørgsmål"), "Har klyngen tillid til Strandvejens Lægehus?")
+    chair.select(page.get_by_label("Type"), "Ja / nej / undlader")
+    chair.check(page.get_by_label("Hemmelig afstemning"))
+    chair.select(page.get_by_label(re.compile(r"^Møde")), re.compile(r"^Generalforsamling"))
+    chair.select(
+        page.get_by_label(re.compile(r"^Virkning hvis vedtaget")), "Sæt en praksis' deltagelse på hold"
+    )
+    chair.select(page.get_by_label(re.compile(r"^Praksis der sættes på hold")), strand.name)
+    chair.check(page.get_by_label("På hold til næste generalforsamling"))
+    chair.fill(page.get_by_label(re.compile(r"^Begrundelse for virkningen")), "Manglende deltagelse")
+    chair.look("ny afstemning")
+    chair.click(page.get_by_role("button", name="Gem"))
+    poll = Poll.objects.get(question__startswith="Har klyngen tillid")
+    assert poll.secret and poll.effect["until_next_general_assembly"]
+    expect(page.get_by_role("heading", name=poll.question)).to_be_visible()
+    poll_url = page.url
+    chair.look("afstemningens side")
+
+    # The projector: opened from the poll's page, the whole screen, no menu, large type.
+    chair.click(page.get_by_role("link", name="Vis på storskærm"))
+    screen = chair
+    expect(page.get_by_text("Afstemningen åbner om lidt")).to_be_visible()
+    expect(page.get_by_role("navigation", name="Klyngens menu")).to_have_count(0)
+    title_size = page.get_by_role("heading", name=poll.question).evaluate(
+        "el => parseFloat(getComputedStyle(el).fontSize)"
+    )
+    assert title_size >= (48 if width == "1280" else 28), title_size
+    screen.look("storskærmen før åbning")
+
+    # The chair runs the poll from a second window; the screen stays on the wall.
+    control = Person(page.context.new_page(), base)
+    control.goto(poll_url)
+    control.click(control.page.get_by_role("button", name="Åbn afstemningen"))
+    expect(control.page.get_by_text("Afstemningen er åben")).to_be_visible()
+    expect(page.get_by_text("0 af 3 har stemt")).to_be_visible()
+
+    browser = page.context.browser
+    people = []
+    for voter, choice in zip(voters, ["Ja", "Nej", "Ja"], strict=True):
+        person = Person.in_new_window(browser, base, WIDTHS[width])
+        person.login(voter.email, PASSWORD)
+        person.click(person.page.get_by_role("link", name=world.cluster.name).first)
+        person.nav("Afstemninger")
+        person.click(person.page.get_by_role("link", name=poll.question))
+        person.click(person.page.get_by_role("link", name="Gå til stemmesedlen"))
+        ballot = person.page.get_by_role("group", name="Din stemme")
+        person.choose(ballot.get_by_label(choice, exact=True))
+        person.look("stemmesedlen")
+        person.click(person.page.get_by_role("button", name="Afgiv stemme"))
+        expect(person.page.get_by_text("Din stemme er modtaget og talt med")).to_be_visible()
+        people.append(person)
+    people[0].look("kvitteringen")
+    expect(page.get_by_text("3 af 3 har stemt")).to_be_visible()
+    expect(page.get_by_role("table")).to_have_count(0)  # never the running result
+    screen.look("storskærmen under afstemningen")
+
+    control.page.reload()
+    control.select(control.page.get_by_label("Formandens afgørende stemme ved stemmelighed"), "Ingen")
+    control.click(control.page.get_by_role("button", name="Luk afstemningen"))
+    expect(control.page.get_by_text("Afstemningen er lukket, og beslutningen")).to_be_visible()
+    expect(page.get_by_text("Vedtaget.")).to_be_visible()
+    expect(page.get_by_role("row", name="Ja 2 66,7 %")).to_be_visible()
+    screen.look("storskærmen med resultatet")
+
+    expect(people[1].page.get_by_text("Resultatet vises her, når det er offentliggjort")).to_be_visible()
+    control.click(control.page.get_by_role("button", name="Offentliggør resultatet"))
+    expect(people[1].page.get_by_role("row", name="Nej 1 33,3 %")).to_be_visible()
+    people[1].look("resultatet på stemmesedlen")
+    for person in people:
+        person.close()
+
+    # Secret in the database; the practice is on hold.
+    assert Ballot.objects.filter(poll=poll).count() == 3
+    assert not Ballot.objects.filter(poll=poll, voter__isnull=False).exists()
+    membership = world.cluster.memberships.get(practice=strand)
+    assert membership.periods.order_by("-starts_on").first().status == MembershipStatus.SUSPENDED
