@@ -159,7 +159,12 @@ def assert_no_sideways_scroll(page: Page, context: str = "") -> None:
         culprits = page.evaluate(
             """(win) => [...document.querySelectorAll('body *')]
                 .filter(el => el.getBoundingClientRect().right > win + 0.5 && el.checkVisibility())
-                .filter(el => !el.parentElement || el.parentElement.getBoundingClientRect().right <= win + 0.5)
+                .filter(el => {
+                  // What sticks out on its own: its parent fits, or it is taken out of the flow
+                  // (an absolutely placed element escapes a frame that is not its containing block).
+                  const placed = ['absolute', 'fixed'].includes(getComputedStyle(el).position);
+                  return placed || !el.parentElement || el.parentElement.getBoundingClientRect().right <= win + 0.5;
+                })
                 .slice(0, 5)
                 .map(el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
                            (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : '') +

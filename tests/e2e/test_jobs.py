@@ -229,3 +229,108 @@ def test_general_assembly_with_a_secret_ballot(live_server, page, width, assembl
     assert not Ballot.objects.filter(poll=poll, voter__isnull=False).exists()
     membership = world.cluster.memberships.get(practice=strand)
     assert membership.periods.order_by("-starts_on").first().status == MembershipStatus.SUSPENDED
+
+
+# 3. The idea workshop ------------------------------------------------------------------------------
+
+LONG_WORD = "Antibiotikaordinationsmønsterændringsundersøgelse"
+
+
+def test_idea_workshop(live_server, page, width, world):
+    from klynge.projects.models import IdeaRound
+
+    base = live_server.url
+    members = [world.member] + [
+        make_person(world.cluster, Role.MEMBER, practice=world.practice, name=name)
+        for name in ("Anna Holm", "Bo Lund")
+    ]
+    chair = Person(page, base)
+    chair.login(world.chair.email, PASSWORD)
+    chair.click(page.get_by_role("link", name=world.cluster.name).first)
+    chair.nav("Projekter")
+    chair.click(page.get_by_role("link", name="Ny idérunde"))
+    chair.click(page.get_by_role("link", name="Annullér"))
+    expect(page.get_by_role("link", name="Ny idérunde")).to_be_visible()
+    chair.click(page.get_by_role("link", name="Ny idérunde"))
+    chair.fill(page.get_by_label("Titel"), "Projektgenerering")
+    chair.fill(page.get_by_label("Prikker pr. medlem"), "3")
+    chair.uncheck(page.get_by_label("Flere prikker på samme idé"))
+    chair.check(page.get_by_label("Flere prikker på samme idé"))
+    chair.look("ny idérunde")
+    chair.click(page.get_by_role("button", name="Åbn idérunden"))
+    round = IdeaRound.objects.get(title="Projektgenerering")
+    assert round.allow_stacking and round.dots_per_member == 3
+    round_url = page.url
+
+    # The wall on the projector, opened from the round's page.
+    chair.click(page.get_by_role("link", name="Vis på storskærm"))
+    expect(page.get_by_text(round.code)).to_be_visible()
+    expect(page.get_by_role("navigation", name="Klyngens menu")).to_have_count(0)
+    chair.look("væggen")
+    page.evaluate("window.notReloaded = true")
+
+    browser = page.context.browser
+    phones = []
+    for member, idea in zip(members, ["Fluconazol", LONG_WORD, "Osteoporose"], strict=True):
+        phone = Person.in_new_window(browser, base, WIDTHS[width])
+        phone.login(member.email, PASSWORD)
+        phone.goto("/workshop/")  # the address on the wall
+        phone.fill(phone.page.get_by_label("Kode fra skærmen"), round.code.lower())
+        phone.click(phone.page.get_by_role("button", name="Deltag"))
+        expect(phone.page.get_by_role("heading", name="Projektgenerering")).to_be_visible()
+        phone.fill(phone.page.get_by_label("Overskrift"), idea)
+        phone.fill(
+            phone.page.get_by_label("Hvorfor betyder det noget i hverdagen?"), "Det fylder i hverdagen"
+        )
+        phone.look("deltagersiden")
+        phone.click(phone.page.get_by_role("button", name="Send idé"))
+        expect(phone.page.get_by_text("Din idé er på væggen")).to_be_visible()
+        expect(page.locator("#wall")).to_contain_text(idea)
+        phones.append(phone)
+
+    def dot(phone, title, times=1):
+        for _ in range(times):
+            left = phone.page.locator("#dots-left strong")
+            before = int(left.inner_text())
+            phone.click(phone.page.get_by_role("button", name=f"Giv prik til {title}"))
+            expect(left).to_have_text(str(before - 1))
+
+    anna, bo, cecilie = phones
+    dot(anna, "Fluconazol")
+    dot(anna, LONG_WORD)
+    dot(bo, "Fluconazol")
+    dot(bo, LONG_WORD, times=2)
+    dot(cecilie, "Fluconazol")
+    dot(cecilie, "Osteoporose", times=2)
+    cecilie.click(cecilie.page.get_by_role("button", name="Meld dig til gruppen Osteoporose"))
+    expect(cecilie.page.get_by_role("button", name="Meld fra gruppen Osteoporose")).to_be_visible()
+    cecilie.look("deltagersiden efter prikker")
+
+    card = page.locator("[data-idea]", has_text="Fluconazol")
+    expect(card.locator(".projects-dot-count")).to_have_text("3")
+    assert page.evaluate("window.notReloaded") is True
+    # The long word wraps inside its card on the wall.
+    long_card = page.locator("[data-idea]", has_text=LONG_WORD)
+    overflow = long_card.evaluate("el => [el.scrollWidth, el.clientWidth]")
+    assert overflow[0] <= overflow[1], overflow
+    chair.look("væggen med ideer")
+
+    # The board closes the round; the ranking explains the tie; a project is made of the first idea.
+    chair.goto(round_url)
+    page.once("dialog", lambda dialog: dialog.accept())
+    chair.click(page.get_by_role("button", name="Luk idérunden"))
+    expect(page.get_by_text("ideerne er rangeret")).to_be_visible()
+    rows = page.locator("#ranking tbody tr")
+    expect(rows.nth(0)).to_contain_text("Fluconazol")
+    expect(rows.nth(1)).to_contain_text("færre personer gav prikker (2 mod 3)")
+    chair.look("den rangerede liste")
+    chair.click(page.get_by_role("link", name="Lav projekt af Fluconazol"))
+    chair.click(page.get_by_role("link", name="Annullér"))
+    expect(page).to_have_url(round_url)
+    chair.click(page.get_by_role("link", name="Lav projekt af Fluconazol"))
+    chair.select(page.get_by_label("Tovholder"), world.member.name)
+    chair.look("nyt projekt")
+    chair.click(page.get_by_role("button", name="Opret projekt"))
+    expect(page.get_by_text("Projektet er oprettet")).to_be_visible()
+    for phone in phones:
+        phone.close()
