@@ -269,6 +269,12 @@ class Person:
         assert label in options, f"»{label}« is not among the choices {options}"
         locator.select_option(label=label)
 
+    def upload(self, locator: Locator, path) -> None:
+        """Clicks a file field and picks the file in the browser's file chooser."""
+        with self.page.expect_file_chooser() as chooser:
+            click_visible(locator)
+        chooser.value.set_files(path)
+
     def nav(self, name: str) -> None:
         """Follows a link in the cluster's menu; on a phone the menu opens with its button first."""
         menu = self.page.get_by_role("navigation", name="Klyngens menu")

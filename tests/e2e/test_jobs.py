@@ -334,3 +334,290 @@ def test_idea_workshop(live_server, page, width, world):
     expect(page.get_by_text("Projektet er oprettet")).to_be_visible()
     for phone in phones:
         phone.close()
+
+
+# 4. Send a questionnaire ---------------------------------------------------------------------------
+
+
+def test_send_a_questionnaire(live_server, page, width, world):
+    from klynge.surveys.models import Survey
+
+    base = live_server.url
+    today = timezone.localdate()
+    chair = Person(page, base)
+    chair.login(world.chair.email, PASSWORD)
+    chair.click(page.get_by_role("link", name=world.cluster.name).first)
+    chair.nav("Spørgeskemaer")
+    chair.click(page.get_by_role("link", name="Nyt spørgeskema"))
+    chair.fill(page.get_by_label("Titel"), "Samarbejdet med kommunen")
+    chair.check(page.get_by_label("Anonyme svar"))
+    chair.fill(page.get_by_label(re.compile(r"^Mindste antal svar")), "2")
+    chair.select(page.get_by_label("Modtagere"), "Udvalgte roller")
+    roles = page.get_by_role("group", name=re.compile(r"^Roller"))
+    chair.check(roles.get_by_label("Medlem", exact=True))
+    chair.check(roles.get_by_label("Klyngekoordinator", exact=True))
+    chair.uncheck(roles.get_by_label("Klyngekoordinator", exact=True))
+    chair.fill(page.get_by_label(re.compile(r"^Åbner")), today.isoformat())
+    chair.fill(page.get_by_label(re.compile(r"^Lukker")), (today + dt.timedelta(days=14)).isoformat())
+    chair.look("nyt spørgeskema")
+    chair.click(page.get_by_role("button", name="Gem"))
+    survey = Survey.objects.get(title="Samarbejdet med kommunen")
+    assert survey.anonymous and survey.roles == [Role.MEMBER], survey.roles
+
+    questions = [
+        ("Ét valg", "Hvor ofte henviser du til kommunen?", "Ugentligt\nMånedligt\nSjældnere"),
+        ("Flere valg", "Hvilke tilbud bruger du?", "Genoptræning\nRygestop\nDiætist"),
+        ("Skala 1-5", "Hvor godt fungerer samarbejdet?", None),
+    ]
+    for kind, text, options in questions:
+        chair.click(page.get_by_role("link", name="Tilføj spørgsmål eller afsnit"))
+        chair.select(page.get_by_label("Type"), kind)
+        chair.fill(page.get_by_label("Spørgsmål eller overskrift"), text)
+        if options:
+            chair.fill(page.get_by_label(re.compile(r"^Svarmuligheder")), options)
+        chair.check(page.get_by_label("Skal besvares"))
+        chair.look(f"nyt spørgsmål ({kind})")
+        chair.click(page.get_by_role("button", name="Gem"))
+        expect(page.get_by_role("link", name=f"Ret : {text}")).to_be_visible()
+    chair.click(page.get_by_role("link", name="Forhåndsvisning på mobil"))
+    chair.look("forhåndsvisning")
+    chair.click(page.get_by_role("link", name="Tilbage til spørgeskemaet"))
+    page.once("dialog", lambda dialog: dialog.accept())
+    chair.click(page.get_by_role("button", name="Send spørgeskemaet ud"))
+    expect(page.get_by_text("0 af 2")).to_be_visible()
+
+    # The member answers from the personal link in the mail; the chair (also a member) from the list.
+    message = OutboxMessage.objects.get(to=world.member.email, subject__contains="Samarbejdet med kommunen")
+    link = re.search(r"https?://\S+/spoergeskema/\S+", message.body).group(0)
+    member = Person.in_new_window(page.context.browser, base, WIDTHS[width])
+    member.goto(_path(link))
+    member.click(member.page.get_by_role("button", name="Send svar"))
+    expect(member.page.get_by_text("Spørgsmålet skal besvares").first).to_be_visible()
+    member.look("spørgeskemaet med fejl")
+    member.choose(member.page.get_by_label("Månedligt"))
+    member.check(member.page.get_by_label("Genoptræning"))
+    member.check(member.page.get_by_label("Rygestop"))
+    member.choose(member.page.get_by_label("4", exact=True))
+    member.look("spørgeskemaet udfyldt")
+    member.click(member.page.get_by_role("button", name="Send svar"))
+    expect(member.page.get_by_text("Tak for dit svar")).to_be_visible()
+    member.close()
+
+    chair.nav("Spørgeskemaer")
+    chair.click(page.get_by_role("link", name="Svar nu på Samarbejdet med kommunen"))
+    chair.choose(page.get_by_label("Ugentligt"))
+    chair.check(page.get_by_label("Genoptræning"))
+    chair.choose(page.get_by_label("5", exact=True))
+    chair.click(page.get_by_role("button", name="Send svar"))
+    expect(page.get_by_text("Tak for dit svar")).to_be_visible()
+
+    chair.nav("Spørgeskemaer")
+    chair.click(page.get_by_role("link", name="Samarbejdet med kommunen"))
+    expect(page.get_by_text("2 af 2")).to_be_visible()
+    chair.click(page.get_by_role("link", name="Se resultater"))
+    for chart in page.locator(".klynge-chart").all():
+        expect(chart).to_have_attribute("data-drawn", "true")
+    expect(page.get_by_role("row", name=re.compile(r"^Genoptræning 2"))).to_be_visible()
+    chair.look("resultaterne")
+
+
+# 5. Read own data ----------------------------------------------------------------------------------
+
+ENGLISH_MONTHS = {"January", "February", "March", "April", "May", "June", "July", "August"}
+ENGLISH_MONTHS |= {"September", "October", "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun"}
+ENGLISH_MONTHS |= {"Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
+
+
+@pytest.fixture
+def data_world(transactional_db, tmp_path):
+    from klynge.quality.generate import generate
+    from klynge.quality.services import indicators_load_catalogue
+    from tests.factories import make_practice
+
+    world = ClusterWorld("Klynge Nord")
+    for name in ("Lægehuset Øst", "Lægerne ved Åen", "Lægehuset Syd"):
+        make_practice(world.cluster, name)
+    indicators_load_catalogue()
+    numbers = list(world.cluster.memberships.values_list("practice__provider_number", flat=True))
+    files = generate(
+        out=tmp_path,
+        months=24,
+        seed=4,
+        provider_numbers=numbers,
+        n_atc=30,
+        shifted=[world.other_practice.provider_number],
+    )
+    return world, files
+
+
+def test_read_own_data(live_server, page, width, data_world):
+    world, files = data_world
+    base = live_server.url
+
+    # The coordinator imports the prescription data: the kind of file is a radio button.
+    coordinator = Person(page, base)
+    coordinator.login(world.coordinator.email, PASSWORD)
+    coordinator.click(page.get_by_role("link", name=world.cluster.name).first)
+    coordinator.nav("Egne data")
+    coordinator.click(page.get_by_role("link", name="Importér data"))
+    coordinator.choose(page.get_by_label(re.compile(r"^Receptdata")))
+    coordinator.upload(page.get_by_label("Fil (CSV eller XLSX)"), files.prescriptions)
+    coordinator.upload(page.get_by_label(re.compile(r"^Tilmeldte patienter")), files.patients)
+    coordinator.look("import")
+    coordinator.click(page.get_by_role("button", name="Importér"))
+    expect(page.get_by_text(re.compile(r"^Importeret: "))).to_be_visible(timeout=30_000)
+    coordinator.look("import gennemført")
+    coordinator.click(page.get_by_role("button", name="Log ud"))
+
+    member = Person(page, base)
+    member.login(world.member.email, PASSWORD)
+    member.click(page.get_by_role("link", name=world.cluster.name).first)
+    member.nav("Egne data")
+    expect(page.get_by_role("heading", name="Egne data", level=1)).to_be_visible()
+    member.look("egne data")
+    member.click(page.get_by_role("link", name="Andel penicillin V af alle antibiotikarecepter"))
+    expect(page.get_by_role("heading", name="Din praksis over tid")).to_be_visible()
+    expect(page.get_by_text("tegn på en reel ændring").first).to_be_visible()
+    charts = page.locator(".klynge-chart")
+    expect(charts.first).to_be_visible()
+    for chart in charts.all():
+        expect(chart).to_have_attribute("data-drawn", "true")
+    member.look("indikatoren")
+
+    # Danish numbers and months, labels that can be read, titles inside the chart on a phone too.
+    labels = page.locator(".klynge-chart .role-axis-label text").evaluate_all(
+        "els => els.map(el => el.textContent)"
+    )
+    assert labels
+    assert not ENGLISH_MONTHS & set(labels), labels
+    assert not [label for label in labels if re.fullmatch(r"\d{1,3}(,\d{3})+", label)], labels
+    assert [label for label in labels if re.fullmatch(r"\d{1,3}(\.\d{3})+|\d+,\d+|[a-zæøå]+", label)], labels
+    sizes = page.locator(".klynge-chart .role-axis-label text").evaluate_all(
+        "els => els.map(el => parseFloat(getComputedStyle(el).fontSize))"
+    )
+    assert min(sizes) >= 12, sizes
+    overflow = page.locator(".klynge-chart").evaluate_all(
+        """charts => charts.flatMap(chart => {
+             const box = chart.querySelector('svg').getBoundingClientRect();
+             return [...chart.querySelectorAll('.role-title text')]
+               .filter(t => t.getBoundingClientRect().right > box.right + 1)
+               .map(t => t.textContent);
+           })"""
+    )
+    assert not overflow, overflow
+    # Other practices under pseudonyms; the own practice named.
+    expect(page.get_by_role("rowheader", name="Praksis A")).to_be_visible()
+    assert world.practice.name not in page.content()
+
+
+# 6. Draft the annual report ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def year(transactional_db):
+    from tests.reports.year import build_year
+
+    return build_year("Klynge Ørholm")
+
+
+def test_draft_the_annual_report(live_server, page, width, year):
+    base = live_server.url
+    chair = Person(page, base)
+    chair.login(year.world.chair.email, PASSWORD)
+    chair.click(page.get_by_role("link", name=year.world.cluster.name).first)
+    chair.nav("Beretning")
+    chair.click(page.get_by_role("navigation", name="År").get_by_role("link", name="2024"))
+    expect(page.get_by_role("heading", name="Formandsberetning 2024", exact=True)).to_be_visible()
+    expect(
+        page.get_by_text("Klynge Ørholm har i 2024 afholdt tre klyngemøder og et internat.")
+    ).to_be_visible()
+    for chart in page.locator(".klynge-chart").all():
+        expect(chart).to_have_attribute("data-drawn", "true")
+    chair.look("udkastet")
+
+    chair.click(page.get_by_role("button", name="Gem udkastet og begynd at redigere"))
+    expect(page.get_by_text("Udkastet er gemt")).to_be_visible()
+    text = page.get_by_role("textbox", name="Beretningen")
+    chair.click(text)
+    page.keyboard.press("ControlOrMeta+End")
+    page.keyboard.type("\nTak til alle for et godt år i Ørholm.\n")
+    expect(
+        page.locator("#forhaandsvisning").get_by_text("Tak til alle for et godt år i Ørholm.")
+    ).to_be_visible()
+    chair.look("redigering")
+    chair.click(page.get_by_role("button", name="Gem beretningen"))
+    expect(page.get_by_text("Beretningen er gemt.")).to_be_visible()
+
+    with page.expect_download() as download:
+        chair.click(page.get_by_role("link", name="Hent som Word"))
+    assert download.value.suggested_filename.endswith("-2024.docx")
+
+    chair.click(page.get_by_role("link", name="Aktivitetsopgørelse for 2024 til KIAP og PLO"))
+    expect(page.get_by_role("heading", name="Aktivitetsopgørelse 2024")).to_be_visible()
+    chair.look("aktivitetsopgørelsen")
+
+
+# 7. Take part as a guest ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def guest_meeting(transactional_db):
+    from klynge.meetings import services
+
+    world = ClusterWorld("Klynge Lyngby")
+    start = timezone.now() + dt.timedelta(days=20)
+    meeting = services.meeting_create(
+        cluster=world.cluster,
+        kind=MeetingKind.CLUSTER_MEETING,
+        title="Klyngemøde om sårbare ældre",
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=3),
+        venue_name="Lyngby Rådhus",
+    )
+    services.agenda_item_create(
+        meeting=meeting,
+        title="Kommunens tilbud til sårbare ældre",
+        duration_minutes=30,
+        responsible=world.chair,
+    )
+    services.guest_add(
+        meeting=meeting,
+        name="Karen Kommune",
+        email="karen@lyngby.example",
+        organisation="Lyngby-Taarbæk Kommune",
+        role="kommune",
+    )
+    services.meeting_invite_all(meeting=meeting, by=world.chair)
+    return world, meeting
+
+
+def test_take_part_as_a_guest(live_server, page, width, guest_meeting):
+    world, meeting = guest_meeting
+    base = live_server.url
+    body = OutboxMessage.objects.get(to="karen@lyngby.example").body
+    guest = Person(page, base)
+
+    # One click in the mail answers; the answer page shows it and can save it.
+    guest.goto(_path(re.search(r"Kommer: (\S+)", body).group(1)))
+    expect(page.get_by_role("heading", name="Klyngemøde om sårbare ældre")).to_be_visible()
+    expect(page.get_by_label("Kommer", exact=True)).to_be_checked()
+    guest.look("svaret fra mailen")
+    guest.click(page.get_by_role("button", name="Gem svar"))
+    expect(page.get_by_text("Dit svar er gemt: Kommer")).to_be_visible()
+
+    # A password from the link in the mail, then the meeting's page and nothing else of the cluster.
+    guest.goto(_path(re.search(r"https?://\S+/invitation/\S+", body).group(0)))
+    guest.fill(page.get_by_label("Ny adgangskode", exact=True), "Sårbare-ældre-2026")
+    guest.fill(page.get_by_label("Bekræftelse af ny adgangskode"), "Sårbare-ældre-2026")
+    guest.look("vælg adgangskode")
+    guest.click(page.get_by_role("button", name="Gem adgangskode"))
+    guest.login("karen@lyngby.example", "Sårbare-ældre-2026")
+    guest.look("gæstens forside")
+    guest.click(page.get_by_role("link", name="Klyngemøde om sårbare ældre").first)
+    expect(page.get_by_text("Kommunens tilbud til sårbare ældre")).to_be_visible()
+    expect(page.get_by_role("navigation", name="Klyngens menu")).to_have_count(0)
+    guest.choose(page.get_by_label("Måske", exact=True))
+    guest.look("mødets side for gæsten")
+    guest.click(page.get_by_role("button", name="Gem svar"))
+    expect(page.get_by_text("Dit svar er gemt: Måske")).to_be_visible()
+    assert page.request.get(f"{base}/k/{world.cluster.slug}/moeder/").status == 404
