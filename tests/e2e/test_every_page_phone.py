@@ -18,7 +18,13 @@ from playwright.sync_api import expect
 
 from klynge.demo.builder import load_demo
 from klynge.demo.register import DEMO_PASSWORD
-from tests.e2e.person import WIDTHS, Person, assert_page_usable
+from tests.e2e.person import (
+    WIDTHS,
+    Person,
+    assert_controls_usable,
+    assert_no_sideways_scroll,
+    assert_page_usable,
+)
 
 MEETINGS_AND_VOTES = (
     "moeder/",
@@ -213,7 +219,24 @@ def test_the_checks_see_a_control_that_cannot_be_used(live_server, page, small_w
                    group.className = 'form-checkbox'; input.className = ''; }"""
     )
     with pytest.raises(AssertionError, match="drawn invisible"):
-        assert_page_usable(page)
+        assert_controls_usable(page)
+    page.reload()
+    assert_page_usable(page)
+    # A button squeezed to nothing, and one pushed past the right edge inside a clipping box.
+    page.evaluate(
+        """() => { const button = document.querySelector('main button[type=submit]');
+                   Object.assign(button.style, {width: '0', height: '0', padding: '0', border: '0', overflow: 'hidden'}); }"""
+    )
+    with pytest.raises(AssertionError, match="has no size"):
+        assert_controls_usable(page)
+    page.reload()
+    page.evaluate(
+        """() => { const main = document.querySelector('main'); main.style.overflow = 'hidden';
+                   const link = main.querySelector('a[href]'); link.style.position = 'relative'; link.style.left = '500px'; }"""
+    )
+    with pytest.raises(AssertionError, match="outside the page's width"):
+        assert_controls_usable(page)
+    page.reload()
     page.evaluate("() => { document.querySelector('main').style.minWidth = '600px'; }")
     with pytest.raises(AssertionError, match=re.escape("scrolls sideways")):
-        assert_page_usable(page)
+        assert_no_sideways_scroll(page)

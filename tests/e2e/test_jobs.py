@@ -265,6 +265,7 @@ def test_idea_workshop(live_server, page, width, world):
     # The wall on the projector, opened from the round's page.
     chair.click(page.get_by_role("link", name="Vis på storskærm"))
     expect(page.get_by_text(round.code)).to_be_visible()
+    expect(page.locator("svg.projects-qr")).to_be_visible()
     expect(page.get_by_role("navigation", name="Klyngens menu")).to_have_count(0)
     chair.look("væggen")
     page.evaluate("window.notReloaded = true")
@@ -302,6 +303,7 @@ def test_idea_workshop(live_server, page, width, world):
     dot(bo, LONG_WORD, times=2)
     dot(cecilie, "Fluconazol")
     dot(cecilie, "Osteoporose", times=2)
+    expect(bo.page.get_by_role("button", name="Giv prik til Osteoporose")).to_be_disabled()  # no dots left
     cecilie.click(cecilie.page.get_by_role("button", name="Meld dig til gruppen Osteoporose"))
     expect(cecilie.page.get_by_role("button", name="Meld fra gruppen Osteoporose")).to_be_visible()
     cecilie.look("deltagersiden efter prikker")
