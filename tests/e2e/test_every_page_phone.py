@@ -3,7 +3,7 @@
 One page per route pattern (the first one reached by following links from the start pages), each
 checked as a careful tester would: 0 serious or critical axe violations, no sideways scroll of the
 document, every control with a size and inside the page's width, the page title no smaller than the
-section headings, and an »Annullér« link that leads to a page. Each test loads the demo once and
+section headings, no text under 12 px, and an »Annullér« link that leads to a page. Each test loads the demo once and
 checks one or more crawls, each in its own browser context.
 """
 
@@ -95,6 +95,21 @@ def _wait_for_charts(page) -> None:
         expect(charts.nth(index)).to_have_attribute("data-drawn", "true", timeout=10_000)
 
 
+def _small_text(page) -> str | None:
+    """Text (or a field's text) under 12 px: too small to read on a phone or from the back row."""
+    small = page.evaluate(
+        """() => [...document.querySelectorAll('body *')]
+            .filter(el => el.checkVisibility() && !el.closest('.visually-hidden, .sr-only, .skip-link'))
+            .filter(el => el.matches('input, textarea, select') ||
+                          [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))
+            .filter(el => parseFloat(getComputedStyle(el).fontSize) < 12)
+            .slice(0, 3)
+            .map(el => `${el.tagName.toLowerCase()} »${(el.textContent || el.value || '').trim().slice(0, 30)}« ` +
+                       `(${getComputedStyle(el).fontSize})`)"""
+    )
+    return f"has text under 12 px: {', '.join(small)}" if small else None
+
+
 def _headings_in_order(page) -> str | None:
     sizes = page.evaluate(
         """() => {
@@ -133,8 +148,9 @@ def _check(page, base: str, url: str) -> list[str]:
         assert_page_usable(page, url)
     except AssertionError as error:
         failures.append(str(error))
-    if problem := _headings_in_order(page):
-        failures.append(f"{url} {problem}")
+    for problem in (_headings_in_order(page), _small_text(page)):
+        if problem:
+            failures.append(f"{url} {problem}")
     return failures
 
 
