@@ -28,6 +28,17 @@ def _path(link: str) -> str:
     return "/" + link.split("://", 1)[1].split("/", 1)[1]
 
 
+def _new_meeting(me: Person, *, kind: str, title: str, start: str, end: str, venue: str) -> None:
+    """Fills the form »Nyt møde« (reached by its button on the year plan) up to, not including, saving."""
+    page = me.page
+    me.click(page.get_by_role("link", name="Nyt møde"))
+    me.select(page.get_by_label("Type"), kind)
+    me.fill(page.get_by_label("Titel"), title)
+    me.fill(page.get_by_label("Start"), start)
+    me.fill(page.get_by_label("Slut"), end)
+    me.fill(page.get_by_role("textbox", name=re.compile(r"^Sted")), venue)
+
+
 # 1. Plan the year ----------------------------------------------------------------------------------
 
 
@@ -50,12 +61,14 @@ def test_plan_the_year(live_server, page, width, world):
     me.look("årsplanen for næste år")
 
     # A retreat of two days that the public calendar shows.
-    me.click(page.get_by_role("link", name="Nyt møde"))
-    me.select(page.get_by_label("Type"), "Internat")
-    me.fill(page.get_by_label("Titel"), "Internat om trivsel")
-    me.fill(page.get_by_label("Start"), f"{next_year}-11-04T09:00")
-    me.fill(page.get_by_label("Slut"), f"{next_year}-11-05T16:00")
-    me.fill(page.get_by_role("textbox", name=re.compile(r"^Sted")), "Kursuscenter ved Kysten")
+    _new_meeting(
+        me,
+        kind="Internat",
+        title="Internat om trivsel",
+        start=f"{next_year}-11-04T09:00",
+        end=f"{next_year}-11-05T16:00",
+        venue="Kursuscenter ved Kysten",
+    )
     me.check(page.get_by_label("Vis i klyngens offentlige kalender"))
     me.look("nyt møde")
     me.click(page.get_by_role("button", name="Opret mødet"))
@@ -101,32 +114,20 @@ def test_plan_the_year(live_server, page, width, world):
 
 @pytest.fixture
 def assembly(transactional_db):
-    from klynge.meetings.services import meeting_create
     from tests.factories import make_practice
 
     world = ClusterWorld("Klynge Gentofte Test")
-    voters = [world.member] + [
-        make_person(world.cluster, Role.MEMBER, practice=world.practice, name=name)
-        for name in ("Anna Holm", "Bo Lund")
-    ]
-    strand = make_practice(world.cluster, "Strandvejens Lægehus")
-    start = timezone.now() - dt.timedelta(minutes=30)
-    meeting = meeting_create(
-        cluster=world.cluster,
-        kind=MeetingKind.GENERAL_ASSEMBLY,
-        title="Generalforsamling",
-        starts_at=start,
-        ends_at=start + dt.timedelta(hours=3),
-        venue_name="Bernstorff Slot",
-    )
-    return world, voters, strand, meeting
+    voters = [world.member]
+    for name in ("Anna Holm", "Bo Lund"):
+        voters.append(make_person(world.cluster, Role.MEMBER, practice=world.practice, name=name))
+    return world, voters, make_practice(world.cluster, "Strandvejens Lægehus")
 
 
 def test_general_assembly_with_a_secret_ballot(live_server, page, width, assembly):
     from klynge.core.models import MembershipStatus
     from klynge.decisions.models import Ballot, Poll
 
-    world, voters, strand, meeting = assembly
+    world, voters, strand = assembly
     base = live_server.url
     chair = Person(page, base)
     chair.login(world.chair.email, PASSWORD)
@@ -140,9 +141,21 @@ def test_general_assembly_with_a_secret_ballot(live_server, page, width, assembl
     world.cluster.refresh_from_db()
     assert world.cluster.chair_has_casting_vote
 
-    # Those present are checked in on the meeting's check-in page.
+    # The general assembly began half an hour ago (it was called in good time, outside this test).
+    started = timezone.localtime() - dt.timedelta(minutes=30)
     chair.nav("Møder")
-    chair.click(page.get_by_role("link", name="Generalforsamling").first)
+    _new_meeting(
+        chair,
+        kind="Generalforsamling",
+        title="Generalforsamling",
+        start=f"{started:%Y-%m-%dT%H:%M}",
+        end=f"{started + dt.timedelta(hours=3):%Y-%m-%dT%H:%M}",
+        venue="Bernstorff Slot",
+    )
+    chair.click(page.get_by_role("button", name="Opret mødet"))
+    expect(page.get_by_role("heading", name="Generalforsamling")).to_be_visible()
+
+    # Those present are checked in on the meeting's check-in page.
     chair.click(page.get_by_role("link", name="Tjek ind"))
     for voter in voters:
         row = page.locator("li", has_text=voter.name)
@@ -432,24 +445,9 @@ ENGLISH_MONTHS |= {"Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
 
 @pytest.fixture
 def data_world(transactional_db, tmp_path):
-    from klynge.quality.generate import generate
-    from klynge.quality.services import indicators_load_catalogue
-    from tests.factories import make_practice
+    from tests.quality.data import world_with_prescription_files
 
-    world = ClusterWorld("Klynge Nord")
-    for name in ("Lægehuset Øst", "Lægerne ved Åen", "Lægehuset Syd"):
-        make_practice(world.cluster, name)
-    indicators_load_catalogue()
-    numbers = list(world.cluster.memberships.values_list("practice__provider_number", flat=True))
-    files = generate(
-        out=tmp_path,
-        months=24,
-        seed=4,
-        provider_numbers=numbers,
-        n_atc=30,
-        shifted=[world.other_practice.provider_number],
-    )
-    return world, files
+    return world_with_prescription_files(tmp_path)
 
 
 def test_read_own_data(live_server, page, width, data_world):
@@ -565,16 +563,12 @@ def test_draft_the_annual_report(live_server, page, width, year):
 @pytest.fixture
 def guest_meeting(transactional_db):
     from klynge.meetings import services
+    from tests.meetings.conftest import make_meeting
 
     world = ClusterWorld("Klynge Lyngby")
     start = timezone.now() + dt.timedelta(days=20)
-    meeting = services.meeting_create(
-        cluster=world.cluster,
-        kind=MeetingKind.CLUSTER_MEETING,
-        title="Klyngemøde om sårbare ældre",
-        starts_at=start,
-        ends_at=start + dt.timedelta(hours=3),
-        venue_name="Lyngby Rådhus",
+    meeting = make_meeting(
+        world.cluster, title="Klyngemøde om sårbare ældre", start=start, venue_name="Lyngby Rådhus"
     )
     services.agenda_item_create(
         meeting=meeting,
