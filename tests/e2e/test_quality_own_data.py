@@ -5,26 +5,14 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from klynge.quality.generate import generate
-from klynge.quality.services import indicators_load_catalogue, prescriptions_import
-from tests.factories import PASSWORD, ClusterWorld, make_practice
+from klynge.quality.services import prescriptions_import
+from tests.factories import PASSWORD
+from tests.quality.data import world_with_prescription_files
 
 
 @pytest.fixture
 def world_with_data(transactional_db, tmp_path):
-    world = ClusterWorld("Klynge Nord")
-    for name in ("Lægehuset Øst", "Lægerne ved Åen", "Lægehuset Syd"):
-        make_practice(world.cluster, name)
-    indicators_load_catalogue()
-    numbers = list(world.cluster.memberships.values_list("practice__provider_number", flat=True))
-    files = generate(
-        out=tmp_path,
-        months=24,
-        seed=4,
-        provider_numbers=numbers,
-        n_atc=30,
-        shifted=[world.other_practice.provider_number],
-    )
+    world, files = world_with_prescription_files(tmp_path)
     result = prescriptions_import(
         path=files.prescriptions, patients_path=files.patients, cluster=world.cluster
     )

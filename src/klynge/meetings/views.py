@@ -35,7 +35,7 @@ from .forms import (
 from .models import Answer, DocumentCategory, MeetingGuest, MeetingKind, MeetingStatus, NoteKind
 
 
-def _form_page(request, form, title, *, intro="", submit_label="Gem", cancel_url="..", status=200):
+def _form_page(request, form, title, *, intro="", submit_label="Gem", cancel_url=None, status=200):
     context = {
         "form": form,
         "title": title,

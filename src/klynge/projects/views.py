@@ -324,6 +324,7 @@ def project_create(request, cluster, idea_id):
             "title": f"Nyt projekt: {idea.title}",
             "intro": "Interessegruppen bliver projektgruppen. Vælg én tovholder og en kontakt i bestyrelsen.",
             "submit_label": "Opret projekt",
+            "cancel_url": reverse("projects:round_detail", args=[cluster.slug, idea.round_id]),
         },
         status=_status(form),
     )

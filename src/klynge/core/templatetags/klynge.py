@@ -66,3 +66,47 @@ def render_markdown(text: str) -> str:
 def active_if(context, prefix: str) -> str:
     request = context.get("request")
     return "active" if request is not None and request.path.startswith(prefix) else ""
+
+
+def _with_class(existing: str | None, css: str) -> str:
+    classes = [c for c in (existing or "").split() if c not in {"form-input", "form-select", css}]
+    return " ".join([css, *classes])
+
+
+@register.filter
+def toggle_input(bound) -> str:
+    """A checkbox or radio button as the design system draws it: the input carries `form-checkbox`
+    or `form-radio` and its label follows it (DKFDS 11; the class never goes on a wrapper).
+
+    Takes a checkbox field (BoundField) or one option of a radio or checkbox list (BoundWidget).
+    """
+    from django.forms.boundfield import BoundWidget
+
+    if isinstance(bound, BoundWidget):
+        css = "form-radio" if bound.data["type"] == "radio" else "form-checkbox"
+        attrs = {**bound.data["attrs"], "class": _with_class(bound.data["attrs"].get("class"), css)}
+        context = {"widget": {**bound.data, "attrs": attrs, "wrap_label": False}}
+        return bound.parent_widget._render(bound.template_name, context, bound.renderer)
+    return bound.as_widget(
+        attrs={"class": _with_class(bound.field.widget.attrs.get("class"), "form-checkbox")}
+    )
+
+
+@register.simple_tag(takes_context=True)
+def parent_page(context) -> str:
+    """The nearest page above the current address (/k/x/moeder/3/dagsorden/nyt/ → /k/x/moeder/3/).
+
+    A relative ".." is no substitute: it names /k/x/moeder/3/dagsorden/, which is no page.
+    """
+    from django.urls import Resolver404, resolve
+
+    request = context.get("request")
+    segments = [s for s in (request.path if request else "/").split("/") if s]
+    for end in range(len(segments) - 1, 0, -1):
+        candidate = "/" + "/".join(segments[:end]) + "/"
+        try:
+            resolve(candidate)
+        except Resolver404:
+            continue
+        return candidate
+    return "/"
