@@ -347,3 +347,23 @@ def test_front_page_invites_a_new_round_when_all_are_taken_up(client, world, mem
     assert "Start en ny idérunde" in client.get(f"/k/{world.cluster.slug}/").content.decode()
     client.force_login(members[1])
     assert "Start en ny idérunde" not in client.get(f"/k/{world.cluster.slug}/").content.decode()
+
+
+def test_counts_and_labels_read_as_finished_danish(client, world, members):
+    """»1 prik« (not »1 prikker«), and the template's labels as written (»PDSA-cyklusser«)."""
+    round = services.round_create(cluster=world.cluster, title="Workshop", dots_per_member=1, by=world.chair)
+    idea = services.idea_submit(round=round, person=world.member, title="Fluconazol")
+    services.dot_add(round=round, idea=idea, person=members[0])
+    client.force_login(world.chair)
+    page = client.get(f"/k/{world.cluster.slug}/projekter/runder/{round.pk}/").content.decode()
+    assert "1 prik pr. medlem" in page and "1 prik ·" in page and "1 prikker" not in page
+    project = services.project_create(
+        cluster=world.cluster,
+        title="",
+        lead=world.member,
+        board_contact=world.chair,
+        idea=idea,
+        by=world.chair,
+    )
+    page = client.get(f"/k/{world.cluster.slug}/projekter/{project.pk}/").content.decode()
+    assert "PDSA-cyklusser" in page and "Pdsa" not in page

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from klynge.core import selectors as core_selectors
 from klynge.core.models import Cluster
 from klynge.core.tenancy import cluster_view
+from klynge.core.text import counted
 from klynge.core.views import add_service_errors
 
 from . import calendar, exports, selectors, services
@@ -108,7 +109,7 @@ def year_plan_next(request, cluster):
                 else [m for ms in error.message_dict.values() for m in ms],
             )
         else:
-            messages.success(request, f"{len(created)} møder er sat i årsplanen.")
+            messages.success(request, f"{counted(len(created), 'møde', 'møder')} er sat i årsplanen.")
             year = timezone.localtime(created[0].starts_at).year
             return redirect(reverse("meetings:meeting_list", args=[cluster.slug]) + f"?aar={year}")
     return _form_page(
@@ -207,7 +208,7 @@ def meeting_invite(request, cluster, meeting_id):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return _detail(meeting)
-    messages.success(request, f"{len(result.invited)} invitationer er sendt.")
+    messages.success(request, f"{counted(len(result.invited), 'invitation', 'invitationer')} er sendt.")
     if result.left_out:
         names = ", ".join(p.name for p in result.left_out)
         messages.warning(
@@ -349,7 +350,7 @@ def agenda_template(request, cluster, meeting_id):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"{len(items)} punkter fra skabelonen er tilføjet.")
+        messages.success(request, f"{counted(len(items), 'punkt', 'punkter')} fra skabelonen er tilføjet.")
     return _detail(meeting)
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from klynge.core import selectors as core_selectors
 from klynge.core.models import BOARD_ROLES, Cluster, Person
 from klynge.core.services import ServiceError, outbox_enqueue
+from klynge.core.text import counted
 from klynge.meetings.models import Meeting, MeetingKind, MeetingStatus
 from klynge.meetings.services import agenda_item_create, agenda_item_delete
 
@@ -190,7 +191,11 @@ def dot_add(*, round: IdeaRound, idea: Idea, person: Person) -> Dot:
         raise ServiceError("Ideen findes ikke i runden.")
     used = Dot.objects.filter(round=round, person=person)
     if used.count() >= locked.dots_per_member:
-        raise ServiceError(f"Du har brugt alle dine {locked.dots_per_member} prikker.")
+        raise ServiceError(
+            "Du har brugt din prik."
+            if locked.dots_per_member == 1
+            else f"Du har brugt alle dine {locked.dots_per_member} prikker."
+        )
     if not locked.allow_stacking and used.filter(idea=idea).exists():
         raise ServiceError("I denne runde kan du kun give hver idé én prik.")
     return Dot.objects.create(round=round, idea=idea, person=person)
@@ -516,7 +521,9 @@ def rotation_slot_move(
         raise ServiceError({"meeting": "Vælg et klyngemøde, der ikke er aflyst."})
     capacity = selectors.settings_for(cluster=plan.cluster).meeting_capacity
     if meeting.pk != slot.meeting_id and plan.slots.filter(meeting=meeting).count() >= capacity:
-        raise ServiceError({"meeting": f"{meeting.title} har allerede {capacity} projekt(er) på."})
+        raise ServiceError(
+            {"meeting": f"{meeting} har allerede {counted(capacity, 'projekt', 'projekter')} på."}
+        )
     slot.meeting = meeting
     slot.revisit_date = revisit_date or _default_revisit(slot.project, meeting)
     low, high = revisit_window(_meeting_day(meeting))

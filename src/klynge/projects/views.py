@@ -13,11 +13,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from django.views.decorators.http import require_POST
 
 from klynge.core import selectors as core_selectors
 from klynge.core.models import BOARD_ROLES, MEMBER_ROLES
 from klynge.core.tenancy import cluster_view
+from klynge.core.text import counted
 from klynge.core.views import add_service_errors
 from klynge.meetings.selectors import cluster_meeting_get
 
@@ -35,9 +37,8 @@ from .forms import (
 )
 from .models import TAKEN_UP, TEMPLATE_FIELDS, Project, ProjectStatus
 
-FIELD_LABELS = {
-    name: str(Project._meta.get_field(name).verbose_name).capitalize() for name in TEMPLATE_FIELDS
-}
+# capfirst, not str.capitalize(): the latter lowers the rest ("Pdsa-cyklusser").
+FIELD_LABELS = {name: capfirst(str(Project._meta.get_field(name).verbose_name)) for name in TEMPLATE_FIELDS}
 FIELD_LABELS["indicator_codes"] = "Indikatorkoder"
 
 
@@ -626,7 +627,8 @@ def rotation(request, cluster):
 @cluster_view("projects.manage")
 def rotation_propose(request, cluster):
     plan = services.rotation_propose(cluster=cluster, by=request.user)
-    messages.success(request, f"Nyt forslag: {plan.slots.count()} projekt(er) fordelt på klyngemøderne.")
+    placed = counted(plan.slots.count(), "projekt", "projekter")
+    messages.success(request, f"Nyt forslag: {placed} fordelt på klyngemøderne.")
     return redirect("projects:rotation", slug=cluster.slug)
 
 
