@@ -60,6 +60,44 @@ def test_year_plan_lists_the_years_meetings_in_fixed_queries(
         chair_client.get(url("meeting_list", world.cluster.slug) + "?aar=2030")
 
 
+def test_a_meeting_is_named_by_what_and_when_in_every_dropdown(chair_client, world):
+    """Every meeting is titled »Klyngemøde« in the seeds: names carry the date and the topic."""
+    package = services.package_create(cluster=world.cluster, title="Antibiotika", source="cluster")
+    first = make_meeting(world.cluster, start=at(2026, 3, 12), package=package)
+    second = make_meeting(world.cluster, start=at(2026, 9, 4))
+    retreat = make_meeting(
+        world.cluster, kind=MeetingKind.RETREAT, title="Internat 2026: trivsel", start=at(2026, 11, 5)
+    )
+    own = make_meeting(
+        world.cluster, title="Internat om trivsel", kind=MeetingKind.RETREAT, start=at(2027, 1, 8)
+    )
+    assert first.display_name == "Klyngemøde 12/3 2026: Antibiotika"
+    assert second.display_name == "Klyngemøde 4/9 2026"
+    assert retreat.display_name == "Internat 5/11 2026: trivsel"
+    assert own.display_name == "Internat om trivsel 8/1 2027" and own.short_name == "Internat om trivsel"
+    # A meeting late in the evening UTC is dated by its Copenhagen day.
+    late = make_meeting(world.cluster, start=dt.datetime(2026, 6, 30, 22, 30, tzinfo=dt.UTC))
+    assert late.display_name == "Klyngemøde 1/7 2026"
+    for path in (f"/k/{world.cluster.slug}/spoergeskemaer/ny/", f"/k/{world.cluster.slug}/afstemninger/ny/"):
+        page = chair_client.get(path).content.decode()
+        assert ">Klyngemøde 12/3 2026: Antibiotika</option>" in page, path
+        assert ">Klyngemøde 4/9 2026</option>" in page, path
+    year_plan = chair_client.get(url("meeting_list", world.cluster.slug) + "?aar=2026").content.decode()
+    assert "Klyngemøde: Antibiotika</a>" in year_plan
+
+
+def test_the_topic_follows_the_package_unless_the_board_named_one(world):
+    heart = services.package_create(cluster=world.cluster, title="Hjertesygdom", source="cluster")
+    pain = services.package_create(cluster=world.cluster, title="Smertestillende", source="cluster")
+    meeting = make_meeting(world.cluster, start=at(2026, 5, 1), package=heart)
+    assert meeting.theme == "Hjertesygdom"
+    meeting = services.meeting_update(meeting=meeting, package=pain, notify=False)
+    assert meeting.display_name == "Klyngemøde 1/5 2026: Smertestillende"
+    meeting = services.meeting_update(meeting=meeting, theme="Vores opioider", notify=False)
+    meeting = services.meeting_update(meeting=meeting, package=heart, notify=False)
+    assert meeting.theme == "Vores opioider"
+
+
 def test_next_years_dates_and_venues_in_one_form(chair_client, world):
     data = {
         "ga_date": "2031-02-27",
@@ -397,16 +435,17 @@ def test_private_feed_local_times_across_summer_time_and_revocation(client, worl
     assert tz.utcoffset(dt.datetime(2023, 10, 30, 16)) == dt.timedelta(hours=1)
     assert tz.utcoffset(dt.datetime(2045, 7, 1, 16)) == dt.timedelta(hours=2)
     events = {str(e["summary"]): e for e in cal.walk("VEVENT")}
-    assert "Fremmed møde" not in events
+    # The calendar names what the meeting is; its own entry gives the date.
+    assert "Klyngemøde: Fremmed møde" not in events
     for meeting in (spring, autumn):
-        event = events[meeting.title] if meeting.title != "Klyngemøde" else events["Klyngemøde"]
+        event = events[meeting.short_name]
         start = event.decoded("dtstart")
         assert (start.hour, start.minute) == (16, 0) and str(start.tzinfo) == "Europe/Copenhagen"
         assert event["dtstart"].params["TZID"] == "Europe/Copenhagen"
         assert str(event["uid"]) == f"{meeting.uid}@klynge"
-    assert events["Efterår"].decoded("dtstart").utcoffset() == dt.timedelta(hours=1)
+    assert events["Klyngemøde: Efterår"].decoded("dtstart").utcoffset() == dt.timedelta(hours=1)
     assert events["Klyngemøde"].decoded("dtstart").utcoffset() == dt.timedelta(hours=2)
-    assert str(events["Aflyst møde"]["status"]) == "CANCELLED"
+    assert str(events["Klyngemøde: Aflyst møde"]["status"]) == "CANCELLED"
     # revoke: the old address stops working
     client.force_login(world.member)
     client.post(url("calendar_settings"), {"handling": "tilbagekald"})
@@ -417,7 +456,7 @@ def test_public_cluster_feed_shows_only_published_meetings(client, world):
     make_meeting(world.cluster, title="Offentligt", is_public=True)
     make_meeting(world.cluster, title="Internt")
     cal = icalendar.Calendar.from_ical(client.get(url("public_cluster_feed", world.cluster.slug)).content)
-    assert [str(e["summary"]) for e in cal.walk("VEVENT")] == ["Offentligt"]
+    assert [str(e["summary"]) for e in cal.walk("VEVENT")] == ["Klyngemøde: Offentligt"]
 
 
 # Attendance ----------------------------------------------------------------------------------------

@@ -400,7 +400,7 @@ def motion_create(request, cluster):
         can_manage=can_manage,
     )
     deadlines = "; ".join(
-        f"{m.title} {_day(m.starts_at)}: frist {_day(services.motion_deadline(m))}"
+        f"{m.display_name}: frist {_day(services.motion_deadline(m))}"
         for m in selectors.general_assemblies(cluster=cluster, upcoming=True)
     )
     context = {

@@ -127,7 +127,8 @@ def meeting_create(
         cluster=cluster,
         kind=kind,
         title=title.strip(),
-        theme=theme,
+        # The topic in every list and dropdown: the package's title unless the board names one.
+        theme=theme.strip() or (package.title if package is not None else ""),
         starts_at=starts_at,
         ends_at=ends_at,
         venue_name=venue_name.strip(),
@@ -153,6 +154,11 @@ def meeting_update(*, meeting: Meeting, by: Person | None = None, notify: bool =
     """Changes a meeting; if what a calendar shows changed, invitees get an updated entry."""
     if "package" in fields:
         _check_package(meeting.cluster, fields["package"])
+        old = meeting.package.title if meeting.package_id else ""
+        new = fields["package"].title if fields["package"] is not None else ""
+        # A theme that was only the old package's title follows the package.
+        if new != old and (fields.get("theme", meeting.theme) or "").strip() in ("", old):
+            fields["theme"] = new
     if fields.get("status") == MeetingStatus.CANCELLED and meeting.status != MeetingStatus.CANCELLED:
         fields = {name: value for name, value in fields.items() if name != "status"}
         if fields:
@@ -187,7 +193,7 @@ def meeting_cancel(*, meeting: Meeting, by: Person | None = None) -> Meeting:
 def _send_calendar_update(meeting: Meeting) -> None:
     cancelled = meeting.status == MeetingStatus.CANCELLED
     for invitation in meeting.invitations.select_related("person"):
-        subject = ("Aflyst: " if cancelled else "Ændret: ") + meeting.title
+        subject = ("Aflyst: " if cancelled else "Ændret: ") + meeting.display_name
         _mail_invitation(invitation, subject=subject, template="meetings/mail/update.txt")
 
 
@@ -740,7 +746,9 @@ def meeting_invite_all(
         existing.add(person.pk)
         if send_mail:
             _mail_invitation(
-                invitation, subject=f"Invitation: {meeting.title}", template="meetings/mail/invitation.txt"
+                invitation,
+                subject=f"Invitation: {meeting.display_name}",
+                template="meetings/mail/invitation.txt",
             )
         result.invited.append(person)
     return result
@@ -779,7 +787,7 @@ def reminders_send(*, now: dt.datetime | None = None) -> int:
         if meeting.starts_at - dt.timedelta(days=meeting.reminder_days_before) > now:
             continue
         _mail_invitation(
-            invitation, subject=f"Påmindelse: {meeting.title}", template="meetings/mail/reminder.txt"
+            invitation, subject=f"Påmindelse: {meeting.display_name}", template="meetings/mail/reminder.txt"
         )
         invitation.reminded_at = now
         invitation.save(update_fields=["reminded_at"])

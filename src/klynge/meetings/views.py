@@ -153,7 +153,9 @@ def meeting_edit(request, cluster, meeting_id):
         else:
             messages.success(request, "Mødet er gemt. Inviterede har fået en opdateret kalenderinvitation.")
             return _detail(meeting)
-    return _form_page(request, form, f"Ret {meeting.title}", status=400 if request.method == "POST" else 200)
+    return _form_page(
+        request, form, f"Ret {meeting.display_name}", status=400 if request.method == "POST" else 200
+    )
 
 
 @require_POST
@@ -302,7 +304,7 @@ def agenda_item_create(request, cluster, meeting_id):
     return _form_page(
         request,
         form,
-        f"Nyt punkt på dagsordenen: {meeting.title}",
+        f"Nyt punkt på dagsordenen: {meeting.display_name}",
         status=400 if request.method == "POST" else 200,
     )
 
@@ -373,7 +375,7 @@ def agenda_proposal(request, cluster, meeting_id):
     return _form_page(
         request,
         form,
-        f"Forslag til {meeting.title}",
+        f"Forslag til {meeting.display_name}",
         intro=f"Fristen for forslag er {deadline:%d/%m %Y kl. %H:%M}.",
         submit_label="Send forslaget",
         status=400 if request.method == "POST" else 200,
@@ -471,7 +473,7 @@ def guest_add(request, cluster, meeting_id):
     return _form_page(
         request,
         form,
-        f"Gæst til {meeting.title}",
+        f"Gæst til {meeting.display_name}",
         intro="En gæst ser kun dette mødes side og materiale.",
         submit_label="Tilføj gæsten",
         status=400 if request.method == "POST" else 200,

@@ -13,7 +13,7 @@ from klynge.core.models import BOARD_ROLES, Cluster, Person
 from klynge.core.services import ServiceError, outbox_enqueue
 from klynge.core.text import counted
 from klynge.meetings.models import Meeting, MeetingKind, MeetingStatus
-from klynge.meetings.services import agenda_item_create, agenda_item_delete
+from klynge.meetings.services import agenda_item_create, agenda_item_delete, meeting_update
 
 from . import selectors
 from .models import (
@@ -545,6 +545,25 @@ def _agenda_description(project: Project) -> str:
     return "\n\n".join(parts)
 
 
+def _plan_topics(slots) -> dict[Meeting, str]:
+    """Each meeting of a plan with the titles of its projects, as the meeting's topic."""
+    titles: dict[Meeting, list[str]] = {}
+    for slot in slots:
+        titles.setdefault(slot.meeting, []).append(slot.project.title)
+    return {meeting: " og ".join(sorted(names)) for meeting, names in titles.items()}
+
+
+def _name_meetings_by_projects(*, before: dict[Meeting, str], after: dict[Meeting, str]) -> None:
+    """A meeting the board gave no theme is named by its planned projects (»Klyngemøde 12/3 2027:
+    Fluconazol i almen praksis«); a theme that only named the earlier plan's projects follows the plan."""
+    earlier = {meeting.pk: topic for meeting, topic in before.items()}
+    now = {meeting.pk: topic for meeting, topic in after.items()}
+    for meeting in Meeting.objects.filter(pk__in={*earlier, *now}):
+        topic = now.get(meeting.pk, "")
+        if meeting.theme.strip() in ("", earlier.get(meeting.pk, "")) and meeting.theme != topic:
+            meeting_update(meeting=meeting, theme=topic[:300], notify=False)
+
+
 @transaction.atomic
 def rotation_publish(*, plan: RotationPlan, by: Person | None = None) -> RotationPlan:
     """Publishes the draft: each project is planned at its meeting, which gets the agenda item."""
@@ -558,6 +577,7 @@ def rotation_publish(*, plan: RotationPlan, by: Person | None = None) -> Rotatio
             raise ServiceError(f"Genbesøget for {slot.project.title} skal ligge 12-24 måneder efter mødet.")
     previous = selectors.rotation_published(cluster=plan.cluster)
     planned_now = {slot.project_id for slot in slots}
+    before = _plan_topics(previous.slots.select_related("project", "meeting")) if previous else {}
     if previous is not None:
         for old in previous.slots.select_related("project", "agenda_item"):
             moved = old.project_id not in planned_now or any(
@@ -594,9 +614,10 @@ def rotation_publish(*, plan: RotationPlan, by: Person | None = None) -> Rotatio
         project.save(update_fields=["taken_up_meeting", "revisit_date", "updated_at"])
         if project.status == S.APPROVED:
             project_transition(
-                project=project, to_status=S.PLANNED, by=by, note=f"Planlagt til {slot.meeting.title}"
+                project=project, to_status=S.PLANNED, by=by, note=f"Planlagt til {slot.meeting.display_name}"
             )
         _snapshot(project, by)
+    _name_meetings_by_projects(before=before, after=_plan_topics(slots))
     plan.status = PlanStatus.PUBLISHED
     plan.published_at = timezone.now()
     plan.published_by = by
@@ -655,7 +676,7 @@ def project_reminders_run(*, today: dt.date | None = None) -> dict[str, int]:
             project.revisit_reminded_on = today
             project.save(update_fields=["followup_meeting", "revisit_reminded_on"])
             where = (
-                f"Vi foreslår at tage det op på {meeting.title} {_meeting_day(meeting):%d/%m %Y}."
+                f"Vi foreslår at tage det op på {meeting.display_name}."
                 if meeting
                 else "Der er endnu intet klyngemøde efter datoen; opret et, så foreslår Klynge det."
             )

@@ -653,7 +653,7 @@ def rotation_slot_move(request, cluster, slot_id):
         except ValidationError as error:
             messages.error(request, _error_text(error))
         else:
-            messages.success(request, f"{slot.project.title} er flyttet til {meeting.title}.")
+            messages.success(request, f"{slot.project.title} er flyttet til {meeting.display_name}.")
     else:
         messages.error(request, "Vælg et møde fra listen og en gyldig dato.")
     return redirect("projects:rotation", slug=cluster.slug)

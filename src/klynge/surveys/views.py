@@ -325,7 +325,7 @@ def survey_agenda(request, cluster, survey_id):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"Spørgeskemaet er sat på dagsordenen for {survey.meeting.title}.")
+        messages.success(request, f"Spørgeskemaet er sat på dagsordenen for {survey.meeting.display_name}.")
     return redirect("surveys:detail", slug=cluster.slug, survey_id=survey.pk)
 
 
