@@ -262,6 +262,63 @@ def test_agenda_item_views(chair_client, world, meeting):
     assert [i.title for i in selectors.meeting_agenda(meeting=meeting)] == ["Eventuelt", "Data"]
 
 
+def test_a_new_item_goes_before_eventuelt_and_moves_anywhere_in_one_step(chair_client, world):
+    ga = make_meeting(
+        world.cluster, kind=MeetingKind.GENERAL_ASSEMBLY, start=at(2030, 3, 14), with_template=True
+    )
+    form = chair_client.get(url("agenda_item_create", world.cluster.slug, ga.pk)).content.decode()
+    assert 'value="9" selected>Nr. 9, før »Eventuelt«</option>' in form
+    response = chair_client.post(
+        url("agenda_item_create", world.cluster.slug, ga.pk), {"title": "Beretning fra KIAP", "position": "9"}
+    )
+    assert response.status_code == 302
+    services.agenda_item_create(meeting=ga, title="Nyt fra PLO")  # the API and the demo: same default
+    titles = [i.title for i in selectors.meeting_agenda(meeting=ga)]
+    assert titles[-3:] == ["Beretning fra KIAP", "Nyt fra PLO", "Eventuelt"]
+    # One step from the bottom to the top: no five reloads.
+    item = ga.agenda_items.get(title="Nyt fra PLO")
+    response = chair_client.post(
+        url("agenda_item_edit", world.cluster.slug, ga.pk, item.pk), {"title": "Nyt fra PLO", "position": "1"}
+    )
+    assert response.status_code == 302
+    agenda = selectors.meeting_agenda(meeting=ga)
+    assert [i.title for i in agenda][:2] == ["Nyt fra PLO", "Valg af dirigent og referent"]
+    assert [i.position for i in agenda] == list(range(1, 12))
+    # The buttons: with htmx the agenda comes back alone with a spoken status; without, a redirect.
+    eventuelt = ga.agenda_items.get(title="Eventuelt")
+    response = chair_client.post(
+        url("agenda_item_move", world.cluster.slug, ga.pk, eventuelt.pk),
+        {"retning": "op"},
+        HTTP_HX_REQUEST="true",
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and html.startswith('<ol class="klynge-agenda" id="dagsorden-liste">')
+    assert "»Eventuelt« er nu nr. 10 på dagsordenen." in html and "<html" not in html
+    response = chair_client.post(
+        url("agenda_item_move", world.cluster.slug, ga.pk, eventuelt.pk), {"placering": "11"}
+    )
+    assert response.status_code == 302 and response["Location"].endswith(f"#punkt-{eventuelt.pk}")
+    assert selectors.meeting_agenda(meeting=ga)[-1].title == "Eventuelt"
+    bad = chair_client.post(
+        url("agenda_item_move", world.cluster.slug, ga.pk, eventuelt.pk), {"placering": "x"}
+    )
+    assert bad.status_code == 302 and [i.position for i in selectors.meeting_agenda(meeting=ga)] == list(
+        range(1, 12)
+    )
+
+
+def test_godkend_referatet_is_offered_only_when_there_are_minutes(chair_client, world):
+    meeting = make_meeting(world.cluster, start=at(2022, 5, 10))
+    item = services.agenda_item_create(meeting=meeting, title="Data")
+    page = chair_client.get(url("meeting_detail", world.cluster.slug, meeting.pk)).content.decode()
+    assert "Godkend referatet" not in page and "Der er intet referat endnu" in page
+    refused = chair_client.post(url("minutes_approve", world.cluster.slug, meeting.pk), follow=True)
+    assert "intet referat at godkende" in refused.content.decode()
+    services.minutes_write(item=item, minutes="Vi så på data.")
+    page = chair_client.get(url("meeting_detail", world.cluster.slug, meeting.pk)).content.decode()
+    assert "Godkend referatet" in page
+
+
 # Minutes -------------------------------------------------------------------------------------------
 
 
@@ -508,6 +565,69 @@ def test_attendance_per_practice_per_year(chair_client, world):
     assert by_name == {world.practice.name: (3, 1), world.other_practice.name: (1, 3)}
     page = chair_client.get(url("attendance_report", world.cluster.slug) + "?aar=2022").content.decode()
     assert world.other_practice.name in page
+
+
+def test_a_practice_on_hold_is_on_hold_not_absent(chair_client, world):
+    """Suspended from 1/5 to 1/9: the May and August meetings read »På hold«, the others count."""
+    meetings = [make_meeting(world.cluster, start=at(2022, m, 10)) for m in (3, 5, 8, 11)]
+    services.attendance_check_in(meeting=meetings[0], person=world.member)
+    membership = world.cluster.memberships.get(practice=world.other_practice)
+    membership_set_status(
+        membership=membership,
+        status=MembershipStatus.SUSPENDED,
+        starts_on=dt.date(2022, 5, 1),
+        ends_on=dt.date(2022, 9, 1),
+    )
+    _, rows = selectors.attendance_by_practice(cluster=world.cluster, year=2022)
+    row = next(r for r in rows if r.practice == world.other_practice)
+    assert [state for _, state in row.meetings] == ["attended", "on_hold", "on_hold", "missed"]
+    assert (row.attended, row.missed, row.on_hold) == (1, 1, 2)
+    page = chair_client.get(url("attendance_report", world.cluster.slug) + "?aar=2022").content.decode()
+    cells = page.split(world.other_practice.name, 1)[1].split("</tr>", 1)[0]
+    assert cells.count("På hold") == 2 and cells.count("Udeblevet") == 1
+
+
+def test_every_link_a_guest_is_shown_opens(client, world):
+    """Agenda links to a package, a questionnaire's results or another meeting would answer 404 to a
+    guest: they are shown as text. A shared data view, this meeting's material and outside pages stay."""
+    import re
+
+    from klynge.quality.services import indicator_create
+
+    indicator = indicator_create(cluster=world.cluster, by=world.chair, name_da="Vores telefonrecepter")
+
+    meeting = make_meeting(world.cluster, start=at(2030, 8, 29))
+    other = make_meeting(world.cluster, start=at(2030, 9, 4))
+    package = services.package_create(cluster=world.cluster, title="Pakke", source="cluster")
+    slug = world.cluster.slug
+    links = {
+        "Pakken": f"/k/{slug}/pakker/{package.pk}/",
+        "Resultaterne": f"/k/{slug}/spoergeskemaer/1/resultater/",
+        "Næste møde": f"/k/{slug}/moeder/{other.pk}/",
+        "Dette møde": f"/k/{slug}/moeder/{meeting.pk}/",
+        "Vores data": f"/k/{slug}/data/indikator/{indicator.pk}/",
+        "Sundhedsstyrelsen": "https://www.sst.dk/",
+        "Et skjult sted": "javascript:alert(1)",
+    }
+    for label, link in links.items():
+        services.agenda_item_create(meeting=meeting, title=f"Punkt: {label}", link_url=link, link_label=label)
+    guest = services.guest_add(
+        meeting=meeting, name="Karin Kommune", email="karin@kommune.dk", role="kommune"
+    )
+    client.force_login(guest.person)
+    page = client.get(url("meeting_detail", slug, meeting.pk)).content.decode()
+    hrefs = set(re.findall(r'href="([^"#]+)"', page))
+    for label in ("Pakken", "Resultaterne", "Næste møde", "Et skjult sted"):
+        assert links[label] not in hrefs and f"<p>{label}</p>" in page, label
+    for label in ("Dette møde", "Vores data", "Sundhedsstyrelsen"):
+        assert links[label] in hrefs, label
+    for href in hrefs:
+        if href.startswith("/") and not href.startswith("/static/"):
+            assert client.get(href).status_code == 200, href
+    # A member of the cluster is shown every link.
+    client.force_login(world.member)
+    page = client.get(url("meeting_detail", slug, meeting.pk)).content.decode()
+    assert all(links[label] in page for label in ("Pakken", "Resultaterne", "Næste møde"))
 
 
 # Library -------------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from klynge.core.tenancy import cluster_view
 from klynge.core.text import counted
 from klynge.core.views import add_service_errors
 
-from . import calendar, exports, selectors, services
+from . import calendar, exports, links, selectors, services
 from .forms import (
     AgendaItemForm,
     AnswerForm,
@@ -171,6 +171,17 @@ def meeting_cancel(request, cluster, meeting_id):
     return _detail(meeting)
 
 
+def _agenda_for(meeting, *, is_member: bool) -> list:
+    """The agenda, each item marked whether its link may be shown: a guest gets no link to a page of
+    the cluster that the meeting does not share with its guests (it would answer 404)."""
+    agenda = selectors.meeting_agenda(meeting=meeting)
+    for item in agenda:
+        item.link_shown = bool(item.link_url) and (
+            is_member or links.guest_can_open(link=item.link_url, meeting=meeting)
+        )
+    return agenda
+
+
 @meeting_view
 def meeting_detail(request, cluster, meeting):
     user = request.user
@@ -178,9 +189,11 @@ def meeting_detail(request, cluster, meeting):
     is_member = user.has_perm("meetings.view_meetings", cluster)
     approved = meeting.minutes_approved_at is not None
     invitation = selectors.invitation_for(meeting=meeting, person=user)
+    agenda = _agenda_for(meeting, is_member=is_member)
     context = {
         "meeting": meeting,
-        "agenda": selectors.meeting_agenda(meeting=meeting),
+        "agenda": agenda,
+        "has_minutes": any(item.minutes.strip() for item in agenda),
         "guests": selectors.meeting_guests(meeting=meeting),
         "wishes": selectors.meeting_notes(meeting=meeting, kind=NoteKind.RETREAT_WISH),
         "can_manage": can_manage,
@@ -292,7 +305,12 @@ def _people(cluster):
 @cluster_view("meetings.manage_meetings")
 def agenda_item_create(request, cluster, meeting_id):
     meeting = _meeting(cluster, meeting_id)
-    form = AgendaItemForm(request.POST or None, people=_people(cluster))
+    form = AgendaItemForm(
+        request.POST or None,
+        people=_people(cluster),
+        agenda=selectors.meeting_agenda(meeting=meeting),
+        default_position=services.default_position(meeting),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.agenda_item_create(meeting=meeting, **form.cleaned_data)
@@ -313,7 +331,12 @@ def agenda_item_create(request, cluster, meeting_id):
 def agenda_item_edit(request, cluster, meeting_id, item_id):
     meeting = _meeting(cluster, meeting_id)
     item = get_object_or_404(meeting.agenda_items, pk=item_id)
-    form = AgendaItemForm(request.POST or None, instance=item, people=_people(cluster))
+    form = AgendaItemForm(
+        request.POST or None,
+        instance=item,
+        people=_people(cluster),
+        agenda=selectors.meeting_agenda(meeting=meeting),
+    )
     if request.method == "POST" and form.is_valid():
         item = get_object_or_404(meeting.agenda_items, pk=item_id)
         try:
@@ -330,8 +353,30 @@ def agenda_item_edit(request, cluster, meeting_id, item_id):
 def agenda_item_move(request, cluster, meeting_id, item_id):
     meeting = _meeting(cluster, meeting_id)
     item = get_object_or_404(meeting.agenda_items, pk=item_id)
-    services.agenda_item_move(item=item, direction=1 if request.POST.get("retning") == "ned" else -1)
-    return _detail(meeting)
+    try:
+        if request.POST.get("placering"):
+            moved = services.agenda_item_move(item=item, position=request.POST["placering"])
+        else:
+            direction = 1 if request.POST.get("retning") == "ned" else -1
+            moved = services.agenda_item_move(item=item, direction=direction)
+    except ValidationError as error:
+        if request.htmx:
+            return HttpResponse(" ".join(error.messages), status=400)
+        messages.error(request, " ".join(error.messages))
+        return _detail(meeting)
+    if request.htmx:
+        # Only the agenda is swapped; the buttons keep their ids, so focus stays on the one pressed.
+        context = {
+            "meeting": meeting,
+            "agenda": _agenda_for(meeting, is_member=True),
+            "can_manage": True,
+            "show_minutes": True,
+            "moved": moved,
+        }
+        return render(request, "meetings/_agenda.html", context)
+    return redirect(
+        reverse("meetings:meeting_detail", args=[cluster.slug, meeting.pk]) + f"#punkt-{moved.pk}"
+    )
 
 
 @require_POST
