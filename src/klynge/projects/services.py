@@ -299,6 +299,12 @@ def project_create(
     if lead is None:
         raise ServiceError({"lead": "Vælg en tovholder."})
     _check_person(cluster, lead, "lead")
+    group = list(members or [])
+    if idea is not None and members is None:
+        group = [s.person for s in idea.signups.select_related("person")]
+    # The lead comes from the interest group that will do the work, when there is one.
+    if group and lead.pk not in {p.pk for p in group}:
+        raise ServiceError({"lead": "Vælg tovholderen blandt interessegruppens medlemmer."})
     _check_person(cluster, board_contact, "board_contact", board=True)
     rank = None
     if idea is not None:
@@ -319,10 +325,7 @@ def project_create(
     project.save()
     ProjectTransition.objects.create(project=project, from_status="", to_status=S.IDEA, by=by)
     ProjectMember.objects.create(project=project, person=lead, is_lead=True)
-    others = list(members or [])
-    if idea is not None and members is None:
-        others = [s.person for s in idea.signups.select_related("person")]
-    for person in others:
+    for person in group:
         if person.pk != lead.pk and core_selectors.is_member(person, cluster):
             ProjectMember.objects.get_or_create(project=project, person=person)
     _snapshot(project, by)

@@ -298,9 +298,15 @@ def _members_and_board(cluster):
 def project_create(request, cluster, idea_id):
     idea = selectors.cluster_idea_get(cluster=cluster, idea_id=idea_id)
     members, board = _members_and_board(cluster)
-    signed = list(idea.signups.values_list("person_id", flat=True))
-    initial = {"title": idea.title, "lead": signed[0] if signed else None}
-    form = ProjectCreateForm(request.POST or None, members=members, board=board, initial=initial)
+    # The tovholder is one of the interest group; only a group of nobody leaves the choice open.
+    signed = set(idea.signups.values_list("person_id", flat=True))
+    group = [p for p in members if p.pk in signed] or members
+    initial = {"title": idea.title, "lead": group[0].pk if signed else None}
+    form = ProjectCreateForm(request.POST or None, members=group, board=board, initial=initial)
+    if not signed:
+        form.fields[
+            "lead"
+        ].help_text = "Ingen har skrevet sig på interessegruppen; vælg blandt klyngens medlemmer."
     if request.method == "POST" and form.is_valid():
         by_id = {p.pk: p for p in members + board}
         try:
@@ -323,7 +329,8 @@ def project_create(request, cluster, idea_id):
         {
             "form": form,
             "title": f"Nyt projekt: {idea.title}",
-            "intro": "Interessegruppen bliver projektgruppen. Vælg én tovholder og en kontakt i bestyrelsen.",
+            "intro": "Interessegruppen bliver projektgruppen. Vælg én tovholder fra gruppen og en kontakt "
+            "i bestyrelsen.",
             "submit_label": "Opret projekt",
         },
         status=_status(form),
