@@ -711,11 +711,3 @@ def test_meeting_statuses_held_sends_nothing_cancelled_cancels(chair_client, wor
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.CANCELLED
     assert OutboxMessage.objects.filter(subject__startswith="Aflyst").count() == 4
-
-
-def test_cluster_front_page_shows_upcoming_meetings(member_client, world):
-    make_meeting(
-        world.cluster, title="Klyngemøde om KOL", start=dt.datetime.now(dt.UTC) + dt.timedelta(days=20)
-    )
-    page = member_client.get(reverse("core:cluster", args=[world.cluster.slug])).content.decode()
-    assert "Kommende møder" in page and "Klyngemøde om KOL" in page

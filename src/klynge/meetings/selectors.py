@@ -73,13 +73,22 @@ def next_general_assembly(*, cluster: Cluster, after: dt.datetime) -> Meeting | 
     )
 
 
-def upcoming_meetings(*, cluster: Cluster, now: dt.datetime | None = None, limit: int = 3):
-    now = now or timezone.now()
-    return (
-        cluster.meetings.filter(ends_at__gte=now)
-        .exclude(status=MeetingStatus.CANCELLED)
-        .order_by("starts_at")[:limit]
-    )
+def upcoming_meetings_for(
+    *, cluster: Cluster, person: Person, board: bool = False, limit: int = 3
+) -> list[Meeting]:
+    """The person's coming meetings (or the one going on now): not cancelled; board meetings only for
+    the board or those invited to them."""
+    meetings = cluster.meetings.filter(ends_at__gte=timezone.now()).exclude(status=MeetingStatus.CANCELLED)
+    if not board:
+        meetings = meetings.filter(~Q(kind=MeetingKind.BOARD_MEETING) | Q(invitations__person=person))
+    return list(meetings.select_related("cluster").distinct().order_by("starts_at")[:limit])
+
+
+def invitations_of(*, person: Person, meetings: list[Meeting]) -> dict[int, Invitation]:
+    """The person's invitations to the meetings given, by meeting id (one query)."""
+    if not meetings or not getattr(person, "is_authenticated", False):
+        return {}
+    return {i.meeting_id: i for i in Invitation.objects.filter(person=person, meeting__in=meetings)}
 
 
 def meeting_checked_in(*, meeting: Meeting) -> list[Person]:

@@ -17,6 +17,7 @@ from django.utils.text import capfirst
 from django.views.decorators.http import require_POST
 
 from klynge.core import selectors as core_selectors
+from klynge.core.frontpage import Waiting
 from klynge.core.models import BOARD_ROLES, MEMBER_ROLES
 from klynge.core.tenancy import cluster_view
 from klynge.core.text import counted
@@ -35,7 +36,7 @@ from .forms import (
     SettingsForm,
     SlotMoveForm,
 )
-from .models import TAKEN_UP, TEMPLATE_FIELDS, Project, ProjectStatus
+from .models import TAKEN_UP, TEMPLATE_FIELDS, Project, ProjectMember, ProjectStatus
 
 # capfirst, not str.capitalize(): the latter lowers the rest ("Pdsa-cyklusser").
 FIELD_LABELS = {name: capfirst(str(Project._meta.get_field(name).verbose_name)) for name in TEMPLATE_FIELDS}
@@ -714,10 +715,59 @@ def cluster_load(request, cluster):
 # Front page ----------------------------------------------------------------------------------------
 
 
+NEXT_STEP = {
+    ProjectStatus.IDEA: "skriv projektbeskrivelsen",
+    ProjectStatus.DESCRIPTION: "gør projektbeskrivelsen færdig",
+    ProjectStatus.READY: "venter på bestyrelsens godkendelse",
+    ProjectStatus.APPROVED: "godkendt; venter på sin plads på klyngemøderne",
+    ProjectStatus.PARKED: "parkeret",
+}
+
+
+def waiting_items(request, cluster) -> list[Waiting]:
+    """The person's project groups with the next step, and an open idea round to take part in."""
+    if not request.user.has_perm("projects.view", cluster):
+        return []
+    items = []
+    memberships = (
+        ProjectMember.objects.filter(project__cluster=cluster, person=request.user)
+        .exclude(project__status__in=[*TAKEN_UP, ProjectStatus.REJECTED])
+        .select_related("project__taken_up_meeting")
+        .order_by("project__title")
+    )
+    for membership in memberships:
+        project = membership.project
+        meeting = project.taken_up_meeting
+        if project.status == ProjectStatus.PLANNED and meeting is not None:
+            step, due = f"tages op på {meeting.display_name}", timezone.localtime(meeting.starts_at).date()
+        else:
+            step, due = NEXT_STEP.get(project.status, project.get_status_display().lower()), None
+        items.append(
+            Waiting(
+                kind="Din projektgruppe",
+                title=project.title,
+                url=reverse("projects:project_detail", args=[cluster.slug, project.pk]),
+                detail=("du er tovholder; " if membership.is_lead else "") + step,
+                due=due,
+            )
+        )
+    if request.user.has_perm("projects.participate", cluster):
+        items += [
+            Waiting(
+                kind="Idérunde",
+                title=round.title,
+                url=reverse("projects:round_participate", args=[cluster.slug, round.pk]),
+                detail="kom med ideer, giv dine prikker og skriv dig på en interessegruppe",
+            )
+            for round in cluster.idea_rounds.filter(status="open")
+        ]
+    return items
+
+
 def frontpage_section(request, cluster):
+    """The project plan ahead; for the board, a nudge when a new round is due."""
     if not request.user.has_perm("projects.view", cluster):
         return None
-    open_rounds = list(cluster.idea_rounds.filter(status="open"))
     can_manage = request.user.has_perm("projects.manage", cluster)
     new_round_due = selectors.round_all_taken_up(cluster=cluster) if can_manage else None
     published = selectors.rotation_published(cluster=cluster)
@@ -729,22 +779,10 @@ def frontpage_section(request, cluster):
             for s in selectors.plan_slots(published)
             if timezone.localtime(s.meeting.starts_at).date() >= today
         ][:3]
-    mine = list(
-        Project.objects.filter(cluster=cluster, members__person=request.user).exclude(
-            status__in=[*TAKEN_UP, ProjectStatus.REJECTED]
-        )
-    )
-    if not (open_rounds or new_round_due or coming or mine):
+    if not (new_round_due or coming):
         return None
     return render_to_string(
         "projects/_frontpage.html",
-        {
-            "cluster": cluster,
-            "open_rounds": open_rounds,
-            "new_round_due": new_round_due,
-            "coming": coming,
-            "mine": mine,
-            "can_manage": can_manage,
-        },
+        {"cluster": cluster, "new_round_due": new_round_due, "coming": coming, "can_manage": can_manage},
         request=request,
     )
