@@ -8,7 +8,8 @@ from playwright.sync_api import expect
 
 from klynge.core.models import Role
 from klynge.projects import services
-from tests.factories import PASSWORD, ClusterWorld, make_person
+from tests.e2e.test_projects_description import login
+from tests.factories import ClusterWorld, make_person
 
 
 @pytest.fixture
@@ -17,10 +18,11 @@ def project(transactional_db):
     lead = make_person(world.cluster, Role.MEMBER, practice=world.practice, name="Anna Holm")
     round = services.round_create(cluster=world.cluster, title="Projektgenerering", by=world.chair)
     idea = services.idea_submit(round=round, person=lead, title="Fluconazol i almen praksis")
-    project = services.project_create(
-        cluster=world.cluster, title="", lead=lead, board_contact=world.chair, idea=idea, by=world.chair
+    return (
+        world,
+        lead,
+        services.project_create(cluster=world.cluster, title="", lead=lead, idea=idea, by=world.chair),
     )
-    return world, lead, project
 
 
 def in_view(page, locator) -> bool:
@@ -30,16 +32,11 @@ def in_view(page, locator) -> bool:
 
 
 @pytest.mark.parametrize("width", [1280, 375])
-def test_scope_check_is_in_sight_while_typing(live_server, browser, project, width):
+def test_scope_check_is_in_sight_while_typing(live_server, page, project, width):
     world, lead, project = project
-    context = browser.new_context(viewport={"width": width, "height": 800})
-    page = context.new_page()
+    page.set_viewport_size({"width": width, "height": 800})
     base = live_server.url
-    page.goto(f"{base}/log-ind/")
-    page.get_by_label("E-mail").fill(lead.email)
-    page.get_by_label("Adgangskode").fill(PASSWORD)
-    page.get_by_role("button", name="Log ind").click()
-    expect(page).not_to_have_url(re.compile("/log-ind/"))
+    login(page, base, lead.email)
     page.goto(f"{base}/k/{world.cluster.slug}/projekter/{project.pk}/ret/")
     check = page.locator("#scope-check")
     expect(check).to_contain_text("Intet målbart mål")
@@ -60,4 +57,3 @@ def test_scope_check_is_in_sight_while_typing(live_server, browser, project, wid
         expect(check).to_contain_text("Mål uden målværdi og dato")
         assert in_view(page, check)
     assert page.evaluate("document.documentElement.scrollWidth") <= width
-    context.close()
