@@ -38,7 +38,7 @@ def guest_can_open(*, link: str, meeting: Meeting) -> bool:
     link = (link or "").strip()
     parts = urlsplit(link)
     if parts.scheme or parts.netloc or not link.startswith("/"):
-        return bool(parts.scheme in ("http", "https") and parts.netloc)
+        return (parts.scheme in ("http", "https") and bool(parts.netloc)) or parts.scheme == "mailto"
     try:
         match = resolve(parts.path)
     except Resolver404:
