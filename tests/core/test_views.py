@@ -76,7 +76,7 @@ def test_invitation_link_works_once(client, world):
 def test_user_can_choose_english(client, world):
     client.force_login(world.member)
     client.post("/profil/", {"name": world.member.name, "phone": "", "language": "en"})
-    page = client.get("/").content.decode()
+    page = client.get("/", follow=True).content.decode()
     assert 'lang="en"' in page and "My clusters" in page
 
 
@@ -114,3 +114,30 @@ def test_members_see_only_their_own_practice_list_size(client, world):
         4321,
         2765,
     }
+
+
+@pytest.mark.django_db
+def test_a_person_of_one_cluster_goes_straight_to_it(client, world):
+    client.force_login(world.chair)
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"] == f"/k/{world.cluster.slug}/"
+
+
+@pytest.mark.django_db
+def test_my_clusters_counts_each_practice_once_whatever_my_roles(client, world, other_world):
+    from klynge.core.models import Role
+    from klynge.core.services import practice_deactivate
+    from tests.factories import give_role, make_practice
+
+    # The chair has three roles in the first cluster and one in the second: a list of two clusters.
+    give_role(world.cluster, world.chair, Role.BOARD_MEMBER)
+    give_role(other_world.cluster, world.chair, Role.MEMBER)
+    gone = make_practice(world.cluster, "Udtrådte Lægehus")
+    practice_deactivate(cluster=world.cluster, practice=gone, by=world.chair)
+    client.force_login(world.chair)
+    response = client.get("/")
+    assert response.status_code == 200
+    counts = {c.slug: c.practice_count for c in response.context["clusters"]}
+    # Two practices each: the departed one is not counted, and three roles do not make six.
+    assert counts == {world.cluster.slug: 2, other_world.cluster.slug: 2}
+    assert "2 praksis" in response.content.decode()

@@ -236,7 +236,7 @@ def test_board_uploads_file_with_error_report_then_valid_file(client, world, cat
     good = io.BytesIO(f"ydernummer;indikator;periode;tæller;nævner\n{yd};attester;2025-01;5;2000\n".encode())
     good.name = "god.csv"
     response = client.post(url, {"kind": "measurements", "file": good})
-    assert response.status_code == 200 and "1 nye værdier" in response.content.decode()
+    assert response.status_code == 200 and "1 ny værdi," in response.content.decode()
     assert "god.csv" in response.content.decode()
     login(client, world.member)
     assert client.get(url).status_code == 404
@@ -301,6 +301,8 @@ def test_svg_download(client, data):
     response = client.get(f"/k/{world.cluster.slug}/data/indikator/{world.penv.pk}/graf/soejler.svg")
     assert response.status_code == 200 and response.content.startswith(b"<svg")
     assert world.practice.name.encode() not in response.content
+    page = client.get(f"/k/{world.cluster.slug}/data/indikator/{world.penv.pk}/").content.decode()
+    assert "Søjlediagram som SVG</a>" in page and "soejler som SVG" not in page
 
 
 def test_a_meeting_shares_a_data_view_with_its_guests_only(client, data):

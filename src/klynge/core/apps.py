@@ -13,6 +13,9 @@ class CoreConfig(AppConfig):
 
         audit.connect()
 
+        # »Det venter på dig«: after the next meeting, before the apps' own sections.
+        frontpage.register(frontpage.waiting_section, order=15)
+
         frontpage.register_nav(
             label=_("Praksis"), url_name="core:practice_list", permission="core.view_register", order=80
         )

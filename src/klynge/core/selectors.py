@@ -6,7 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -133,6 +133,18 @@ def is_member(person: Person, cluster: Cluster) -> bool:
 
 def is_reader(person: Person, cluster: Cluster) -> bool:
     return bool(roles_of(person, cluster) & (MEMBER_ROLES | ADVISER_ROLES))
+
+
+def practice_count_annotation(day: dt.date | None = None) -> Count:
+    """The number of practices in a cluster that have not left it, for Cluster.annotate().
+
+    Distinct, because the cluster rows it annotates are often joined to a person's several roles.
+    """
+    day = day or timezone.localdate()
+    left = MembershipPeriod.objects.filter(status=MembershipStatus.LEFT, starts_on__lte=day).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gt=day)
+    )
+    return Count("memberships", distinct=True, filter=~Q(memberships__in=left.values("membership_id")))
 
 
 def clusters_for_person(person: Person) -> QuerySet[Cluster]:

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.text import capfirst
 
 from .models import (
     PROVIDER_NUMBER_VALIDATOR,
@@ -411,7 +412,8 @@ def people_import_csv(*, cluster: Cluster, raw: bytes, by: Person | None = None)
         if role is None:
             problems.append(f"ukendt rolle »{value['role']}«")
         if problems:
-            report.errors.append((line_number, "; ".join(problems).capitalize() + "."))
+            # capfirst, not capitalize(): the quoted values keep their case.
+            report.errors.append((line_number, capfirst("; ".join(problems)) + "."))
         else:
             rows.append((value, email, role))
     if not rows and not report.errors:

@@ -36,6 +36,7 @@ from .forms import (
 )
 from .models import ApiToken, AuditEvent, Cluster, MembershipStatus, Role, RoleAssignment
 from .tenancy import cluster_view
+from .text import counted
 
 logger = logging.getLogger(__name__)
 
@@ -57,25 +58,24 @@ def health(request):
 @login_required
 def home(request):
     # A guest role alone opens no cluster pages (only the meetings the guest is invited to).
+    practice_count = selectors.practice_count_annotation()
     clusters = [
         cluster
-        for cluster in selectors.clusters_for_person(request.user).annotate(
-            practice_count=Count("memberships")
-        )
+        for cluster in selectors.clusters_for_person(request.user).annotate(practice_count=practice_count)
         if request.user.has_perm("core.view_cluster", cluster)
     ]
+    sections = frontpage.render_home_sections(request)
+    # Someone in exactly one cluster has nothing to choose between: straight to its front page.
+    if len(clusters) == 1 and not sections and not request.user.is_staff:
+        return redirect("core:cluster", slug=clusters[0].slug)
     if request.user.is_staff:
-        staff_clusters = Cluster.objects.annotate(practice_count=Count("memberships"))
+        staff_clusters = Cluster.objects.annotate(practice_count=practice_count)
     else:
         staff_clusters = None
     return render(
         request,
         "core/home.html",
-        {
-            "clusters": clusters,
-            "staff_clusters": staff_clusters,
-            "sections": frontpage.render_home_sections(request),
-        },
+        {"clusters": clusters, "staff_clusters": staff_clusters, "sections": sections},
     )
 
 
@@ -324,9 +324,9 @@ def people_import(request, cluster):
         if report.ok:
             messages.success(
                 request,
-                f"{report.created} personer er importeret og inviteret"
+                f"{counted(report.created, 'person', 'personer')} er importeret og inviteret"
                 + (
-                    f"; {report.practices_created} nye praksis er oprettet."
+                    f"; {counted(report.practices_created, 'ny praksis', 'nye praksis')} er oprettet."
                     if report.practices_created
                     else "."
                 ),

@@ -18,6 +18,7 @@ from klynge.core import services as core_services
 from klynge.core.models import Cluster, Majority, MembershipPeriod, MembershipStatus, Person
 from klynge.core.selectors import cluster_voters
 from klynge.core.services import ServiceError
+from klynge.core.text import counted
 from klynge.meetings import services as meeting_services
 from klynge.meetings.models import AgendaItem, Meeting, MeetingKind, MeetingStatus
 from klynge.meetings.selectors import meeting_checked_in, next_general_assembly
@@ -353,8 +354,8 @@ def proxy_register(*, poll: Poll, giver: Person, holder: Person, by: Person | No
     if held >= cluster.max_proxies_per_member:
         raise ServiceError(
             {
-                "holder": f"{holder.name} har allerede {held} fuldmagt(er); vedtægterne tillader højst "
-                f"{cluster.max_proxies_per_member}."
+                "holder": f"{holder.name} har allerede {counted(held, 'fuldmagt', 'fuldmagter')}; vedtægterne "
+                f"tillader højst {cluster.max_proxies_per_member}."
             }
         )
     return Proxy.objects.create(cluster=cluster, giver=giver, holder=holder, created_by=by, **scope)

@@ -14,6 +14,8 @@ import random
 import tempfile
 from pathlib import Path
 
+from django.utils import timezone
+
 from klynge.core.models import Cluster, Person
 from klynge.quality.generate import generate
 from klynge.quality.services import (
@@ -31,8 +33,12 @@ def _practices(cluster: Cluster):
     return [m.practice for m in cluster.memberships.select_related("practice").order_by("practice_id")]
 
 
-def build_quality() -> None:
+def build_quality(today: dt.date | None = None) -> None:
     indicators_load_catalogue()
+    today = today or timezone.localdate()
+    # MONTHS of monthly data, the last one the month before `today`.
+    first = today.year * 12 + today.month - 1 - MONTHS
+    start = dt.date(first // 12, first % 12 + 1, 1)
     with tempfile.TemporaryDirectory(prefix="klynge-demo-") as folder:
         for index, slug in enumerate(("gentofte", "osterbro")):
             cluster = Cluster.objects.filter(slug=slug).first()
@@ -51,6 +57,7 @@ def build_quality() -> None:
                 seed=11 + index,
                 provider_numbers=numbers,
                 n_atc=DEMO_ATC_CODES,
+                start=start,
                 shifted=shifted,
                 listed_patients={
                     p.provider_number: p.listed_patients for p in practices if p.listed_patients
@@ -68,9 +75,14 @@ def build_quality() -> None:
             ):
                 if result.errors:
                     raise RuntimeError(f"Demo import failed: {result.errors[:3]}")
-        _rare_indicator(Path(folder))
+        _rare_indicator(Path(folder), today=today)
         national = generate(
-            out=Path(folder) / "national", practices=40, months=MONTHS, seed=99, n_atc=DEMO_ATC_CODES
+            out=Path(folder) / "national",
+            practices=40,
+            months=MONTHS,
+            seed=99,
+            n_atc=DEMO_ATC_CODES,
+            start=start,
         )
         result = prescriptions_import(
             path=national.prescriptions,
@@ -92,7 +104,7 @@ def _poisson(rng: random.Random, lam: float) -> int:
         k += 1
 
 
-def _rare_indicator(folder: Path) -> None:
+def _rare_indicator(folder: Path, *, today: dt.date) -> None:
     """Klynge Gentofte's own indicator with small counts: referrals to the municipality's smoking-cessation
     course, about 1 per 1,000 listed patients a year, so the smaller practices have 1-4 in a year and are
     hidden ("–") from the others, and the cluster's figure is given without them."""
@@ -113,7 +125,6 @@ def _rare_indicator(folder: Path) -> None:
         direction="high",
     )
     rng = random.Random(2024)
-    today = dt.date.today()
     first = today.year * 12 + today.month - 1 - MONTHS
     lines = ["ydernummer;indikator;periode;tæller;nævner"]
     practices = _practices(cluster)

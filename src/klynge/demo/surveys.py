@@ -154,7 +154,7 @@ def _meeting(cluster: Cluster):
     )
 
 
-def build_surveys() -> None:
+def build_surveys(today: dt.date | None = None) -> None:
     rng = random.Random(829)
     gentofte = Cluster.objects.get(slug="gentofte")
     meeting = _meeting(gentofte)

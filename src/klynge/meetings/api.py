@@ -19,6 +19,9 @@ class ClusterMeetingOut(Schema):
     id: int
     kind: str
     title: str
+    display_name: str = Field(
+        ..., description="What and when, as the pages name it: »Klyngemøde 12/3 2026: Antibiotika«"
+    )
     theme: str
     starts_at: IsoDateTime
     ends_at: IsoDateTime
@@ -65,6 +68,10 @@ class MeetingAgendaItemIn(StrictSchema):
     link_url: str = Field("", max_length=500)
     link_label: str = Field("", max_length=200)
     position: int | None = Field(None, ge=1, le=1000)
+
+
+class AgendaItemMoveIn(StrictSchema):
+    position: int = Field(..., ge=1, le=1000, description="The item's new number; 1 is first")
 
 
 class InvitationAnswerIn(StrictSchema):
@@ -149,6 +156,19 @@ def add_agenda_item(request, slug: str, meeting_id: int, payload: MeetingAgendaI
         else None
     )
     return Status(201, services.agenda_item_create(meeting=meeting, responsible=responsible, **data))
+
+
+@router.post(
+    "/clusters/{slug}/meetings/{meeting_id}/agenda/{item_id}/move",
+    response={200: list[MeetingAgendaItemOut], 400: ErrorOut, 404: ErrorOut},
+)
+def move_agenda_item(request, slug: str, meeting_id: int, item_id: int, payload: AgendaItemMoveIn):
+    """Moves an item to a position in one step; returns the agenda as it now reads."""
+    cluster = cluster_for(request.user, slug, "meetings.manage_meetings")
+    meeting = selectors.cluster_meeting_get(cluster=cluster, meeting_id=meeting_id)
+    item = selectors.agenda_item_get(meeting=meeting, item_id=item_id)
+    services.agenda_item_move(item=item, position=payload.position)
+    return selectors.meeting_agenda(meeting=meeting)
 
 
 @router.get(

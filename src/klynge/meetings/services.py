@@ -127,7 +127,8 @@ def meeting_create(
         cluster=cluster,
         kind=kind,
         title=title.strip(),
-        theme=theme,
+        # The topic in every list and dropdown: the package's title unless the board names one.
+        theme=theme.strip() or (package.title if package is not None else ""),
         starts_at=starts_at,
         ends_at=ends_at,
         venue_name=venue_name.strip(),
@@ -153,6 +154,11 @@ def meeting_update(*, meeting: Meeting, by: Person | None = None, notify: bool =
     """Changes a meeting; if what a calendar shows changed, invitees get an updated entry."""
     if "package" in fields:
         _check_package(meeting.cluster, fields["package"])
+        old = meeting.package.title if meeting.package_id else ""
+        new = fields["package"].title if fields["package"] is not None else ""
+        # A theme that was only the old package's title follows the package.
+        if new != old and (fields.get("theme", meeting.theme) or "").strip() in ("", old):
+            fields["theme"] = new
     if fields.get("status") == MeetingStatus.CANCELLED and meeting.status != MeetingStatus.CANCELLED:
         fields = {name: value for name, value in fields.items() if name != "status"}
         if fields:
@@ -187,7 +193,7 @@ def meeting_cancel(*, meeting: Meeting, by: Person | None = None) -> Meeting:
 def _send_calendar_update(meeting: Meeting) -> None:
     cancelled = meeting.status == MeetingStatus.CANCELLED
     for invitation in meeting.invitations.select_related("person"):
-        subject = ("Aflyst: " if cancelled else "Ændret: ") + meeting.title
+        subject = ("Aflyst: " if cancelled else "Ændret: ") + meeting.display_name
         _mail_invitation(invitation, subject=subject, template="meetings/mail/update.txt")
 
 
@@ -208,6 +214,25 @@ def _next_position(meeting: Meeting) -> int:
     return (meeting.agenda_items.aggregate(m=Max("position"))["m"] or 0) + 1
 
 
+# Items that close a meeting; a new item goes before them, not after »Eventuelt«.
+CLOSING_TITLES = frozenset({"eventuelt", "evt", "afslutning", "tak for i dag"})
+
+
+def is_closing_item(title: str) -> bool:
+    return (title or "").strip().rstrip(".:!").strip().lower() in CLOSING_TITLES
+
+
+def default_position(meeting: Meeting) -> int:
+    """Where a new item goes: before the closing items at the end of the agenda, else last."""
+    items = list(meeting.agenda_items.order_by("position", "id").values_list("position", "title"))
+    position = len(items) + 1
+    for item_position, title in reversed(items):
+        if not is_closing_item(title):
+            break
+        position = item_position
+    return position
+
+
 @transaction.atomic
 def agenda_item_create(
     *,
@@ -220,19 +245,19 @@ def agenda_item_create(
     link_label: str = "",
     position: int | None = None,
 ) -> AgendaItem:
-    """Adds an item to the agenda; at the end when position is None, else items from there move down."""
+    """Adds an item to the agenda: before the closing items (»Eventuelt«) when position is None, else
+    at that position; the items from there move down."""
     if not (title or "").strip():
         raise ServiceError({"title": "Skriv punktets titel."})
     if duration_minutes is not None and duration_minutes < 0:
         raise ServiceError({"duration_minutes": "Varigheden kan ikke være negativ."})
     _check_link(link_url)
     if position is None:
-        position = _next_position(meeting)
-    else:
-        position = max(1, int(position))
-        for item in meeting.agenda_items.filter(position__gte=position).order_by("-position"):
-            item.position += 1
-            item.save(update_fields=["position"])
+        position = default_position(meeting)
+    position = min(max(1, int(position)), _next_position(meeting))
+    for other in meeting.agenda_items.filter(position__gte=position).order_by("-position"):
+        other.position += 1
+        other.save(update_fields=["position"])
     item = AgendaItem(
         meeting=meeting,
         position=position,
@@ -249,7 +274,8 @@ def agenda_item_create(
 
 
 @transaction.atomic
-def agenda_item_update(*, item: AgendaItem, **fields) -> AgendaItem:
+def agenda_item_update(*, item: AgendaItem, position: int | None = None, **fields) -> AgendaItem:
+    """Changes an item; with a position, it also moves there (1 is first)."""
     for name, value in fields.items():
         setattr(item, name, value)
     if not item.title.strip():
@@ -257,6 +283,8 @@ def agenda_item_update(*, item: AgendaItem, **fields) -> AgendaItem:
     _check_link(item.link_url)
     item.full_clean()
     item.save()
+    if position is not None:
+        item.position = agenda_item_move(item=item, position=position).position
     return item
 
 
@@ -278,16 +306,25 @@ def agenda_item_delete(*, item: AgendaItem) -> None:
 
 
 @transaction.atomic
-def agenda_item_move(*, item: AgendaItem, direction: int) -> None:
-    items = list(item.meeting.agenda_items.order_by("position", "id"))
+def agenda_item_move(*, item: AgendaItem, direction: int = 0, position: int | None = None) -> AgendaItem:
+    """Moves an item one step (direction -1 up, +1 down) or straight to a position (1 is first);
+    the agenda is numbered 1, 2, 3 ... afterwards. Returns the item with its new position."""
+    items = list(item.meeting.agenda_items.select_for_update().order_by("position", "id"))
     index = next(i for i, other in enumerate(items) if other.pk == item.pk)
-    target = index + (1 if direction > 0 else -1)
-    if 0 <= target < len(items):
-        items[index], items[target] = items[target], items[index]
-    for position, other in enumerate(items, start=1):
-        if other.position != position:
-            other.position = position
+    if position is None:
+        target = index + (1 if direction > 0 else -1 if direction < 0 else 0)
+    else:
+        try:
+            target = int(position) - 1
+        except (TypeError, ValueError):
+            raise ServiceError({"position": "Vælg en placering på dagsordenen."})
+    target = min(max(target, 0), len(items) - 1)
+    items.insert(target, items.pop(index))
+    for number, other in enumerate(items, start=1):
+        if other.position != number:
+            other.position = number
             other.save(update_fields=["position"])
+    return items[target]
 
 
 @transaction.atomic
@@ -740,7 +777,9 @@ def meeting_invite_all(
         existing.add(person.pk)
         if send_mail:
             _mail_invitation(
-                invitation, subject=f"Invitation: {meeting.title}", template="meetings/mail/invitation.txt"
+                invitation,
+                subject=f"Invitation: {meeting.display_name}",
+                template="meetings/mail/invitation.txt",
             )
         result.invited.append(person)
     return result
@@ -779,7 +818,7 @@ def reminders_send(*, now: dt.datetime | None = None) -> int:
         if meeting.starts_at - dt.timedelta(days=meeting.reminder_days_before) > now:
             continue
         _mail_invitation(
-            invitation, subject=f"Påmindelse: {meeting.title}", template="meetings/mail/reminder.txt"
+            invitation, subject=f"Påmindelse: {meeting.display_name}", template="meetings/mail/reminder.txt"
         )
         invitation.reminded_at = now
         invitation.save(update_fields=["reminded_at"])

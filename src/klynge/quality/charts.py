@@ -178,6 +178,10 @@ def funnel_spec(figures: IndicatorFigures) -> dict | None:
     return _finish(alt.layer(*layers), f"{figures.indicator.name_da}: tragtdiagram")
 
 
+# What each chart is called where a person reads it (the keys are in URLs and element ids).
+CHART_LABELS = {"seriediagram": "Seriediagram", "tragt": "Tragtdiagram", "soejler": "Søjlediagram"}
+
+
 def specs(figures: IndicatorFigures) -> dict[str, dict]:
     out = {}
     for name, builder in (

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 
+from klynge.core.text import counted as _counted
+
 register = template.Library()
 
 MARKDOWN_TAGS = {
@@ -54,6 +56,17 @@ def long_date(value) -> str:
     if isinstance(value, dt.datetime):
         value = timezone.localtime(value).date()
     return date_format(value, "j. F Y")
+
+
+@register.filter
+def counted(value, forms: str) -> str:
+    """{{ n|counted:"prik,prikker" }} gives "1 prik" or "3 prikker"."""
+    singular, _, plural = forms.partition(",")
+    try:
+        n = int(value)
+    except (TypeError, ValueError):
+        n = 0
+    return _counted(n, singular, plural or singular)
 
 
 @register.filter
