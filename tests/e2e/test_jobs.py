@@ -125,7 +125,7 @@ def assembly(transactional_db):
 
 def test_general_assembly_with_a_secret_ballot(live_server, page, width, assembly):
     from klynge.core.models import MembershipStatus
-    from klynge.decisions.models import Ballot, Poll
+    from klynge.decisions.models import Ballot, BallotCount, Poll
 
     world, voters, strand = assembly
     base = live_server.url
@@ -237,9 +237,9 @@ def test_general_assembly_with_a_secret_ballot(live_server, page, width, assembl
     for person in people:
         person.close()
 
-    # Secret in the database; the practice is on hold.
-    assert Ballot.objects.filter(poll=poll).count() == 3
-    assert not Ballot.objects.filter(poll=poll, voter__isnull=False).exists()
+    # Secret in the database (counts only, no ballot per vote); the practice is on hold.
+    assert sum(BallotCount.objects.filter(poll=poll).values_list("votes", flat=True)) == 3
+    assert not Ballot.objects.filter(poll=poll).exists()
     membership = world.cluster.memberships.get(practice=strand)
     assert membership.periods.order_by("-starts_on").first().status == MembershipStatus.SUSPENDED
 
@@ -506,7 +506,7 @@ def test_read_own_data(live_server, page, width, data_world):
     )
     assert not overflow, overflow
     # Other practices under pseudonyms; the own practice named.
-    expect(page.get_by_role("rowheader", name="Praksis A")).to_be_visible()
+    expect(page.get_by_role("rowheader", name=re.compile(r"^Praksis [A-ZÆØÅ]+$")).first).to_be_visible()
     assert world.practice.name not in page.content()
 
 
@@ -599,7 +599,7 @@ def test_take_part_as_a_guest(live_server, page, width, guest_meeting):
     expect(page.get_by_label("Kommer", exact=True)).to_be_checked()
     guest.look("svaret fra mailen")
     guest.click(page.get_by_role("button", name="Gem svar"))
-    expect(page.get_by_text("Dit svar er gemt: Kommer")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Dit svar (til .+ )?er gemt: Kommer"))).to_be_visible()
 
     # A password from the link in the mail, then the meeting's page and nothing else of the cluster.
     guest.goto(_path(re.search(r"https?://\S+/invitation/\S+", body).group(0)))
@@ -615,5 +615,5 @@ def test_take_part_as_a_guest(live_server, page, width, guest_meeting):
     guest.choose(page.get_by_label("Måske", exact=True))
     guest.look("mødets side for gæsten")
     guest.click(page.get_by_role("button", name="Gem svar"))
-    expect(page.get_by_text("Dit svar er gemt: Måske")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Dit svar (til .+ )?er gemt: Måske"))).to_be_visible()
     assert page.request.get(f"{base}/k/{world.cluster.slug}/moeder/").status == 404
