@@ -87,7 +87,9 @@ def test_member_registers_a_passkey_and_logs_in_with_it(site, page, axe, browser
     member = world.member
 
     password_login(page, site, member.email)
-    expect(page.get_by_role("heading", name="Mine klynger")).to_be_visible()
+    expect(
+        page.get_by_role("navigation", name="Klyngens menu")
+    ).to_be_visible()  # in: one cluster opens on its page
     visible_click(page.get_by_role("navigation", name="Konto").get_by_role("link", name=member.name))
     expect(page.get_by_role("heading", name="Adgangsnøgler")).to_be_visible()
     axe(f"profil, {width} px")
@@ -152,7 +154,9 @@ def test_member_registers_a_passkey_and_logs_in_with_it(site, page, axe, browser
     expect(page.get_by_role("heading", name="Bekræft, at det er dig")).to_be_visible()
     axe(f"login med adgangsnøgle, {width} px")
     visible_click(page.get_by_role("button", name="Log ind med adgangsnøgle"))
-    expect(page.get_by_role("heading", name="Mine klynger")).to_be_visible()
+    expect(
+        page.get_by_role("navigation", name="Klyngens menu")
+    ).to_be_visible()  # in: one cluster opens on its page
     passkey.refresh_from_db()
     assert passkey.last_used_at is not None
     visible_click(page.get_by_role("link", name=world.cluster.name).first)
