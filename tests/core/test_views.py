@@ -73,11 +73,13 @@ def test_invitation_link_works_once(client, world):
 
 
 @pytest.mark.django_db
-def test_user_can_choose_english(client, world):
+def test_a_person_who_chose_english_before_gets_danish_until_english_is_complete(client, world):
+    world.member.language = "en"
+    world.member.save(update_fields=["language"])
     client.force_login(world.member)
     client.post("/profil/", {"name": world.member.name, "phone": "", "language": "en"})
     page = client.get("/", follow=True).content.decode()
-    assert 'lang="en"' in page and "My clusters" in page
+    assert 'lang="da"' in page and "Mine klynger" in page
 
 
 def test_health_needs_no_database(client):

@@ -132,7 +132,7 @@ class ClusterSettingsForm(StyledModelForm):
 class ProfileForm(StyledModelForm):
     class Meta:
         model = Person
-        fields = ["name", "phone", "language"]
+        fields = ["name", "phone"]
 
 
 class ApiTokenForm(StyledForm):
