@@ -1,7 +1,7 @@
 """API routes of the register, under the same permission rules as the pages."""
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 from ninja import Field, Router, Schema, Status
 from pydantic import BaseModel, BeforeValidator, ConfigDict, model_validator
@@ -15,6 +15,7 @@ router = Router(tags=["register"])
 
 class ErrorOut(Schema):
     detail: str
+    errors: Any = Field(None, description="Fejlene felt for felt, når der er flere")
 
 
 class ClusterOut(Schema):
