@@ -29,3 +29,5 @@ rules.add_perm("core.view_cluster", is_cluster_reader | is_platform_staff)
 rules.add_perm("core.view_register", is_cluster_reader | is_platform_staff)
 rules.add_perm("core.manage_cluster", is_cluster_board | is_platform_staff)
 rules.add_perm("core.manage_register", is_cluster_board | is_platform_staff)
+# Creating a cluster is the platform's job; the new cluster's board then runs it.
+rules.add_perm("core.create_cluster", is_platform_staff)
