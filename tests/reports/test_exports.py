@@ -11,7 +11,7 @@ from klynge.reports import exports, selectors, services
 FACTS = [
     "Klynge Øresund Nord har i 2024 afholdt tre klyngemøder og et internat.",
     "den 11/3 som generalforsamling",
-    "Klyngemødet den 3/6 havde temaet antibiotika til børn",
+    "Klyngemødet den 3/6 på Hellerup Strandhotel havde temaet antibiotika til børn",
     "Internatet blev afholdt den 4/10-5/10 på Hotel Marienlyst med temaet arbejdsglæde og trivsel.",
     "lægerne fra Lægehuset ved Åen",
     "forlænget til næste generalforsamling den 10/3 2025.",
