@@ -60,10 +60,13 @@ def test_a_held_meeting_is_recorded_with_its_package_guests_notes_and_minutes(cl
         f"/clusters/{slug}/meetings/{mid}/agenda/{second['id']}/move", {"direction": "up"}, expect=200
     )
     assert [i["title"] for i in agenda] == ["Eventuelt", "Forløbsplaner for hjertesygdom"]
+    # A guest of the meeting may lead an item (a facilitator, a speaker); a stranger may not.
+    led = chair.patch(
+        f"/clusters/{slug}/meetings/{mid}/agenda/{item['id']}", {"responsible_id": guest["person_id"]}
+    )
+    assert led["responsible_id"] == guest["person_id"]
     chair.patch(
-        f"/clusters/{slug}/meetings/{mid}/agenda/{item['id']}",
-        {"responsible_id": guest["person_id"]},
-        expect=404,
+        f"/clusters/{slug}/meetings/{mid}/agenda/{item['id']}", {"responsible_id": 999999}, expect=404
     )
     chair.put(
         f"/clusters/{slug}/meetings/{mid}/agenda/{item['id']}/minutes", {"minutes": "Vi så forløbsplanerne."}

@@ -289,13 +289,9 @@ def add_agenda_item(request, slug: str, meeting_id: int, payload: MeetingAgendaI
     cluster = cluster_for(request.user, slug, "meetings.manage_meetings")
     meeting = selectors.cluster_meeting_get(cluster=cluster, meeting_id=meeting_id)
     data = payload.dict()
-    responsible_id = data.pop("responsible_id")
-    responsible = (
-        core_selectors.cluster_person_get(cluster=cluster, person_id=responsible_id)
-        if responsible_id
-        else None
-    )
-    return Status(201, services.agenda_item_create(meeting=meeting, responsible=responsible, **data))
+    responsible = _responsible(cluster, data.pop("responsible_id"), meeting)
+    item = services.agenda_item_create(meeting=meeting, responsible=responsible, **data)
+    return Status(201, next(i for i in _agenda(meeting) if i.pk == item.pk))
 
 
 @router.get(
@@ -403,8 +399,15 @@ def _item(cluster, meeting_id, item_id):
     return meeting, item
 
 
-def _responsible(cluster, person_id):
-    return core_selectors.cluster_person_get(cluster=cluster, person_id=person_id) if person_id else None
+def _responsible(cluster, person_id, meeting=None):
+    """A person of the cluster, or a guest of the meeting (a facilitator or speaker leads an item)."""
+    if not person_id:
+        return None
+    if meeting is not None:
+        guest = meeting.guests.filter(person_id=person_id).select_related("person").first()
+        if guest is not None:
+            return guest.person
+    return core_selectors.cluster_person_get(cluster=cluster, person_id=person_id)
 
 
 @router.patch(
@@ -416,7 +419,7 @@ def update_agenda_item(request, slug: str, meeting_id: int, item_id: int, payloa
     meeting, item = _item(cluster, meeting_id, item_id)
     fields = payload.dict(exclude_unset=True)
     if "responsible_id" in fields:
-        fields["responsible"] = _responsible(cluster, fields.pop("responsible_id"))
+        fields["responsible"] = _responsible(cluster, fields.pop("responsible_id"), meeting)
     if "title" in fields and fields["title"] is None:
         raise ServiceError({"title": "Skriv punktets titel."})
     for name in ("description", "link_url", "link_label"):

@@ -274,14 +274,18 @@ def meeting_material(request, cluster, meeting, attachment_id):
 # Agenda --------------------------------------------------------------------------------------------
 
 
-def _people(cluster):
-    return core_selectors.cluster_people(cluster=cluster)
+def _people(cluster, meeting=None):
+    """Who can be responsible for an item: the cluster's people and the meeting's guests."""
+    people = core_selectors.cluster_people(cluster=cluster)
+    if meeting is not None:
+        people += [guest.person for guest in selectors.meeting_guests(meeting=meeting)]
+    return people
 
 
 @cluster_view("meetings.manage_meetings")
 def agenda_item_create(request, cluster, meeting_id):
     meeting = _meeting(cluster, meeting_id)
-    form = AgendaItemForm(request.POST or None, people=_people(cluster))
+    form = AgendaItemForm(request.POST or None, people=_people(cluster, meeting))
     if request.method == "POST" and form.is_valid():
         try:
             services.agenda_item_create(meeting=meeting, **form.cleaned_data)
@@ -302,7 +306,7 @@ def agenda_item_create(request, cluster, meeting_id):
 def agenda_item_edit(request, cluster, meeting_id, item_id):
     meeting = _meeting(cluster, meeting_id)
     item = get_object_or_404(meeting.agenda_items, pk=item_id)
-    form = AgendaItemForm(request.POST or None, instance=item, people=_people(cluster))
+    form = AgendaItemForm(request.POST or None, instance=item, people=_people(cluster, meeting))
     if request.method == "POST" and form.is_valid():
         item = get_object_or_404(meeting.agenda_items, pk=item_id)
         try:
