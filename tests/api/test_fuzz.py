@@ -68,6 +68,7 @@ def test_conformance_check_sees_a_field_the_document_does_not_name(chair_token):
     tampered._content = json.dumps(body).encode()
     tampered.headers["Content-Type"] = "application/json"
     tampered.request = requests.Request("GET", "http://testserver/api/v1/clusters/fuzz/practices").prepare()
-    with pytest.raises(Exception) as failure:  # noqa: PT011 - schemathesis raises a group of failures
+    with pytest.raises(BaseException) as failure:  # schemathesis raises a group of failures
         case.validate_response(tampered, checks=[schemathesis.checks.response_schema_conformance])
-    assert "Additional properties are not allowed ('undocumented' was unexpected)" in str(failure.value)
+    failures = getattr(failure.value, "exceptions", [failure.value])
+    assert any("('undocumented' was unexpected)" in str(f) for f in failures)
