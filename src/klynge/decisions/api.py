@@ -14,6 +14,7 @@ from klynge.core.models import Majority
 from klynge.core.selectors import cluster_voters
 from klynge.core.services import ServiceError
 from klynge.core.tenancy import cluster_for
+from klynge.meetings.models import AgendaItem
 from klynge.meetings.selectors import cluster_meeting_get
 
 from . import selectors, services
@@ -221,8 +222,6 @@ def _links(cluster, data: dict) -> dict:
         item_id = data.pop("agenda_item_id")
         links["agenda_item"] = None
         if item_id:
-            from klynge.meetings.models import AgendaItem
-
             links["agenda_item"] = AgendaItem.objects.filter(meeting__cluster=cluster, pk=item_id).first()
             if links["agenda_item"] is None:
                 raise Http404("Punktet findes ikke")

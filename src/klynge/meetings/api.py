@@ -4,13 +4,14 @@ import datetime as dt
 
 from django.db.models import prefetch_related_objects
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from klynge.core import selectors as core_selectors
 from klynge.core.api import ErrorOut, IsoDate, IsoDateTime, StrictSchema
-from klynge.core.services import ServiceError
+from klynge.core.services import ServiceError, site_link
 from klynge.core.tenancy import cluster_for
 
 from . import selectors, services
@@ -793,10 +794,6 @@ class CalendarFeedOut(Schema):
     "/me/calendar-feed", response={201: CalendarFeedOut, 400: ErrorOut}, summary="Ny privat kalenderadresse"
 )
 def create_calendar_feed(request):
-    from django.urls import reverse
-
-    from klynge.core.services import site_link
-
     feed = services.calendar_feed_create(person=request.user)
     return Status(201, {"url": site_link(reverse("meetings:public_person_feed", args=[feed.token]))})
 

@@ -4,6 +4,7 @@ import datetime as dt
 from typing import Annotated, Any
 
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
@@ -449,8 +450,6 @@ def record_answers(request, slug: str, survey_id: int, payload: RecordedAnswersI
     summary="Sæt resultaterne på dagsordenen for spørgeskemaets møde",
 )
 def put_on_agenda(request, slug: str, survey_id: int):
-    from django.urls import reverse
-
     cluster, survey = _managed(request, slug, survey_id)
     url = reverse("surveys:results", args=[cluster.slug, survey.pk])
     item = services.survey_put_on_agenda(survey=survey, results_url=url, by=request.user)
