@@ -183,3 +183,23 @@ def test_own_calendar_feed(client, world):
     assert "/kalender/" in url and client.get(url[url.index("/kalender/") :]).status_code == 200
     assert member.delete("/me/calendar-feed") == {"revoked": 1}
     assert client.get(url[url.index("/kalender/") :]).status_code == 404
+
+
+def test_times_the_database_cannot_hold_are_refused_in_danish(client, world):
+    chair = Api(client, world.chair)
+    body = {
+        "kind": "klyngemoede",
+        "title": "Møde",
+        "starts_at": "0243-06-27T02:09:49+16:19",
+        "ends_at": "2025-05-19T19:00:00+02:00",
+        "venue_name": "Bernstorff Slot",
+    }
+    refused = chair.post(f"/clusters/{world.cluster.slug}/meetings", body, expect=422)
+    assert refused["detail"] == "Ugyldige data: starts_at: tidszonen findes ikke."
+    plan = chair.post(
+        f"/clusters/{world.cluster.slug}/year-plan",
+        {"entries": [{**body, "starts_at": "2026-02-27T17:00:00+15:00"}]},
+        expect=422,
+    )
+    assert "starts_at: tidszonen findes ikke" in plan["detail"]
+    assert not Meeting.objects.exists()

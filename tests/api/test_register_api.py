@@ -166,3 +166,20 @@ def test_own_profile_and_tokens(client, world):
     assert ApiToken.objects.get(pk=other.pk).revoked_at is None
     assert member.delete(f"/me/tokens/{new['id']}")["revoked_at"]
     with_new._call("get", "/me", expect=401)
+
+
+def test_text_with_a_nul_character_is_refused_before_the_database(client, world):
+    chair = Api(client, world.chair)
+    refused = chair.post(
+        f"/clusters/{world.cluster.slug}/practices",
+        {"name": "Lægerne\u0000", "provider_number": "445577"},
+        expect=422,
+    )
+    assert "NUL-tegn" in refused["detail"]
+    nested = chair.post(
+        f"/clusters/{world.cluster.slug}/polls",
+        {"question": "Tillid?", "closes_at": "2030-01-01T12:00:00+01:00", "effect": {"reason": "a\u0000"}},
+        expect=422,
+    )
+    assert "NUL-tegn" in nested["detail"]
+    assert chair.get(f"/clusters/{world.cluster.slug}/packages?q=%00") == []

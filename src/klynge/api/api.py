@@ -119,6 +119,9 @@ DANISH_ERRORS = {
 
 def danish_error(error: dict) -> str:
     field = ".".join(str(part) for part in error.get("loc", ())[1:] if part != "payload") or "forespørgslen"
+    if error.get("type") == "value_error":
+        # Our own validators say in Danish what is wrong (»tidszonen findes ikke«).
+        return f"{field}: {str(error.get('msg', '')).removeprefix('Value error, ')}"
     return f"{field} {DANISH_ERRORS.get(error.get('type', ''), 'er ugyldig')}"
 
 

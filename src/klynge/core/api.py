@@ -7,7 +7,7 @@ from django.db import transaction
 from django.http import Http404
 from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
-from pydantic import BaseModel, BeforeValidator, ConfigDict, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, model_validator
 
 from . import selectors, services
 from .models import ApiToken, Majority, MembershipStatus, Region, Role, RoleAssignment, Title
@@ -60,8 +60,20 @@ def iso_datetime(value):
     raise ValueError("tidspunkt skal skrives som ÅÅÅÅ-MM-DDTTT:MM")
 
 
+def sane_datetime(value):
+    """A time the database can hold: a real time zone offset (at most 14 hours) and a year 1900-2200."""
+    if value is None:
+        return value
+    offset = value.utcoffset()
+    if offset is not None and abs(offset) > dt.timedelta(hours=14):
+        raise ValueError("tidszonen findes ikke")
+    if not 1900 <= value.year <= 2200:
+        raise ValueError("året skal ligge mellem 1900 og 2200")
+    return value
+
+
 IsoDate = Annotated[dt.date, BeforeValidator(iso_date)]
-IsoDateTime = Annotated[dt.datetime, BeforeValidator(iso_datetime)]
+IsoDateTime = Annotated[dt.datetime, BeforeValidator(iso_datetime), AfterValidator(sane_datetime)]
 
 
 class StrictSchema(Schema):
@@ -76,7 +88,20 @@ class StrictSchema(Schema):
         # list would then pass as an object (a string has .title). Input must be a JSON object.
         if not isinstance(values, dict | BaseModel):
             raise ValueError("indholdet skal være et JSON-objekt")
+        if _has_nul(values):
+            # PostgreSQL cannot store a NUL character in text; no person types one.
+            raise ValueError("teksten indeholder et NUL-tegn (\\u0000)")
         return handler(values)
+
+
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(v) for v in value)
+    return False
 
 
 class PracticeIn(StrictSchema):

@@ -126,7 +126,7 @@ class PollIn(StrictSchema):
 
 
 class CloseIn(StrictSchema):
-    casting_vote: str = Field("", description="Formandens afgørende stemme ved stemmelighed")
+    casting_vote: str = Field("", max_length=64, description="Formandens afgørende stemme ved stemmelighed")
 
 
 class VoteIn(StrictSchema):
@@ -332,7 +332,7 @@ class RecordedPollIn(PollIn):
         None, ge=0, le=100_000, description="Antal stemmesedler (skal angives ved valg)"
     )
     proxies: int = Field(0, ge=0, le=100_000, description="Stemmer afgivet ved fuldmagt på mødet")
-    casting_vote: str = Field("", max_length=200, description="Formandens afgørende stemme ved stemmelighed")
+    casting_vote: str = Field("", max_length=64, description="Formandens afgørende stemme ved stemmelighed")
 
 
 @router.post(

@@ -540,27 +540,33 @@ def _counts(poll: Poll) -> tuple[Counter, int]:
 
 def poll_outcome(poll: Poll, *, casting_vote: str = "") -> results.Outcome:
     counts, blank = _counts(poll)
-    options = list(poll.options.all())
     turnout = Turnout.objects.filter(poll=poll).count()
+    votes = {o.code or o.label: counts[o.pk] for o in poll.options.all()}
     present = poll.electorate_size if poll.meeting_id else turnout
+    return _tally(poll, votes=votes, blank=blank, present=present or 0, casting_vote=casting_vote)
+
+
+def _tally(
+    poll: Poll, *, votes: dict[str, int], blank: int, present: int, casting_vote: str
+) -> results.Outcome:
+    """The outcome of the votes (by code for yes/no, by label otherwise) under the poll's frozen rules."""
     common = {
-        "present": present or 0,
+        "present": present,
         "members_total": poll.members_total or 0,
         "quorum_percent": poll.quorum_percent or 0,
     }
     if poll.kind == PollKind.YES_NO:
-        by_code = {o.code: counts[o.pk] for o in options}
         return results.tally_yes_no(
-            yes=by_code["yes"],
-            no=by_code["no"],
-            abstain=by_code["abstain"] + blank,
+            yes=votes.get("yes", 0),
+            no=votes.get("no", 0),
+            abstain=votes.get("abstain", 0) + blank,
             entitled=poll.electorate_size or 0,
             majority=poll.majority,
             casting_vote=casting_vote,
             chair_has_casting_vote=poll.chair_has_casting_vote,
             **common,
         )
-    labelled = {o.label: counts[o.pk] for o in options}
+    labelled = {o.label: votes.get(o.label, 0) for o in poll.options.all()}
     if poll.kind == PollKind.SINGLE:
         return results.tally_choice(
             counts=labelled,
@@ -823,39 +829,13 @@ def poll_record(
     poll.recorded_by = by
     poll.recorded_at = now
     poll.save()
-    common = {
-        "present": electorate if meeting is not None else turnout,
-        "members_total": len(voter_ids),
-        "quorum_percent": cluster.quorum_percent,
-    }
-    if poll.kind == PollKind.YES_NO:
-        outcome = results.tally_yes_no(
-            yes=values.get("yes", 0),
-            no=values.get("no", 0),
-            abstain=values.get("abstain", 0) + blank,
-            entitled=electorate,
-            majority=poll.majority,
-            casting_vote=casting_vote,
-            chair_has_casting_vote=cluster.chair_has_casting_vote,
-            **common,
-        )
-    elif poll.kind == PollKind.SINGLE:
-        outcome = results.tally_choice(
-            counts={label: values.get(label, 0) for label in options_by_label},
-            blank=blank,
-            entitled=electorate,
-            majority=poll.majority,
-            casting_vote=casting_vote,
-            chair_has_casting_vote=cluster.chair_has_casting_vote,
-            **common,
-        )
-    else:
-        outcome = results.tally_election(
-            counts={label: values.get(label, 0) for label in options_by_label},
-            seats=poll.seats,
-            alternates=poll.alternates,
-            **common,
-        )
+    outcome = _tally(
+        poll,
+        votes=values,
+        blank=blank,
+        present=electorate if meeting is not None else turnout,
+        casting_vote=casting_vote,
+    )
     return _decide(
         poll=poll, outcome=outcome, decided_on=day, turnout=turnout, casting_vote=casting_vote, by=by
     )

@@ -657,7 +657,8 @@ def _editable_package(request, cluster, package_id):
 @router.get("/clusters/{slug}/packages", response={200: list[PackageOut], 404: ErrorOut})
 def list_packages(request, slug: str, q: str = Query("", max_length=200)):
     cluster = cluster_for(request.user, slug, "meetings.view_library")
-    return list(selectors.cluster_packages(cluster=cluster, query=q).prefetch_related("attachments"))
+    query = q.replace("\x00", "")  # PostgreSQL cannot compare text with a NUL character
+    return list(selectors.cluster_packages(cluster=cluster, query=query).prefetch_related("attachments"))
 
 
 @router.get("/clusters/{slug}/packages/{package_id}", response={200: PackageOut, 404: ErrorOut})
@@ -742,7 +743,7 @@ class DocumentOut(Schema):
 @router.get("/clusters/{slug}/documents", response={200: list[DocumentOut], 404: ErrorOut})
 def list_documents(request, slug: str, q: str = Query("", max_length=200)):
     cluster = cluster_for(request.user, slug, "meetings.view_library")
-    return list(selectors.cluster_documents(cluster=cluster, query=q))
+    return list(selectors.cluster_documents(cluster=cluster, query=q.replace("\x00", "")))
 
 
 @router.post(
