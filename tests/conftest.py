@@ -19,8 +19,36 @@ AXE_JS = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "ax
 ON_CI = os.environ.get("CI") == "true"
 
 
+def is_browser_test(item) -> bool:
+    """A test that asks for Playwright's `page` (not one that merely has a parameter of that name)."""
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    return "page" in getattr(item, "fixturenames", ()) and "page" not in params
+
+
+def _shares_data_and_commits(item) -> bool:
+    """True for a transactional test that also uses a module- or class-scoped database fixture."""
+    names = set(getattr(item, "fixturenames", ()))
+    if not names & {"transactional_db", "live_server", "django_db_reset_sequences"}:
+        marker = item.get_closest_marker("django_db")
+        if not (marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences"))):
+            return False
+    info = getattr(item, "_fixtureinfo", None)
+    for definitions in info.name2fixturedefs.values() if info else ():
+        used = definitions[-1]  # the definition in effect; a test module may override a conftest's
+        ours = used.baseid != ""  # pytest-django's own class-scoped helpers have none
+        if ours and used.scope in ("class", "module", "package") and "django_db_blocker" in used.argnames:
+            return True
+    return False
+
+
 def pytest_collection_modifyitems(config, items):
-    browser_items = [item for item in items if "page" in getattr(item, "fixturenames", ())]
+    mixed = [item.nodeid for item in items if _shares_data_and_commits(item)]
+    if mixed:
+        raise pytest.UsageError(
+            "A transactional test cannot use data shared by a module (tests/shared_data.py): "
+            + ", ".join(mixed)
+        )
+    browser_items = [item for item in items if is_browser_test(item)]
     for item in browser_items:
         item.add_marker(pytest.mark.e2e)
     if not browser_items:
@@ -35,6 +63,13 @@ def pytest_collection_modifyitems(config, items):
             raise pytest.UsageError("CI cannot run the browser tests: " + "; ".join(problems))
         for item in browser_items:
             item.add_marker(pytest.mark.skip(reason="; ".join(problems)))
+
+
+def pytest_unconfigure(config):
+    """The run's temporary var folder (klynge/settings_test.py) goes with the run, workers' folders included."""
+    made = os.environ.get("KLYNGE_TEST_VAR_DIR")
+    if made and not os.environ.get("PYTEST_XDIST_WORKER") and os.environ.get("KLYNGE_VAR_DIR") == made:
+        shutil.rmtree(made, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
@@ -69,6 +104,20 @@ def axe(page):
         assert not bad, f"axe on {context or page.url}:\n" + "\n".join(details)
 
     return check
+
+
+@pytest.fixture(scope="module")
+def demo_data(django_db_setup, django_db_blocker):
+    """The demo (both clusters, all steps), built once for the test module and rolled back after it.
+
+    For tests that read the demo through the test client; each test still runs in its own savepoint.
+    Browser tests need committed data: they load the demo themselves with `transactional_db`.
+    """
+    from klynge.demo.builder import load_demo
+    from tests.shared_data import shared_data
+
+    with shared_data(django_db_blocker, load_demo):
+        yield
 
 
 @pytest.fixture

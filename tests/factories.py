@@ -80,3 +80,17 @@ class ClusterWorld:
             self.cluster, Role.ALTERNATE, practice=self.other_practice, name="Suppleant Sif"
         )
         self.guest = make_person(self.cluster, Role.GUEST, name="Gæst Gunnar")
+
+
+def login_with_second_factor(client, person) -> None:
+    """Logs in like force_login, as a session that has passed a second factor (the admin needs one)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=person, confirmed=True).first() or TOTPDevice.objects.create(
+        user=person, name="App", confirmed=True
+    )
+    client.force_login(person)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()

@@ -1,4 +1,4 @@
-"""The layering of DESIGN.md §3, checked on the source: apps import downwards only."""
+"""The layering of docs/development.md, checked on the source: apps import downwards only."""
 
 import ast
 from pathlib import Path
@@ -41,3 +41,21 @@ def test_apps_import_only_apps_below_them(app):
 def test_statistics_have_no_django():
     for path in (SRC / "quality" / "stats").rglob("*.py"):
         assert not any(m.split(".")[0] == "django" for m in imported_modules(path)), path
+
+
+def test_every_authentication_passes_the_request():
+    """The lockout backend lets a call without a request through (Django's test client logs in that
+    way), so no product code may call authenticate() without one."""
+    problems = []
+    for path in SRC.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call):
+                name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+                if name == "authenticate" and not isinstance(node.func, ast.Attribute | ast.Name):
+                    continue
+                if name == "authenticate" and not (
+                    node.args or any(k.arg == "request" for k in node.keywords)
+                ):
+                    problems.append(f"{path.relative_to(SRC)}:{node.lineno}")
+    assert not problems, problems

@@ -30,6 +30,7 @@ from klynge.quality.services import indicators_load_catalogue, prescriptions_imp
 from klynge.reports import selectors as report_selectors
 from klynge.reports import services as reports
 from tests.factories import ClusterWorld, give_role, make_person, make_practice
+from tests.shared_data import shared_data
 
 SMALL, LARGE = 2, 10
 SLACK = 2
@@ -144,7 +145,7 @@ class Built:
         reports.annual_report_create(cluster=cluster, year=self.year, by=chair)
         give_role(cluster, world.member, Role.BOARD_MEMBER)
 
-    def url(self, page: str) -> str:
+    def url(self, page_name: str) -> str:
         s = self.world.cluster.slug
         return {
             "cluster front page": reverse("core:cluster", args=[s]),
@@ -157,21 +158,27 @@ class Built:
             "funnel (indicator)": reverse("quality:indicator_detail", args=[s, self.indicator.pk]),
             "project plan": reverse("projects:rotation", args=[s]),
             "annual-report draft": reverse("reports:annual_report", args=[s, self.year]),
-        }[page]
+        }[page_name]
 
 
-@pytest.fixture
-def built(db, tmp_path):
-    return Built(SMALL, "Lille Klynge", tmp_path), Built(LARGE, "Stor Klynge", tmp_path)
+@pytest.fixture(scope="module")
+def built(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Both clusters, built once for the module's pages (each test reads them in its own savepoint)."""
+    tmp_path = tmp_path_factory.mktemp("query-counts")
+    with shared_data(
+        django_db_blocker,
+        lambda: (Built(SMALL, "Lille Klynge", tmp_path), Built(LARGE, "Stor Klynge", tmp_path)),
+    ) as value:
+        yield value
 
 
-def _count(client, built: Built, page: str) -> int:
+def _count(client, built: Built, page_name: str) -> int:
     client.force_login(built.world.chair)
-    url = built.url(page)
+    url = built.url(page_name)
     client.get(url)  # caches filled on the first request (sessions, permissions) are not the page's
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
-    assert response.status_code == 200, (page, response.status_code)
+    assert response.status_code == 200, (page_name, response.status_code)
     return len(queries)
 
 
@@ -191,14 +198,14 @@ GROWS: dict[str, str] = {}
 
 
 @pytest.mark.parametrize(
-    "page",
+    "page_name",
     [
         pytest.param(p, marks=pytest.mark.xfail(strict=True, reason=GROWS[p])) if p in GROWS else p
         for p in PAGES
     ],
 )
-def test_page_queries_do_not_grow_with_the_data(client, built, page):
+def test_page_queries_do_not_grow_with_the_data(db, client, built, page_name):
     small, large = built
-    few = _count(client, small, page)
-    many = _count(client, large, page)
-    assert many <= few + SLACK, f"{page}: {few} queries with {SMALL} rows, {many} with {LARGE}"
+    few = _count(client, small, page_name)
+    many = _count(client, large, page_name)
+    assert many <= few + SLACK, f"{page_name}: {few} queries with {SMALL} rows, {many} with {LARGE}"

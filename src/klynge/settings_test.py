@@ -4,7 +4,16 @@ import os
 import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
-os.environ.setdefault("KLYNGE_VAR_DIR", tempfile.mkdtemp(prefix="klynge-test-var-"))
+if "KLYNGE_VAR_DIR" not in os.environ:
+    os.environ["KLYNGE_VAR_DIR"] = os.environ["KLYNGE_TEST_VAR_DIR"] = tempfile.mkdtemp(
+        prefix="klynge-test-var-"
+    )
+# pytest-xdist workers inherit the run's temporary folder: each gets its own inside it, so the SQLite test
+# database, uploads and collected static files of one worker never meet another's.
+_worker = os.environ.get("PYTEST_XDIST_WORKER")
+if _worker and os.environ["KLYNGE_VAR_DIR"] == os.environ.get("KLYNGE_TEST_VAR_DIR"):
+    os.environ["KLYNGE_VAR_DIR"] = os.path.join(os.environ["KLYNGE_TEST_VAR_DIR"], _worker)
+    os.makedirs(os.environ["KLYNGE_VAR_DIR"], exist_ok=True)
 # Playwright's sync API runs an event loop in the test thread.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 

@@ -57,7 +57,7 @@ def test_a_held_meeting_is_recorded_with_its_package_guests_notes_and_minutes(cl
     item = chair.post(f"/clusters/{slug}/meetings/{mid}/agenda", {"title": "Forløbsplaner for hjertesygdom"})
     second = chair.post(f"/clusters/{slug}/meetings/{mid}/agenda", {"title": "Eventuelt"})
     agenda = chair.post(
-        f"/clusters/{slug}/meetings/{mid}/agenda/{second['id']}/move", {"direction": "up"}, expect=200
+        f"/clusters/{slug}/meetings/{mid}/agenda/{second['id']}/move", {"position": 1}, expect=200
     )
     assert [i["title"] for i in agenda] == ["Eventuelt", "Forløbsplaner for hjertesygdom"]
     # A guest of the meeting may lead an item (a facilitator, a speaker); a stranger may not.

@@ -34,14 +34,15 @@ def test_a_bad_line_in_the_middle_imports_nothing_and_names_the_line(world):
         + "444444;Klinik A;Anna A;anna@example.dk;medlem\n"
         + "44444;Klinik B;Bo B;bo@example.dk;medlem\n"
         + f"444444;Klinik A;Carl C;{world.member.email};medlem\n"
-        + "444444;Klinik A;Dorte D;dorte@example.dk;kejser\n"
+        + "444444;Klinik A;Dorte D;dorte@example.dk;Kejser\n"
     )
     before = (Person.objects.count(), Practice.objects.count(), OutboxMessage.objects.count())
     report = people_import_csv(cluster=world.cluster, raw=text.encode("utf-8"))
     assert [line for line, _ in report.errors] == [3, 4, 5]
     assert "6 cifre" in report.errors[0][1]
     assert "allerede med i klyngen" in report.errors[1][1]
-    assert "ukendt rolle" in report.errors[2][1].lower()
+    # The message starts with a capital and quotes the value as written (no »kejser« for »Kejser«).
+    assert report.errors[2][1] == "Ukendt rolle »Kejser«."
     assert (Person.objects.count(), Practice.objects.count(), OutboxMessage.objects.count()) == before
 
 

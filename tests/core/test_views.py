@@ -76,10 +76,68 @@ def test_invitation_link_works_once(client, world):
 def test_user_can_choose_english(client, world):
     client.force_login(world.member)
     client.post("/profil/", {"name": world.member.name, "phone": "", "language": "en"})
-    page = client.get("/").content.decode()
+    page = client.get("/", follow=True).content.decode()
     assert 'lang="en"' in page and "My clusters" in page
 
 
 def test_health_needs_no_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200 and response.content == b"ok"
+
+
+def test_members_see_only_their_own_practice_list_size(client, world):
+    """The data pages show other practices under pseudonyms with their sizes: list sizes beside names
+    would let a member match the two. The board (which keeps the register) sees them all."""
+    from klynge.core.services import practice_update
+    from tests.factories import PASSWORD
+
+    practice_update(practice=world.practice, listed_patients=4321)
+    practice_update(practice=world.other_practice, listed_patients=2765)
+    slug = world.cluster.slug
+    client.login(username=world.member.email, password=PASSWORD)
+    listing = client.get(f"/k/{slug}/praksis/?vis=alle").content.decode()
+    other = client.get(f"/k/{slug}/praksis/{world.practice.pk}/").content.decode()
+    own = client.get(f"/k/{slug}/praksis/{world.other_practice.pk}/").content.decode()
+    api = client.get(f"/api/v1/clusters/{slug}/practices").json()
+    one = client.get(f"/api/v1/clusters/{slug}/practices/{world.practice.pk}").json()
+    assert world.practice.name in listing and "4321" not in listing and "4321" not in other
+    assert "2765" in own
+    assert {p["name"]: p["listed_patients"] for p in api} == {
+        world.practice.name: None,
+        world.other_practice.name: 2765,
+    }
+    assert one["listed_patients"] is None
+    client.login(username=world.chair.email, password=PASSWORD)
+    assert "4321" in client.get(f"/k/{slug}/praksis/").content.decode()
+    assert "2765" in client.get(f"/k/{slug}/praksis/{world.other_practice.pk}/").content.decode()
+    assert {p["listed_patients"] for p in client.get(f"/api/v1/clusters/{slug}/practices").json()} == {
+        4321,
+        2765,
+    }
+
+
+@pytest.mark.django_db
+def test_a_person_of_one_cluster_goes_straight_to_it(client, world):
+    client.force_login(world.chair)
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"] == f"/k/{world.cluster.slug}/"
+
+
+@pytest.mark.django_db
+def test_my_clusters_counts_each_practice_once_whatever_my_roles(client, world, other_world):
+    from klynge.core.models import Role
+    from klynge.core.services import practice_deactivate
+    from tests.factories import give_role, make_practice
+
+    # The chair has three roles in the first cluster and one in the second: a list of two clusters.
+    give_role(world.cluster, world.chair, Role.BOARD_MEMBER)
+    give_role(other_world.cluster, world.chair, Role.MEMBER)
+    gone = make_practice(world.cluster, "Udtrådte Lægehus")
+    practice_deactivate(cluster=world.cluster, practice=gone, by=world.chair)
+    client.force_login(world.chair)
+    response = client.get("/")
+    assert response.status_code == 200
+    counts = {c.slug: c.practice_count for c in response.context["clusters"]}
+    # Two practices each: the departed one is not counted, and three roles do not make six.
+    assert counts == {world.cluster.slug: 2, other_world.cluster.slug: 2}
+    assert "2 praksis" in response.content.decode()

@@ -19,7 +19,12 @@ def test_demo_general_assembly_2022_values_and_the_hold_on_strandvejens_laegehus
     assert second.adopted_on == dt.date(2023, 2, 27)
     added = "- Andelen af penicillin V blandt antibiotika stiger i hver praksis (mål: mindst 36 %)."
     assert ("added", added) in selectors.charter_diff(first, second)
-    decisions = list(selectors.cluster_decisions(cluster=gentofte).order_by("decided_on", "id"))
+    # The seed's decisions; the living years after them add their own (see tests/demo/test_alive.py).
+    decisions = list(
+        selectors.cluster_decisions(cluster=gentofte)
+        .filter(decided_on__year__lte=2023)
+        .order_by("decided_on", "id")
+    )
     assert [d.decided_on for d in decisions] == [
         dt.date(2022, 3, 14),
         dt.date(2022, 3, 14),

@@ -2,6 +2,7 @@
 public page without login, and a member's motion to the next general assembly."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
@@ -35,7 +36,7 @@ def login(page, base, email):
     page.get_by_label("E-mail").fill(email)
     page.get_by_label("Adgangskode").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Log ind").click()
-    expect(page.get_by_role("heading", name="Mine klynger")).to_be_visible()
+    expect(page).not_to_have_url(re.compile("/log-ind/"))
 
 
 def test_public_page_register_and_a_motion(live_server, page, axe, demo):
@@ -43,7 +44,7 @@ def test_public_page_register_and_a_motion(live_server, page, axe, demo):
     page.goto(f"{base}/k/gentofte/offentlig")
     expect(page.get_by_role("heading", name="Værdier, regler og mål")).to_be_visible()
     expect(page.get_by_text("Tillid og åbenhed")).to_be_visible()
-    expect(page.get_by_text("Bernstorff Slot")).to_be_visible()
+    expect(page.get_by_text("Bernstorff Slot").first).to_be_visible()
     axe("offentlig side")
 
     login(page, base, "medlem@gentofte.demo")

@@ -2,6 +2,7 @@
 approves it, plans it on a meeting and publishes the plan, which a member then sees."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
@@ -39,7 +40,7 @@ def login(page, base, email):
     page.get_by_label("E-mail").fill(email)
     page.get_by_label("Adgangskode").fill(PASSWORD)
     page.get_by_role("button", name="Log ind").click()
-    expect(page.get_by_role("heading", name="Mine klynger")).to_be_visible()
+    expect(page).not_to_have_url(re.compile("/log-ind/"))
 
 
 def test_live_scope_check_approval_and_plan(live_server, page, axe, project):

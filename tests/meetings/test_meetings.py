@@ -60,6 +60,44 @@ def test_year_plan_lists_the_years_meetings_in_fixed_queries(
         chair_client.get(url("meeting_list", world.cluster.slug) + "?aar=2030")
 
 
+def test_a_meeting_is_named_by_what_and_when_in_every_dropdown(chair_client, world):
+    """Every meeting is titled »Klyngemøde« in the seeds: names carry the date and the topic."""
+    package = services.package_create(cluster=world.cluster, title="Antibiotika", source="cluster")
+    first = make_meeting(world.cluster, start=at(2026, 3, 12), package=package)
+    second = make_meeting(world.cluster, start=at(2026, 9, 4))
+    retreat = make_meeting(
+        world.cluster, kind=MeetingKind.RETREAT, title="Internat 2026: trivsel", start=at(2026, 11, 5)
+    )
+    own = make_meeting(
+        world.cluster, title="Internat om trivsel", kind=MeetingKind.RETREAT, start=at(2027, 1, 8)
+    )
+    assert first.display_name == "Klyngemøde 12/3 2026: Antibiotika"
+    assert second.display_name == "Klyngemøde 4/9 2026"
+    assert retreat.display_name == "Internat 5/11 2026: trivsel"
+    assert own.display_name == "Internat om trivsel 8/1 2027" and own.short_name == "Internat om trivsel"
+    # A meeting late in the evening UTC is dated by its Copenhagen day.
+    late = make_meeting(world.cluster, start=dt.datetime(2026, 6, 30, 22, 30, tzinfo=dt.UTC))
+    assert late.display_name == "Klyngemøde 1/7 2026"
+    for path in (f"/k/{world.cluster.slug}/spoergeskemaer/ny/", f"/k/{world.cluster.slug}/afstemninger/ny/"):
+        page = chair_client.get(path).content.decode()
+        assert ">Klyngemøde 12/3 2026: Antibiotika</option>" in page, path
+        assert ">Klyngemøde 4/9 2026</option>" in page, path
+    year_plan = chair_client.get(url("meeting_list", world.cluster.slug) + "?aar=2026").content.decode()
+    assert "Klyngemøde: Antibiotika</a>" in year_plan
+
+
+def test_the_topic_follows_the_package_unless_the_board_named_one(world):
+    heart = services.package_create(cluster=world.cluster, title="Hjertesygdom", source="cluster")
+    pain = services.package_create(cluster=world.cluster, title="Smertestillende", source="cluster")
+    meeting = make_meeting(world.cluster, start=at(2026, 5, 1), package=heart)
+    assert meeting.theme == "Hjertesygdom"
+    meeting = services.meeting_update(meeting=meeting, package=pain, notify=False)
+    assert meeting.display_name == "Klyngemøde 1/5 2026: Smertestillende"
+    meeting = services.meeting_update(meeting=meeting, theme="Vores opioider", notify=False)
+    meeting = services.meeting_update(meeting=meeting, package=heart, notify=False)
+    assert meeting.theme == "Vores opioider"
+
+
 def test_next_years_dates_and_venues_in_one_form(chair_client, world):
     data = {
         "ga_date": "2031-02-27",
@@ -222,6 +260,63 @@ def test_agenda_item_views(chair_client, world, meeting):
     item = AgendaItem.objects.get(title="Eventuelt")
     chair_client.post(url("agenda_item_move", world.cluster.slug, meeting.pk, item.pk), {"retning": "op"})
     assert [i.title for i in selectors.meeting_agenda(meeting=meeting)] == ["Eventuelt", "Data"]
+
+
+def test_a_new_item_goes_before_eventuelt_and_moves_anywhere_in_one_step(chair_client, world):
+    ga = make_meeting(
+        world.cluster, kind=MeetingKind.GENERAL_ASSEMBLY, start=at(2030, 3, 14), with_template=True
+    )
+    form = chair_client.get(url("agenda_item_create", world.cluster.slug, ga.pk)).content.decode()
+    assert 'value="9" selected>Nr. 9, før »Eventuelt«</option>' in form
+    response = chair_client.post(
+        url("agenda_item_create", world.cluster.slug, ga.pk), {"title": "Beretning fra KIAP", "position": "9"}
+    )
+    assert response.status_code == 302
+    services.agenda_item_create(meeting=ga, title="Nyt fra PLO")  # the API and the demo: same default
+    titles = [i.title for i in selectors.meeting_agenda(meeting=ga)]
+    assert titles[-3:] == ["Beretning fra KIAP", "Nyt fra PLO", "Eventuelt"]
+    # One step from the bottom to the top: no five reloads.
+    item = ga.agenda_items.get(title="Nyt fra PLO")
+    response = chair_client.post(
+        url("agenda_item_edit", world.cluster.slug, ga.pk, item.pk), {"title": "Nyt fra PLO", "position": "1"}
+    )
+    assert response.status_code == 302
+    agenda = selectors.meeting_agenda(meeting=ga)
+    assert [i.title for i in agenda][:2] == ["Nyt fra PLO", "Valg af dirigent og referent"]
+    assert [i.position for i in agenda] == list(range(1, 12))
+    # The buttons: with htmx the agenda comes back alone with a spoken status; without, a redirect.
+    eventuelt = ga.agenda_items.get(title="Eventuelt")
+    response = chair_client.post(
+        url("agenda_item_move", world.cluster.slug, ga.pk, eventuelt.pk),
+        {"retning": "op"},
+        HTTP_HX_REQUEST="true",
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and html.startswith('<ol class="klynge-agenda" id="dagsorden-liste">')
+    assert "»Eventuelt« er nu nr. 10 på dagsordenen." in html and "<html" not in html
+    response = chair_client.post(
+        url("agenda_item_move", world.cluster.slug, ga.pk, eventuelt.pk), {"placering": "11"}
+    )
+    assert response.status_code == 302 and response["Location"].endswith(f"#punkt-{eventuelt.pk}")
+    assert selectors.meeting_agenda(meeting=ga)[-1].title == "Eventuelt"
+    bad = chair_client.post(
+        url("agenda_item_move", world.cluster.slug, ga.pk, eventuelt.pk), {"placering": "x"}
+    )
+    assert bad.status_code == 302 and [i.position for i in selectors.meeting_agenda(meeting=ga)] == list(
+        range(1, 12)
+    )
+
+
+def test_godkend_referatet_is_offered_only_when_there_are_minutes(chair_client, world):
+    meeting = make_meeting(world.cluster, start=at(2022, 5, 10))
+    item = services.agenda_item_create(meeting=meeting, title="Data")
+    page = chair_client.get(url("meeting_detail", world.cluster.slug, meeting.pk)).content.decode()
+    assert "Godkend referatet" not in page and "Der er intet referat endnu" in page
+    refused = chair_client.post(url("minutes_approve", world.cluster.slug, meeting.pk), follow=True)
+    assert "intet referat at godkende" in refused.content.decode()
+    services.minutes_write(item=item, minutes="Vi så på data.")
+    page = chair_client.get(url("meeting_detail", world.cluster.slug, meeting.pk)).content.decode()
+    assert "Godkend referatet" in page
 
 
 # Minutes -------------------------------------------------------------------------------------------
@@ -397,16 +492,17 @@ def test_private_feed_local_times_across_summer_time_and_revocation(client, worl
     assert tz.utcoffset(dt.datetime(2023, 10, 30, 16)) == dt.timedelta(hours=1)
     assert tz.utcoffset(dt.datetime(2045, 7, 1, 16)) == dt.timedelta(hours=2)
     events = {str(e["summary"]): e for e in cal.walk("VEVENT")}
-    assert "Fremmed møde" not in events
+    # The calendar names what the meeting is; its own entry gives the date.
+    assert "Klyngemøde: Fremmed møde" not in events
     for meeting in (spring, autumn):
-        event = events[meeting.title] if meeting.title != "Klyngemøde" else events["Klyngemøde"]
+        event = events[meeting.short_name]
         start = event.decoded("dtstart")
         assert (start.hour, start.minute) == (16, 0) and str(start.tzinfo) == "Europe/Copenhagen"
         assert event["dtstart"].params["TZID"] == "Europe/Copenhagen"
         assert str(event["uid"]) == f"{meeting.uid}@klynge"
-    assert events["Efterår"].decoded("dtstart").utcoffset() == dt.timedelta(hours=1)
+    assert events["Klyngemøde: Efterår"].decoded("dtstart").utcoffset() == dt.timedelta(hours=1)
     assert events["Klyngemøde"].decoded("dtstart").utcoffset() == dt.timedelta(hours=2)
-    assert str(events["Aflyst møde"]["status"]) == "CANCELLED"
+    assert str(events["Klyngemøde: Aflyst møde"]["status"]) == "CANCELLED"
     # revoke: the old address stops working
     client.force_login(world.member)
     client.post(url("calendar_settings"), {"handling": "tilbagekald"})
@@ -417,7 +513,7 @@ def test_public_cluster_feed_shows_only_published_meetings(client, world):
     make_meeting(world.cluster, title="Offentligt", is_public=True)
     make_meeting(world.cluster, title="Internt")
     cal = icalendar.Calendar.from_ical(client.get(url("public_cluster_feed", world.cluster.slug)).content)
-    assert [str(e["summary"]) for e in cal.walk("VEVENT")] == ["Offentligt"]
+    assert [str(e["summary"]) for e in cal.walk("VEVENT")] == ["Klyngemøde: Offentligt"]
 
 
 # Attendance ----------------------------------------------------------------------------------------
@@ -469,6 +565,69 @@ def test_attendance_per_practice_per_year(chair_client, world):
     assert by_name == {world.practice.name: (3, 1), world.other_practice.name: (1, 3)}
     page = chair_client.get(url("attendance_report", world.cluster.slug) + "?aar=2022").content.decode()
     assert world.other_practice.name in page
+
+
+def test_a_practice_on_hold_is_on_hold_not_absent(chair_client, world):
+    """Suspended from 1/5 to 1/9: the May and August meetings read »På hold«, the others count."""
+    meetings = [make_meeting(world.cluster, start=at(2022, m, 10)) for m in (3, 5, 8, 11)]
+    services.attendance_check_in(meeting=meetings[0], person=world.member)
+    membership = world.cluster.memberships.get(practice=world.other_practice)
+    membership_set_status(
+        membership=membership,
+        status=MembershipStatus.SUSPENDED,
+        starts_on=dt.date(2022, 5, 1),
+        ends_on=dt.date(2022, 9, 1),
+    )
+    _, rows = selectors.attendance_by_practice(cluster=world.cluster, year=2022)
+    row = next(r for r in rows if r.practice == world.other_practice)
+    assert [state for _, state in row.meetings] == ["attended", "on_hold", "on_hold", "missed"]
+    assert (row.attended, row.missed, row.on_hold) == (1, 1, 2)
+    page = chair_client.get(url("attendance_report", world.cluster.slug) + "?aar=2022").content.decode()
+    cells = page.split(world.other_practice.name, 1)[1].split("</tr>", 1)[0]
+    assert cells.count("På hold") == 2 and cells.count("Udeblevet") == 1
+
+
+def test_every_link_a_guest_is_shown_opens(client, world):
+    """Agenda links to a package, a questionnaire's results or another meeting would answer 404 to a
+    guest: they are shown as text. A shared data view, this meeting's material and outside pages stay."""
+    import re
+
+    from klynge.quality.services import indicator_create
+
+    indicator = indicator_create(cluster=world.cluster, by=world.chair, name_da="Vores telefonrecepter")
+
+    meeting = make_meeting(world.cluster, start=at(2030, 8, 29))
+    other = make_meeting(world.cluster, start=at(2030, 9, 4))
+    package = services.package_create(cluster=world.cluster, title="Pakke", source="cluster")
+    slug = world.cluster.slug
+    links = {
+        "Pakken": f"/k/{slug}/pakker/{package.pk}/",
+        "Resultaterne": f"/k/{slug}/spoergeskemaer/1/resultater/",
+        "Næste møde": f"/k/{slug}/moeder/{other.pk}/",
+        "Dette møde": f"/k/{slug}/moeder/{meeting.pk}/",
+        "Vores data": f"/k/{slug}/data/indikator/{indicator.pk}/",
+        "Sundhedsstyrelsen": "https://www.sst.dk/",
+        "Skriv til os": "mailto:klynge@example.dk",
+    }
+    for label, link in links.items():
+        services.agenda_item_create(meeting=meeting, title=f"Punkt: {label}", link_url=link, link_label=label)
+    guest = services.guest_add(
+        meeting=meeting, name="Karin Kommune", email="karin@kommune.dk", role="kommune"
+    )
+    client.force_login(guest.person)
+    page = client.get(url("meeting_detail", slug, meeting.pk)).content.decode()
+    hrefs = set(re.findall(r'href="([^"#]+)"', page))
+    for label in ("Pakken", "Resultaterne", "Næste møde"):
+        assert links[label] not in hrefs and f"<p>{label}</p>" in page, label
+    for label in ("Dette møde", "Vores data", "Sundhedsstyrelsen", "Skriv til os"):
+        assert links[label] in hrefs, label
+    for href in hrefs:
+        if href.startswith("/") and not href.startswith(("/static/", "/log-ud/")):
+            assert client.get(href).status_code == 200, href
+    # A member of the cluster is shown every link.
+    client.force_login(world.member)
+    page = client.get(url("meeting_detail", slug, meeting.pk)).content.decode()
+    assert all(links[label] in page for label in ("Pakken", "Resultaterne", "Næste møde"))
 
 
 # Library -------------------------------------------------------------------------------------------
@@ -552,11 +711,3 @@ def test_meeting_statuses_held_sends_nothing_cancelled_cancels(chair_client, wor
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.CANCELLED
     assert OutboxMessage.objects.filter(subject__startswith="Aflyst").count() == 4
-
-
-def test_cluster_front_page_shows_upcoming_meetings(member_client, world):
-    make_meeting(
-        world.cluster, title="Klyngemøde om KOL", start=dt.datetime.now(dt.UTC) + dt.timedelta(days=20)
-    )
-    page = member_client.get(reverse("core:cluster", args=[world.cluster.slug])).content.decode()
-    assert "Kommende møder" in page and "Klyngemøde om KOL" in page

@@ -230,6 +230,17 @@ def test_rotation_propose_park_add_meeting_and_publish(world, round, members):
     assert [i.title for i in m1.agenda_items.all()] == ["Klyngeprojekt: A"]
     assert m1.agenda_items.get().responsible == members[0]
     assert [i.title for i in m3.agenda_items.all()] == ["Klyngeprojekt: C"]
+    # Meetings the board gave no theme are named by their projects in every list.
+    m1.refresh_from_db()
+    m3.refresh_from_db()
+    assert m1.display_name == "Klyngemøde 5/3 2026: A" and m3.display_name == "Klyngemøde 4/2 2027: C"
+    services.project_transition(project=c, to_status=S.APPROVED, by=world.chair, note="Ud af planen")
+    services.project_transition(project=c, to_status=S.PARKED, by=world.chair)
+    services.rotation_publish(
+        plan=services.rotation_propose(cluster=world.cluster, today=TODAY), by=world.chair
+    )
+    m3.refresh_from_db()
+    assert m3.display_name == "Klyngemøde 4/2 2027"
 
 
 def test_revisit_reminder_is_queued_on_the_right_day_once(world, round, members):

@@ -347,3 +347,53 @@ def test_front_page_invites_a_new_round_when_all_are_taken_up(client, world, mem
     assert "Start en ny idérunde" in client.get(f"/k/{world.cluster.slug}/").content.decode()
     client.force_login(members[1])
     assert "Start en ny idérunde" not in client.get(f"/k/{world.cluster.slug}/").content.decode()
+
+
+def test_counts_and_labels_read_as_finished_danish(client, world, members):
+    """»1 prik« (not »1 prikker«), and the template's labels as written (»PDSA-cyklusser«)."""
+    round = services.round_create(cluster=world.cluster, title="Workshop", dots_per_member=1, by=world.chair)
+    idea = services.idea_submit(round=round, person=world.member, title="Fluconazol")
+    services.dot_add(round=round, idea=idea, person=members[0])
+    client.force_login(world.chair)
+    page = client.get(f"/k/{world.cluster.slug}/projekter/runder/{round.pk}/").content.decode()
+    assert "1 prik pr. medlem" in page and "1 prik ·" in page and "1 prikker" not in page
+    project = services.project_create(
+        cluster=world.cluster,
+        title="",
+        lead=world.member,
+        board_contact=world.chair,
+        idea=idea,
+        by=world.chair,
+    )
+    page = client.get(f"/k/{world.cluster.slug}/projekter/{project.pk}/").content.decode()
+    assert "PDSA-cyklusser" in page and "Pdsa" not in page
+
+
+def test_the_tovholder_is_picked_from_the_interest_group(client, world, members):
+    round = services.round_create(cluster=world.cluster, title="Workshop", by=world.chair)
+    idea = services.idea_submit(round=round, person=world.member, title="Osteoporose")
+    for person in members[:2]:
+        services.signup_add(round=round, idea=idea, person=person)
+    services.round_close(round=round, by=world.chair)
+    client.force_login(world.chair)
+    url = f"/k/{world.cluster.slug}/projekter/ideer/{idea.pk}/nyt-projekt/"
+    form = client.get(url).content.decode()
+    lead_select = form.split('name="lead"', 1)[1].split("</select>", 1)[0]
+    assert members[0].name in lead_select and members[1].name in lead_select
+    assert members[2].name not in lead_select and world.member.name not in lead_select
+    outsider = client.post(
+        url, {"title": "Osteoporose", "lead": members[2].pk, "board_contact": world.chair.pk}
+    )
+    assert outsider.status_code == 400 and not world.cluster.projects.exists()
+    # The service says the same to the API and the demo.
+    with pytest.raises(Exception, match="interessegruppens"):
+        services.project_create(cluster=world.cluster, title="", lead=members[2], idea=idea, by=world.chair)
+    response = client.post(
+        url, {"title": "Osteoporose", "lead": members[1].pk, "board_contact": world.chair.pk}
+    )
+    assert response.status_code == 302
+    project = world.cluster.projects.get()
+    assert {(m.person_id, m.is_lead) for m in project.members.all()} == {
+        (members[0].pk, False),
+        (members[1].pk, True),
+    }

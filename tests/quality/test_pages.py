@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -87,12 +88,19 @@ def test_member_never_sees_other_practices_names_numbers_or_suppressed_values(cl
     # The member's own practice is named; others appear under stable pseudonyms.
     assert world.other_practice.name in out["html"]
     assert 'id="egne-data-overskrift"' in out["own"]
-    assert "Praksis D" in out["html"] and "Praksis D" in out["api"] and "Praksis D" in out["specs"]
     rows = json.loads(out["api"])["practices"]
+    labels = [r["label"] for r in rows if not r["is_own"]]
+    assert len(labels) == 3 and all(re.fullmatch(r"Praksis [A-Z]", label) for label in labels)
+    assert all(label in out["html"] and label in out["csv"] for label in labels)
     hidden = [r for r in rows if r["suppressed"]]
-    # The small practice, plus one more so it cannot be worked out from the cluster total.
-    assert len(hidden) == 2
+    # Only the small practice: it is left out of the cluster's figure, so nothing else needs hiding.
+    assert len(hidden) == 1
     assert all(r["numerator"] is None and r["value"] is None and r["denominator"] is None for r in hidden)
+    assert "uden 1 praksis med små tal" in out["html"]
+    # Beside a pseudonym only the value as the page shows it; counts only for the member's own practice.
+    others = [r for r in rows if not r["is_own"] and not r["suppressed"]]
+    assert all(r["numerator"] is None and r["denominator"] is None for r in others)
+    assert sorted(r["value"] for r in others) == [30.0, 40.0]
     own = next(r for r in rows if r["is_own"])
     assert own["label"] == world.other_practice.name and own["numerator"] == 250
 
@@ -109,12 +117,15 @@ def test_open_data_decision_names_everyone(client, data):
         and world.small.name in out["api"]
         and world.fourth.name in out["specs"]
     )
-    assert "77,8" in out["html"] or "77.8" in out["api"]
+    # Open data opens names, not patients' numbers: 7 of 9 stays hidden.
+    for where, text in out.items():
+        for secret in SUPPRESSED_VALUE_TEXTS:
+            assert secret not in text, f"{secret!r} shown in {where} under open data"
     world.cluster.refresh_from_db()
     assert "punkt 6" in world.cluster.open_data_reason and world.chair.name in world.cluster.open_data_reason
 
 
-def test_pseudonyms_are_stable_and_by_practice_id(client, data):
+def test_pseudonyms_are_the_same_for_every_member(client, data):
     world = data
     login(client, world.member)
     first = json.loads(
@@ -126,9 +137,17 @@ def test_pseudonyms_are_stable_and_by_practice_id(client, data):
     )
     labels_member = {r["label"] for r in first["practices"]}
     labels_chair = {r["label"] for r in second["practices"]}
-    # The fourth practice (highest id) is Praksis D for both; each sees its own practice by name.
-    assert "Praksis D" in labels_member and "Praksis D" in labels_chair
+    # The two practices neither of them belongs to have the same pseudonyms for both; each sees its own
+    # practice by name, and the other one's under its pseudonym.
+    shared = labels_member & labels_chair
+    assert len(shared) == 2 and all(label.startswith("Praksis ") for label in shared)
     assert world.practice.name in labels_chair and world.practice.name not in labels_member
+    assert world.other_practice.name in labels_member and world.other_practice.name not in labels_chair
+    login(client, world.member)
+    again = json.loads(
+        client.get(f"/api/v1/clusters/{world.cluster.slug}/indicators/{world.penv.pk}/measurements").content
+    )
+    assert again["practices"] == first["practices"]
 
 
 def test_own_data_page_shows_own_cluster_country_and_target(client, data, tmp_path):
@@ -142,7 +161,7 @@ def test_own_data_page_shows_own_cluster_country_and_target(client, data, tmp_pa
     html = client.get(f"/k/{world.cluster.slug}/data/").content.decode()
     assert "Andel penicillin V" in html
     assert "27,8 %" in html  # own 250/900
-    assert "32,9 %" in html  # cluster 957/2909
+    assert "32,8 %" in html  # cluster 950/2900, without the practice with 7 of 9
     assert "30,0 %" in html  # country
     assert "mindst 36,0 %" in html and "Målet er ikke nået" in html
 
@@ -217,7 +236,7 @@ def test_board_uploads_file_with_error_report_then_valid_file(client, world, cat
     good = io.BytesIO(f"ydernummer;indikator;periode;tæller;nævner\n{yd};attester;2025-01;5;2000\n".encode())
     good.name = "god.csv"
     response = client.post(url, {"kind": "measurements", "file": good})
-    assert response.status_code == 200 and "1 nye værdier" in response.content.decode()
+    assert response.status_code == 200 and "1 ny værdi," in response.content.decode()
     assert "god.csv" in response.content.decode()
     login(client, world.member)
     assert client.get(url).status_code == 404
@@ -282,6 +301,8 @@ def test_svg_download(client, data):
     response = client.get(f"/k/{world.cluster.slug}/data/indikator/{world.penv.pk}/graf/soejler.svg")
     assert response.status_code == 200 and response.content.startswith(b"<svg")
     assert world.practice.name.encode() not in response.content
+    page = client.get(f"/k/{world.cluster.slug}/data/indikator/{world.penv.pk}/").content.decode()
+    assert "Søjlediagram som SVG</a>" in page and "soejler som SVG" not in page
 
 
 def test_a_meeting_shares_a_data_view_with_its_guests_only(client, data):

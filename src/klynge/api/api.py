@@ -139,7 +139,6 @@ def rule_broken(request, exc):
     return api.create_response(request, {"detail": " ".join(exc.messages), "errors": errors}, status=400)
 
 
-@api.exception_handler(OverflowError)
 @api.exception_handler(Http404)
 def not_found(request, exc):
     return api.create_response(request, {"detail": "Findes ikke."}, status=404)

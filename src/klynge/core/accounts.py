@@ -1,81 +1,71 @@
-"""Logging in: throttling of failed attempts, and optional TOTP two-factor login."""
+"""Logging in: password, then a second factor from django-otp (an authenticator app, or a backup code).
+
+Failed passwords and failed codes are counted by django-axes (core/throttling.py) against the
+normalised identity and the client address; each device of django-otp also doubles its own wait
+after every wrong code, and a TOTP code is accepted once only (django-otp's `last_t`). A correct
+password clears neither count: the password step only leads to the code page.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import time
+from base64 import b32encode
+from functools import reduce
 
-import pyotp
+import django_otp
 import qrcode
 import qrcode.image.svg
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import BACKEND_SESSION_KEY, login
+from django.contrib.auth import BACKEND_SESSION_KEY, login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.db import transaction
+from django.db.models import Exists
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_POST
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from . import throttling
 from .forms import StyledForm
-from .models import BOARD_ROLES, LoginFailure, Person, RoleAssignment
+from .models import BOARD_ROLES, Person, RoleAssignment
 
-MAX_FAILURES_PER_EMAIL = 5
-MAX_FAILURES_PER_ADDRESS = 30
-LOCKOUT = dt.timedelta(minutes=15)
 PENDING_KEY = "klynge_two_factor_person"
+NEXT_KEY = "klynge_two_factor_next"
+SETUP_KEY = "klynge_totp_pending"
+NEW_CODES_KEY = "klynge_new_backup_codes"
+# Set when the login itself was strong (MitID Erhverv through OpenID Connect).
+STRONG_LOGIN_KEY = "klynge_strong_login"
+APP_DEVICE_NAME = "Autentificerings-app"
+BACKUP_DEVICE_NAME = "Backupkoder"
 
 
-def client_address(request) -> str | None:
-    if settings.SECURE_PROXY_SSL_HEADER and (forwarded := request.META.get("HTTP_X_FORWARDED_FOR")):
-        return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR")
-
-
-def is_locked_out(*, email: str, ip_address: str | None, now: dt.datetime | None = None) -> bool:
-    since = (now or timezone.now()) - LOCKOUT
-    recent = LoginFailure.objects.filter(at__gte=since)
-    if recent.filter(email=email.lower()).count() >= MAX_FAILURES_PER_EMAIL:
-        return True
-    return bool(ip_address) and recent.filter(ip_address=ip_address).count() >= MAX_FAILURES_PER_ADDRESS
-
-
-@transaction.atomic
-def login_failure_record(*, email: str, ip_address: str | None) -> None:
-    LoginFailure.objects.create(email=email.lower()[:254], ip_address=ip_address)
-    LoginFailure.objects.filter(at__lt=timezone.now() - dt.timedelta(days=1)).delete()
-
-
-@transaction.atomic
-def login_failures_clear(*, email: str) -> None:
-    LoginFailure.objects.filter(email=email.lower()).delete()
-
-
-class ThrottledAuthenticationForm(AuthenticationForm):
+class LoginForm(AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": "E-mail eller adgangskode er forkert. Prøv igen.",
-        "locked_out": (
-            "For mange forkerte forsøg. Vent 15 minutter, eller vælg »Glemt adgangskode?« for at få et nyt link."
-        ),
     }
 
-    def clean(self):
-        email = (self.data.get("username") or "").strip().lower()
-        address = client_address(self.request) if self.request else None
-        if is_locked_out(email=email, ip_address=address):
-            raise forms.ValidationError(self.error_messages["locked_out"], code="locked_out")
-        try:
-            cleaned = super().clean()
-        except forms.ValidationError:
-            login_failure_record(email=email, ip_address=address)
-            raise
-        login_failures_clear(email=email)
-        return cleaned
+
+def has_second_factor(person: Person) -> bool:
+    """Whether the person has a confirmed device of any kind (app, backup codes, passkey).
+
+    One query for all kinds (django-otp's `user_has_device` takes one per kind): the two-factor
+    middleware asks this on the first page of every session."""
+    kinds = [
+        Exists(model.objects.devices_for_user(person, confirmed=True))
+        for model in django_otp.device_classes()
+    ]
+    return Person.objects.filter(reduce(operator.or_, kinds), pk=person.pk).exists()
 
 
 def two_factor_required(person: Person) -> bool:
@@ -90,56 +80,135 @@ def two_factor_required(person: Person) -> bool:
 
 
 class LoginView(auth_views.LoginView):
-    form_class = ThrottledAuthenticationForm
+    form_class = LoginForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        from . import oidc
+
+        return {
+            **super().get_context_data(**kwargs),
+            "broker_enabled": oidc.enabled(),
+            "broker_name": settings.OIDC_PROVIDER_NAME,
+        }
 
     def form_valid(self, form):
         person = form.get_user()
-        if person.totp_enabled:
+        if has_second_factor(person):
+            # Not logged in yet: the session only remembers who gave a correct password.
+            self.request.session.cycle_key()
             self.request.session[PENDING_KEY] = {"id": person.pk, "backend": person.backend}
-            self.request.session["klynge_two_factor_next"] = self.get_success_url()
+            self.request.session[NEXT_KEY] = self.get_success_url()
             return redirect("two_factor_login")
         return super().form_valid(form)
 
 
 class CodeForm(StyledForm):
     code = forms.CharField(
-        label="Kode fra din app",
-        max_length=6,
+        label="Kode fra din app eller en backupkode",
+        max_length=16,
         min_length=6,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+        widget=forms.TextInput(attrs={"inputmode": "text", "autocomplete": "one-time-code"}),
     )
 
+    def clean_code(self) -> str:
+        return "".join(self.cleaned_data["code"].split()).replace("-", "").lower()
 
-def _code_is_valid(secret: str, code: str) -> bool:
-    return bool(secret) and pyotp.TOTP(secret).verify(code.strip(), valid_window=1)
+
+def verify_second_factor(person: Person, code: str):
+    """The device that accepts `code`, or None; wrong codes count against that device's throttle.
+
+    A six-digit code is tried on the person's authenticator apps, anything else on the backup codes,
+    so that a wrong code never throttles a device it was not meant for. The device row is locked
+    while it is checked, so that one code cannot pass twice in two parallel requests.
+    """
+    model = TOTPDevice if code.isdigit() and len(code) == 6 else StaticDevice
+    with transaction.atomic():
+        for device in model.objects.select_for_update().filter(user=person, confirmed=True).order_by("pk"):
+            allowed, _ = device.verify_is_allowed()
+            if allowed and device.verify_token(code):
+                return device
+    return None
+
+
+def throttle_wait_seconds(person: Person) -> int:
+    """Seconds until the person's devices accept another try (django-otp's doubling delay)."""
+    waits = []
+    for model in (TOTPDevice, StaticDevice):
+        for device in model.objects.filter(user=person, confirmed=True):
+            allowed, extra = device.verify_is_allowed()
+            if not allowed and extra.get("locked_until"):
+                waits.append((extra["locked_until"] - timezone.now()).total_seconds())
+    return int(max(waits)) + 1 if waits else 0
+
+
+def pending_person(request) -> Person | None:
+    """Who gave a correct password in this session and has yet to give the second factor."""
+    pending = request.session.get(PENDING_KEY)
+    if not pending:
+        return None
+    return Person.objects.filter(pk=pending["id"], is_active=True).first()
 
 
 def two_factor_login(request):
-    pending = request.session.get(PENDING_KEY)
-    if not pending:
-        return redirect("login")
-    person = Person.objects.filter(pk=pending["id"], is_active=True).first()
+    person = pending_person(request)
     if person is None:
         return redirect("login")
+    pending = request.session[PENDING_KEY]
+    identity = throttling.normalise_identity(person.email)
     form = CodeForm(request.POST if request.method == "POST" else None)
-    address = client_address(request)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        if is_locked_out(email=person.email, ip_address=address):
-            form.add_error("code", ThrottledAuthenticationForm.error_messages["locked_out"])
-        elif _code_is_valid(person.totp_secret, form.cleaned_data["code"]):
-            next_url = request.session.pop("klynge_two_factor_next", None) or reverse("core:home")
+        if throttling.is_locked_out(request, identity):
+            form.add_error("code", throttling.lockout_message())
+            status = 429
+        elif device := verify_second_factor(person, form.cleaned_data["code"]):
+            next_url = request.session.pop(NEXT_KEY, None) or reverse("core:home")
             del request.session[PENDING_KEY]
-            person.backend = pending["backend"]
             login(request, person, backend=pending["backend"])
-            login_failures_clear(email=person.email)
+            django_otp.login(request, device)
+            if isinstance(device, StaticDevice):
+                left = StaticToken.objects.filter(device=device).count()
+                messages.warning(
+                    request,
+                    f"Du har brugt en backupkode; der er {left} tilbage. Lav nye under »Min profil«, når du har din telefon.",
+                )
             return redirect(next_url)
         else:
-            login_failure_record(email=person.email, ip_address=address)
-            form.add_error("code", "Koden passer ikke. Brug den kode, din app viser nu.")
+            throttling.second_factor_failed(request, identity)
+            if throttling.is_locked_out(request, identity):
+                form.add_error("code", throttling.lockout_message())
+                status = 429
+            elif wait := throttle_wait_seconds(person):
+                form.add_error("code", f"Koden passer ikke. Vent {wait} sekunder, før du prøver igen.")
+            else:
+                form.add_error(
+                    "code", "Koden passer ikke. Brug den kode, din app viser nu, eller en backupkode."
+                )
+    if form.errors and status == 200:
+        status = 400
     return render(
-        request, "registration/two_factor_login.html", {"form": form}, status=400 if form.errors else 200
+        request,
+        "registration/two_factor_login.html",
+        second_factor_context(request, person, form),
+        status=status,
     )
+
+
+def second_factor_context(request, person: Person, form) -> dict:
+    """What the code page offers: the passkey button when the person has a passkey, and the code form."""
+    from .passkeys import passkeys_of
+
+    has_passkey = passkeys_of(person).exists()
+    has_app = TOTPDevice.objects.filter(user=person, confirmed=True).exists()
+    if has_passkey and not has_app:
+        form.fields["code"].label = "Backupkode"
+    return {
+        "form": form,
+        "has_passkey": has_passkey,
+        "has_app": has_app,
+        "passkey_config": passkey_browser_config(request) if has_passkey else None,
+    }
 
 
 def _qr_svg(uri: str) -> str:
@@ -147,33 +216,98 @@ def _qr_svg(uri: str) -> str:
     return image.to_string(encoding="unicode")
 
 
+@transaction.atomic
+def backup_codes_create(*, person: Person) -> list[str]:
+    """A new set of backup codes (the old ones stop working); shown once, stored only in django-otp."""
+    device, _ = StaticDevice.objects.get_or_create(
+        user=person, name=BACKUP_DEVICE_NAME, defaults={"confirmed": True}
+    )
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _ in range(settings.BACKUP_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+def _pending_device(request, person: Person) -> TOTPDevice:
+    """The not yet confirmed app device whose key the set-up page shows (one per person)."""
+    device = TOTPDevice.objects.filter(
+        user=person, confirmed=False, pk=request.session.get(SETUP_KEY)
+    ).first()
+    if device is None:
+        TOTPDevice.objects.filter(user=person, confirmed=False).delete()
+        device = TOTPDevice.objects.create(user=person, name=APP_DEVICE_NAME, confirmed=False)
+        request.session[SETUP_KEY] = device.pk
+    return device
+
+
 @login_required
 def two_factor_setup(request):
     person = request.user
-    secret = request.session.get("klynge_totp_pending") or pyotp.random_base32()
-    request.session["klynge_totp_pending"] = secret
+    if has_second_factor(person) and not person.is_verified():
+        # Only a session that passed a second factor may add another one.
+        logout(request)
+        return redirect("login")
+    device = _pending_device(request, person)
     form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        if _code_is_valid(secret, form.cleaned_data["code"]):
-            person.totp_secret = secret
-            person.totp_enabled = True
-            person.save(update_fields=["totp_secret", "totp_enabled"])
-            del request.session["klynge_totp_pending"]
+        with transaction.atomic():
+            device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
+            confirmed = device.verify_token(form.cleaned_data["code"])
+            if confirmed:
+                device.confirmed = True
+                device.save(update_fields=["confirmed"])
+        if confirmed:
+            del request.session[SETUP_KEY]
+            django_otp.login(request, device)
+            if not StaticDevice.objects.filter(user=person).exists():
+                request.session[NEW_CODES_KEY] = backup_codes_create(person=person)
             messages.success(request, "Totrinsbekræftelse er slået til. Næste gang beder Klynge om en kode.")
-            return redirect("core:profile")
+            return redirect("two_factor_backup_codes")
         form.add_error("code", "Koden passer ikke. Tjek at telefonens ur går rigtigt, og prøv igen.")
-    uri = pyotp.TOTP(secret).provisioning_uri(name=person.email, issuer_name="Klynge")
     return render(
         request,
         "registration/two_factor_setup.html",
         {
             "form": form,
-            "secret": secret,
-            "qr_svg": mark_safe(_qr_svg(uri)),
+            "secret": b32encode(device.bin_key).decode(),
+            "qr_svg": mark_safe(_qr_svg(device.config_url)),  # noqa: S308 - SVG made by qrcode from our URI
             "required": two_factor_required(person),
-        },  # noqa: S308
+            "passkey_config": passkey_browser_config(request),
+        },
         status=400 if form.errors else 200,
     )
+
+
+def passkey_browser_config(request) -> dict:
+    from .passkeys import browser_config
+
+    return browser_config(request)
+
+
+@login_required
+def two_factor_backup_codes(request):
+    """Shows newly made backup codes once; a POST makes a new set (only from a verified session)."""
+    if request.method == "POST":
+        if not request.user.is_verified():
+            return redirect("two_factor_setup")
+        request.session[NEW_CODES_KEY] = backup_codes_create(person=request.user)
+        return redirect("two_factor_backup_codes")
+    codes = request.session.pop(NEW_CODES_KEY, None)
+    left = StaticToken.objects.filter(device__user=request.user).count()
+    return render(request, "registration/two_factor_backup_codes.html", {"codes": codes, "left": left})
+
+
+@require_POST
+@login_required
+def two_factor_disable(request):
+    """Removes every second factor; only from a session verified by one, and never when it is required."""
+    if not request.user.is_verified() or two_factor_required(request.user):
+        messages.error(request, "Totrinsbekræftelse kan ikke slås fra her.")
+        return redirect("core:profile")
+    for device in django_otp.devices_for_user(request.user, confirmed=None):
+        device.delete()
+    messages.success(request, "Totrinsbekræftelse er slået fra.")
+    return redirect("core:profile")
 
 
 SESSION_RENEWED = "klynge_session_renewed"
@@ -201,7 +335,15 @@ TWO_FACTOR_RECHECK = dt.timedelta(minutes=5)
 
 
 class TwoFactorRequiredMiddleware:
-    """Sends a person who must use two-factor login, and has not set it up, to the set-up page first."""
+    """A logged-in session that has not passed a second factor gets no page, when it should have:
+
+    - the person has a device, but the session was opened without it (any way in but our code page,
+      e.g. an old session, or a login form that knows nothing of two-factor): logged out, back to login;
+    - the person must use two-factor (board of a cluster that requires it, or staff) and has no device
+      yet: sent to the set-up page.
+
+    A "nothing needed" answer is remembered in the session for a few minutes, to spare a query a page.
+    """
 
     ALLOWED_PREFIXES = ("/profil/totrin/", "/log-ud/", "/static/", "/sprog/")
 
@@ -213,23 +355,38 @@ class TwoFactorRequiredMiddleware:
         if (
             user is not None
             and user.is_authenticated
-            and not user.totp_enabled
-            and not request.path.startswith(self.ALLOWED_PREFIXES)
             and BACKEND_SESSION_KEY in request.session
-            and self._required(request, user)
+            and not user.is_verified()
+            and not request.session.get(STRONG_LOGIN_KEY)
+            and not request.path.startswith(self.ALLOWED_PREFIXES)
         ):
-            return redirect("two_factor_setup")
+            verdict = self._verdict(request, user)
+            if verdict == "login":
+                logout(request)
+                return redirect_to_login(request)
+            if verdict == "setup":
+                return redirect("two_factor_setup")
         return self.get_response(request)
 
     @staticmethod
-    def _required(request, user) -> bool:
-        """Whether the person must set up two-factor login; a "no" is remembered for a few minutes."""
+    def _verdict(request, user) -> str:
         checked = request.session.get(TWO_FACTOR_CHECKED)
         now = timezone.now()
         if checked and now - dt.datetime.fromisoformat(checked) < TWO_FACTOR_RECHECK:
-            return False
+            return "ok"
+        if has_second_factor(user):
+            return "login"
         if two_factor_required(user):
             request.session.pop(TWO_FACTOR_CHECKED, None)
-            return True
+            return "setup"
         request.session[TWO_FACTOR_CHECKED] = now.isoformat()
-        return False
+        return "ok"
+
+
+def redirect_to_login(request):
+    from django.contrib.auth.views import redirect_to_login as to_login
+
+    path = request.get_full_path()
+    if not url_has_allowed_host_and_scheme(path, allowed_hosts={request.get_host()}):
+        path = "/"
+    return to_login(path)

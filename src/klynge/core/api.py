@@ -9,7 +9,7 @@ from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, model_validator
 
-from . import selectors, services
+from . import selectors, services, throttling
 from .models import ApiToken, Majority, MembershipStatus, Region, Role, RoleAssignment, Title
 from .tenancy import cluster_for
 
@@ -147,13 +147,16 @@ def get_cluster(request, slug: str):
 @router.get("/clusters/{slug}/practices", response={200: list[PracticeOut], 404: ErrorOut})
 def list_practices(request, slug: str):
     cluster = cluster_for(request.user, slug, "core.view_register")
-    return selectors.cluster_practices(cluster=cluster)
+    return selectors.without_list_sizes(
+        selectors.cluster_practices(cluster=cluster), person=request.user, cluster=cluster
+    )
 
 
 @router.get("/clusters/{slug}/practices/{practice_id}", response={200: PracticeOut, 404: ErrorOut})
 def get_practice(request, slug: str, practice_id: int):
     cluster = cluster_for(request.user, slug, "core.view_register")
-    return selectors.cluster_practice_get(cluster=cluster, practice_id=practice_id)
+    practice = selectors.cluster_practice_get(cluster=cluster, practice_id=practice_id)
+    return selectors.without_list_sizes([practice], person=request.user, cluster=cluster)[0]
 
 
 @router.post("/clusters/{slug}/practices", response={201: PracticeOut, 400: ErrorOut, 404: ErrorOut})
@@ -180,6 +183,7 @@ def get_person(request, slug: str, person_id: int):
 @router.post("/clusters/{slug}/people", response={201: PersonOut, 400: ErrorOut, 404: ErrorOut})
 def create_person(request, slug: str, payload: PersonIn):
     cluster = cluster_for(request.user, slug, "core.manage_register")
+    throttling.invitation_client_check(request)
     practice = None
     if payload.practice_id is not None:
         practice = selectors.cluster_practice_get(cluster=cluster, practice_id=payload.practice_id)

@@ -9,9 +9,12 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.utils.translation import gettext_lazy as _
 
-        from . import audit, frontpage
+        from . import audit, frontpage, oidc  # noqa: F401 - oidc connects its login signal
 
         audit.connect()
+
+        # »Det venter på dig«: after the next meeting, before the apps' own sections.
+        frontpage.register(frontpage.waiting_section, order=15)
 
         frontpage.register_nav(
             label=_("Praksis"), url_name="core:practice_list", permission="core.view_register", order=80

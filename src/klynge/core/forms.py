@@ -163,7 +163,18 @@ class ApiTokenForm(StyledForm):
 
 
 class PasswordResetForm(StyledFormMixin, DjangoPasswordResetForm):
-    """Sends the reset mail through the outbox like every other mail."""
+    """Sends the reset mail through the outbox like every other mail, within the mail limits.
+
+    The page answers the same whether a mail went out or not, so it tells nothing about an address.
+    """
+
+    def save(self, *args, request=None, **kwargs):
+        from .throttling import client_allowed
+
+        if request is not None and not client_allowed(kind="reset", request=request):
+            return None
+        self._request = request
+        return super().save(*args, request=request, **kwargs)
 
     def send_mail(
         self,
@@ -175,7 +186,10 @@ class PasswordResetForm(StyledFormMixin, DjangoPasswordResetForm):
         html_email_template_name=None,
     ):
         from .services import outbox_enqueue
+        from .throttling import mail_allowed
 
+        if not mail_allowed(kind="reset", address=to_email):
+            return
         subject = "".join(render_to_string(subject_template_name, context).splitlines())
         outbox_enqueue(to=to_email, subject=subject, body=render_to_string(email_template_name, context))
 

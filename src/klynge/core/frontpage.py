@@ -4,9 +4,12 @@ A section is a callable (request, cluster) -> rendered HTML or None; None hides 
 only what exists for this person.
 """
 
+import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.http import HttpRequest
+from django.template.loader import render_to_string
 
 from .models import Cluster
 
@@ -55,3 +58,38 @@ def register_home(section: Callable[[HttpRequest], str | None], *, order: int = 
 
 def render_home_sections(request: HttpRequest) -> list[str]:
     return [html for _, section in _home_sections if (html := section(request))]
+
+
+@dataclass
+class Waiting:
+    """Something that waits for the person: a questionnaire to answer, a ballot, their project group."""
+
+    kind: str  # »Spørgeskema«, »Afstemning«, »Projektgruppe«
+    title: str
+    url: str
+    detail: str = ""  # »sidste svardag 24/8 2026«, »du er tovholder; næste skridt: ...«
+    due: dt.date | None = None
+
+
+_waiting: list[tuple[int, Callable[[HttpRequest, Cluster], list[Waiting]]]] = []
+
+
+def register_waiting(provider: Callable[[HttpRequest, Cluster], list[Waiting]], *, order: int = 50) -> None:
+    """What an app has waiting for the person, gathered in one list on the cluster's front page."""
+    if all(existing is not provider for _, existing in _waiting):
+        _waiting.append((order, provider))
+        _waiting.sort(key=lambda item: item[0])
+
+
+def waiting_for(request: HttpRequest, cluster: Cluster) -> list[Waiting]:
+    """Everything waiting for the person, the soonest due first (undated last, in app order)."""
+    items = [item for _, provider in _waiting for item in provider(request, cluster)]
+    return sorted(items, key=lambda item: (item.due is None, item.due or dt.date.max))
+
+
+def waiting_section(request: HttpRequest, cluster: Cluster) -> str | None:
+    if not request.user.has_perm("core.view_cluster", cluster):
+        return None
+    return render_to_string(
+        "core/_waiting.html", {"waiting": waiting_for(request, cluster), "cluster": cluster}, request=request
+    )

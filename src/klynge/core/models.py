@@ -153,8 +153,8 @@ class Person(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("aktiv"), default=True)
     is_staff = models.BooleanField(_("platformens personale"), default=False)
     date_joined = models.DateTimeField(default=timezone.now)
-    totp_secret = models.CharField(max_length=64, blank=True)
-    totp_enabled = models.BooleanField(_("totrinsbekræftelse"), default=False)
+    # The subject of the person's OpenID Connect broker (MitID Erhverv), stored at the first broker login.
+    oidc_subject = models.CharField(max_length=255, blank=True, db_index=True)
 
     objects = PersonManager()
 
@@ -346,15 +346,19 @@ class ApiToken(models.Model):
         return hashlib.sha256(secret.encode()).hexdigest()
 
 
-class LoginFailure(models.Model):
-    """A failed login, kept for throttling: too many in a short time lock the address out for a while."""
+class RateCounter(models.Model):
+    """Uses of one rate-limited action by one subject (a hashed address or client) in one time window."""
 
-    email = models.CharField(max_length=254, db_index=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
-    at = models.DateTimeField(default=timezone.now, db_index=True)
+    key = models.CharField(max_length=64)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "window_start"], name="rate_counter_key")]
+        indexes = [models.Index(fields=["window_start"])]
 
     def __str__(self) -> str:
-        return f"{self.email} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.key[:8]} {self.window_start:%Y-%m-%d %H:%M}: {self.count}"
 
 
 class AuditEvent(models.Model):

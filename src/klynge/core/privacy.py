@@ -16,7 +16,7 @@ from django.db import models, transaction
 from django.db.models import Value
 from django.db.models.functions import Replace
 
-from .models import ApiToken, LoginFailure, OutboxMessage, Person
+from .models import ApiToken, OutboxMessage, Person
 
 ERASED_NAME = "Slettet person"
 PERSONAL_FIELDS = (
@@ -30,7 +30,6 @@ PERSONAL_FIELDS = (
     "is_staff",
     "date_joined",
     "last_login",
-    "totp_enabled",
 )
 
 
@@ -55,7 +54,7 @@ def _rows_pointing_at(person: Person):
 def person_export(*, person: Person) -> dict:
     """Everything Klynge holds about the person, as plain JSON-ready data."""
     data = {"person": {name: _plain(getattr(person, name)) for name in PERSONAL_FIELDS}, "records": {}}
-    hidden = {"password", "totp_secret", "digest"}
+    hidden = {"password", "digest", "key", "token"}
     for label, field_name, rows in _rows_pointing_at(person):
         if label == "core.AuditEvent":
             continue
@@ -79,7 +78,7 @@ def person_erase(*, person: Person) -> Person:
     """Anonymises the person; rows the cluster must keep now point at an anonymous person."""
     email, name = person.email, person.name
     ApiToken.objects.filter(person=person).delete()
-    LoginFailure.objects.filter(email__iexact=email).delete()
+    _forget_logins(email=email, person=person)
     OutboxMessage.objects.filter(to__iexact=email).delete()
     person.name = ERASED_NAME
     person.email = f"slettet-{person.pk}@slettet.invalid"
@@ -88,8 +87,7 @@ def person_erase(*, person: Person) -> Person:
     person.is_active = False
     person.is_staff = False
     person.is_superuser = False
-    person.totp_secret = ""
-    person.totp_enabled = False
+    person.oidc_subject = ""
     person.set_unusable_password()
     person.save()
     # The audit log kept the person's name on earlier events; the erased person's name goes there too.
@@ -104,3 +102,17 @@ def person_erase(*, person: Person) -> Person:
             object_repr=Replace("object_repr", Value(name), Value(ERASED_NAME))
         )
     return person
+
+
+def _forget_logins(*, email: str, person: Person) -> None:
+    """Login attempts (django-axes) and second factors (django-otp) name the person: they go."""
+    import django_otp
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    from .throttling import normalise_identity
+
+    identity = normalise_identity(email)
+    for model in (AccessAttempt, AccessFailureLog, AccessLog):
+        model.objects.filter(username__in={identity, email}).delete()
+    for device in django_otp.devices_for_user(person, confirmed=None):
+        device.delete()

@@ -6,7 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -73,6 +73,20 @@ def cluster_practices(
     return practices
 
 
+def without_list_sizes(practices: list[Practice], *, person, cluster: Cluster) -> list[Practice]:
+    """Blanks the list sizes of other practices for people without core.view_list_sizes (members). The
+    data pages show other practices under pseudonyms with their sizes; sizes beside names in the
+    register would let a member match the two (docs/privacy.md). The objects are for display only."""
+    if person.has_perm("core.view_list_sizes", cluster):
+        return practices
+    own = getattr(person, "practice_id", None)
+    for practice in practices:
+        if practice.pk != own:
+            practice.listed_patients = None
+            practice.listed_patients_date = None
+    return practices
+
+
 def practice_ids_with_status(*, cluster: Cluster, status: str, day: dt.date | None = None) -> set[int]:
     return {
         m.practice_id
@@ -119,6 +133,18 @@ def is_member(person: Person, cluster: Cluster) -> bool:
 
 def is_reader(person: Person, cluster: Cluster) -> bool:
     return bool(roles_of(person, cluster) & (MEMBER_ROLES | ADVISER_ROLES))
+
+
+def practice_count_annotation(day: dt.date | None = None) -> Count:
+    """The number of practices in a cluster that have not left it, for Cluster.annotate().
+
+    Distinct, because the cluster rows it annotates are often joined to a person's several roles.
+    """
+    day = day or timezone.localdate()
+    left = MembershipPeriod.objects.filter(status=MembershipStatus.LEFT, starts_on__lte=day).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gt=day)
+    )
+    return Count("memberships", distinct=True, filter=~Q(memberships__in=left.values("membership_id")))
 
 
 def clusters_for_person(person: Person) -> QuerySet[Cluster]:

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.text import capfirst
 
 from .models import (
     PROVIDER_NUMBER_VALIDATOR,
@@ -37,6 +38,7 @@ from .models import (
     RoleAssignment,
     Title,
 )
+from .throttling import mail_allowed
 
 logger = logging.getLogger(__name__)
 
@@ -231,6 +233,10 @@ def person_invite(
         raise ServiceError({"name": "Skriv personens navn."})
     if role not in Role.values:
         raise ServiceError({"role": f"Ukendt rolle »{role}«."})
+    if send_mail and not mail_allowed(kind="invitation", address=email):
+        raise ServiceError(
+            {"email": f"Der er sendt for mange invitationer til {email} for nylig. Prøv igen om en time."}
+        )
     if practice is not None and not cluster.memberships.filter(practice=practice).exists():
         raise ServiceError({"practice": "Praksis er ikke med i klyngen."})
     person = Person.objects.filter(email__iexact=email).first()
@@ -456,7 +462,8 @@ def people_import_csv(*, cluster: Cluster, raw: bytes, by: Person | None = None)
         if role is None:
             problems.append(f"ukendt rolle »{value['role']}«")
         if problems:
-            report.errors.append((line_number, "; ".join(problems).capitalize() + "."))
+            # capfirst, not capitalize(): the quoted values keep their case.
+            report.errors.append((line_number, capfirst("; ".join(problems)) + "."))
         else:
             rows.append((value, email, role))
     if not rows and not report.errors:
@@ -515,49 +522,76 @@ def _retry_delay(attempts: int) -> dt.timedelta:
 
 
 def outbox_send_due(*, limit: int = 100, now: dt.datetime | None = None) -> tuple[int, int]:
-    """Sends due messages; returns (sent, failed). Rows are locked so several workers can run."""
+    """Sends due messages one by one; returns (sent, failed).
+
+    Each message is claimed in a commit of its own (a lease: it is not due again for
+    OUTBOX_LEASE_SECONDS), sent outside any transaction, and marked sent in a commit of its own. A
+    crash can thus re-send only the one message in flight, once its lease is over; several workers
+    never send the same message, as a claim only succeeds on a message that is still due.
+    """
     now = now or timezone.now()
     sent = failed = 0
     connection = get_connection()
-    with transaction.atomic():
-        due = OutboxMessage.objects.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now).order_by(
-            "id"
+    for _ in range(limit):
+        message = _outbox_claim(now=now)
+        if message is None:
+            break
+        email = EmailMultiAlternatives(
+            subject=message.subject,
+            body=message.body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[message.to],
+            connection=connection,
         )
-        if connection_supports_skip_locked():
-            due = due.select_for_update(skip_locked=True)
-        for message in due[:limit]:
-            email = EmailMultiAlternatives(
-                subject=message.subject,
-                body=message.body,
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                to=[message.to],
-                connection=connection,
+        if message.html_body:
+            email.attach_alternative(message.html_body, "text/html")
+        for attachment in message.attachments:
+            email.attach(
+                attachment["filename"], base64.b64decode(attachment["content_b64"]), attachment["mimetype"]
             )
-            if message.html_body:
-                email.attach_alternative(message.html_body, "text/html")
-            for attachment in message.attachments:
-                email.attach(
-                    attachment["filename"],
-                    base64.b64decode(attachment["content_b64"]),
-                    attachment["mimetype"],
-                )
-            message.attempts += 1
-            try:
-                email.send()
-            except Exception as error:  # noqa: BLE001 - any transport error is retried later
-                message.last_error = f"{type(error).__name__}: {error}"
-                if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
-                    message.status = OutboxStatus.FAILED
-                message.next_attempt_at = now + _retry_delay(message.attempts)
-                failed += 1
-                logger.warning("Mail to %s failed (attempt %s): %s", message.to, message.attempts, error)
-            else:
-                message.status = OutboxStatus.SENT
-                message.sent_at = timezone.now()
-                message.last_error = ""
-                sent += 1
-            message.save(update_fields=["attempts", "last_error", "status", "next_attempt_at", "sent_at"])
+        try:
+            email.send()
+        except Exception as error:  # noqa: BLE001 - any transport error is retried later
+            _outbox_mark(message=message, error=error, now=now)
+            failed += 1
+            logger.warning("Mail to %s failed (attempt %s): %s", message.to, message.attempts, error)
+        else:
+            _outbox_mark(message=message, error=None, now=now)
+            sent += 1
     return sent, failed
+
+
+@transaction.atomic
+def _outbox_claim(*, now: dt.datetime) -> OutboxMessage | None:
+    due = OutboxMessage.objects.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now).order_by("id")
+    if connection_supports_skip_locked():
+        due = due.select_for_update(skip_locked=True)
+    message = due.first()
+    if message is None:
+        return None
+    lease_until = timezone.now() + dt.timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
+    claimed = OutboxMessage.objects.filter(
+        pk=message.pk, status=OutboxStatus.PENDING, next_attempt_at=message.next_attempt_at
+    ).update(attempts=message.attempts + 1, next_attempt_at=lease_until)
+    if not claimed:  # another worker took it between the read and the claim
+        return None
+    message.attempts += 1
+    message.next_attempt_at = lease_until
+    return message
+
+
+@transaction.atomic
+def _outbox_mark(*, message: OutboxMessage, error: Exception | None, now: dt.datetime) -> None:
+    if error is None:
+        message.status = OutboxStatus.SENT
+        message.sent_at = timezone.now()
+        message.last_error = ""
+    else:
+        message.last_error = f"{type(error).__name__}: {error}"
+        if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+            message.status = OutboxStatus.FAILED
+        message.next_attempt_at = now + _retry_delay(message.attempts)
+    message.save(update_fields=["last_error", "status", "next_attempt_at", "sent_at"])
 
 
 def connection_supports_skip_locked() -> bool:

@@ -1,6 +1,7 @@
 import logging
 import sys
 
+import django_otp
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -16,8 +17,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import frontpage, privacy, selectors, services
+from . import frontpage, passkeys, privacy, selectors, services, throttling
+from .accounts import two_factor_required
 from .forms import (
     AccountDeleteForm,
     ApiTokenForm,
@@ -33,6 +37,7 @@ from .forms import (
 )
 from .models import ApiToken, AuditEvent, Cluster, MembershipStatus, Role, RoleAssignment
 from .tenancy import cluster_view
+from .text import counted
 
 logger = logging.getLogger(__name__)
 
@@ -54,25 +59,24 @@ def health(request):
 @login_required
 def home(request):
     # A guest role alone opens no cluster pages (only the meetings the guest is invited to).
+    practice_count = selectors.practice_count_annotation()
     clusters = [
         cluster
-        for cluster in selectors.clusters_for_person(request.user).annotate(
-            practice_count=Count("memberships")
-        )
+        for cluster in selectors.clusters_for_person(request.user).annotate(practice_count=practice_count)
         if request.user.has_perm("core.view_cluster", cluster)
     ]
+    sections = frontpage.render_home_sections(request)
+    # Someone in exactly one cluster has nothing to choose between: straight to its front page.
+    if len(clusters) == 1 and not sections and not request.user.is_staff:
+        return redirect("core:cluster", slug=clusters[0].slug)
     if request.user.is_staff:
-        staff_clusters = Cluster.objects.annotate(practice_count=Count("memberships"))
+        staff_clusters = Cluster.objects.annotate(practice_count=practice_count)
     else:
         staff_clusters = None
     return render(
         request,
         "core/home.html",
-        {
-            "clusters": clusters,
-            "staff_clusters": staff_clusters,
-            "sections": frontpage.render_home_sections(request),
-        },
+        {"clusters": clusters, "staff_clusters": staff_clusters, "sections": sections},
     )
 
 
@@ -104,7 +108,11 @@ def cluster_settings(request, cluster):
 @cluster_view("core.view_register")
 def practice_list(request, cluster):
     show_left = request.GET.get("vis") == "alle"
-    practices = selectors.cluster_practices(cluster=cluster, include_left=show_left)
+    practices = selectors.without_list_sizes(
+        selectors.cluster_practices(cluster=cluster, include_left=show_left),
+        person=request.user,
+        cluster=cluster,
+    )
     doctor_counts = dict(
         RoleAssignment.objects.current()
         .filter(cluster=cluster, person__practice__in=[p.pk for p in practices])
@@ -119,6 +127,7 @@ def practice_list(request, cluster):
         {
             "practices": practices,
             "show_left": show_left,
+            "show_sizes": request.user.has_perm("core.view_list_sizes", cluster),
             "can_manage": request.user.has_perm("core.manage_register", cluster),
         },
     )
@@ -127,12 +136,15 @@ def practice_list(request, cluster):
 @cluster_view("core.view_register")
 def practice_detail(request, cluster, practice_id):
     practice = selectors.cluster_practice_get(cluster=cluster, practice_id=practice_id)
+    selectors.without_list_sizes([practice], person=request.user, cluster=cluster)
     people = [p for p in selectors.cluster_people(cluster=cluster) if p.practice_id == practice.pk]
     return render(
         request,
         "core/practice_detail.html",
         {
             "practice": practice,
+            "show_size": request.user.has_perm("core.view_list_sizes", cluster)
+            or practice.pk == getattr(request.user, "practice_id", None),
             "people": people,
             "periods": practice.membership.periods.all(),
             "can_manage": request.user.has_perm("core.manage_register", cluster),
@@ -265,6 +277,7 @@ def person_invite(request, cluster):
     )
     if request.method == "POST" and form.is_valid():
         try:
+            throttling.invitation_client_check(request)
             person = services.person_invite(cluster=cluster, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
@@ -354,9 +367,9 @@ def people_import(request, cluster):
         if report.ok:
             messages.success(
                 request,
-                f"{report.created} personer er importeret og inviteret"
+                f"{counted(report.created, 'person', 'personer')} er importeret og inviteret"
                 + (
-                    f"; {report.practices_created} nye praksis er oprettet."
+                    f"; {counted(report.practices_created, 'ny praksis', 'nye praksis')} er oprettet."
                     if report.practices_created
                     else "."
                 ),
@@ -391,6 +404,12 @@ def profile(request):
             "token_form": ApiTokenForm(),
             "tokens": ApiToken.objects.filter(person=request.user, revoked_at__isnull=True),
             "new_secret": request.session.pop("new_api_secret", None),
+            "two_factor_on": django_otp.user_has_device(request.user),
+            "app_devices": TOTPDevice.objects.filter(user=request.user, confirmed=True),
+            "passkeys": passkeys.passkeys_of(request.user),
+            "passkey_config": passkeys.browser_config(request),
+            "two_factor_required": two_factor_required(request.user),
+            "backup_codes_left": StaticToken.objects.filter(device__user=request.user).count(),
         },
     )
 

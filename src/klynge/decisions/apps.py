@@ -20,3 +20,4 @@ class DecisionsConfig(AppConfig):
             label=_("Beslutninger"), url_name="decisions:decision_list", permission="decisions.view", order=31
         )
         frontpage.register(views.frontpage_section, order=20)
+        frontpage.register_waiting(views.waiting_items, order=20)

@@ -1,8 +1,9 @@
 """Motions, polls, ballots, decisions and charter documents.
 
-Secret ballots are secret in the database: `Ballot` and `BallotChoice` rows of a secret poll carry no
-person and no time, and their primary keys are random UUIDs (no auto-increment that shows the order
-of voting). `Turnout` rows say who voted (not how) and carry no ballot. See docs/secret-ballots.md.
+Secret ballots are secret in the database: a secret vote is kept only as one more in its option's
+`BallotCount` (no ballot row, no person, no time, nothing in any row's order or key), and `Turnout`
+says who voted (not how). Both are written in one transaction under a lock on the poll. Named votes
+of an open poll are `Ballot` rows with voter and time. See docs/secret-ballots.md.
 """
 
 from __future__ import annotations
@@ -236,7 +237,7 @@ class Entitlement(models.Model):
 
 
 class Turnout(models.Model):
-    """Who has voted (not how). No ballot, no time; random key so the table does not show the order."""
+    """Who has voted (not how). No ballot, no time."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="turnout")
@@ -251,7 +252,10 @@ class Turnout(models.Model):
 
 
 class Ballot(models.Model):
-    """One vote. In a secret poll `voter`, `cast_by` and `cast_at` stay empty."""
+    """One named vote in an open (not secret) poll: who voted what, who cast it, when.
+
+    Secret polls keep no ballots (see BallotCount); the columns are nullable only for history.
+    """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="ballots")
@@ -270,6 +274,28 @@ class BallotChoice(models.Model):
 
     def __str__(self) -> str:
         return "Valg på stemmeseddel"
+
+
+class BallotCount(models.Model):
+    """The running count of one option of a secret poll (`option` empty: blank votes).
+
+    A secret vote adds one here, in the transaction that writes its turnout row. No row is ever
+    created for a vote, so a copy of the database holds nothing per vote: no key, no row order, no
+    neighbour that follows the order of voting. The rows are made when the poll opens and written
+    anew when it closes (see services.poll_close and docs/secret-ballots.md).
+    """
+
+    holds_secrets = True
+
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="ballot_counts")
+    option = models.ForeignKey(PollOption, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    votes = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["poll", "option"], name="one_count_per_option")]
+
+    def __str__(self) -> str:
+        return f"Optælling i afstemning {self.poll_id}"
 
 
 class Decision(models.Model):

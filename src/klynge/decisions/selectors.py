@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -107,6 +108,35 @@ def my_votes(*, poll: Poll, person: Person) -> list[dict]:
             }
         )
     return rows
+
+
+def ballots_waiting(*, cluster: Cluster, person: Person) -> list[Poll]:
+    """Open polls in which the person still has a vote to cast, their own or one held by proxy."""
+    now = timezone.now()
+    unvoted = (
+        Entitlement.objects.filter(poll=OuterRef("pk"))
+        .filter(Q(person=person, holder__isnull=True) | Q(holder=person))
+        .exclude(Exists(Turnout.objects.filter(poll=OuterRef("poll"), person=OuterRef("person"))))
+    )
+    return list(
+        cluster.polls.filter(status=PollStatus.OPEN)
+        .filter(Q(closes_at__isnull=True) | Q(closes_at__gt=now))
+        .filter(Exists(unvoted))
+        .select_related("meeting")
+        .order_by("closes_at", "pk")
+    )
+
+
+def polls_ready_to_open(*, cluster: Cluster) -> list[Poll]:
+    """Draft polls of meetings still to come: the board opens them at the meeting."""
+    return list(
+        cluster.polls.filter(
+            status=PollStatus.DRAFT, meeting__starts_at__gt=timezone.now() - dt.timedelta(hours=12)
+        )
+        .exclude(meeting__status=MeetingStatus.CANCELLED)
+        .select_related("meeting")
+        .order_by("meeting__starts_at", "pk")
+    )
 
 
 def gave_proxy(*, poll: Poll, person: Person) -> Entitlement | None:

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import random
 from collections import Counter
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
+from klynge.core import secrecy
 from klynge.core import services as core_services
 from klynge.core.models import Cluster, Majority, MembershipPeriod, MembershipStatus, Person
 from klynge.core.selectors import cluster_voters
 from klynge.core.services import ServiceError
+from klynge.core.text import counted
 from klynge.meetings import services as meeting_services
 from klynge.meetings.models import AgendaItem, Meeting, MeetingKind, MeetingStatus
 from klynge.meetings.selectors import meeting_checked_in, next_general_assembly
@@ -29,6 +30,7 @@ from .models import (
     AppliesIf,
     Ballot,
     BallotChoice,
+    BallotCount,
     CharterKind,
     CharterVersion,
     Decision,
@@ -385,8 +387,8 @@ def proxy_register(*, poll: Poll, giver: Person, holder: Person, by: Person | No
     if held >= cluster.max_proxies_per_member:
         raise ServiceError(
             {
-                "holder": f"{holder.name} har allerede {held} fuldmagt(er); vedtægterne tillader højst "
-                f"{cluster.max_proxies_per_member}."
+                "holder": f"{holder.name} har allerede {counted(held, 'fuldmagt', 'fuldmagter')}; vedtægterne "
+                f"tillader højst {cluster.max_proxies_per_member}."
             }
         )
     return Proxy.objects.create(cluster=cluster, giver=giver, holder=holder, created_by=by, **scope)
@@ -426,6 +428,11 @@ def poll_open(*, poll: Poll, by: Person | None = None, now: dt.datetime | None =
     poll.status = PollStatus.OPEN
     poll.opened_at = now
     poll.save()
+    if poll.secret:
+        # Every count exists before the first vote: voting only changes numbers, never adds a row.
+        BallotCount.objects.bulk_create(
+            [BallotCount(poll=poll, option=o) for o in poll.options.all()] + [BallotCount(poll=poll)]
+        )
     return poll
 
 
@@ -455,8 +462,10 @@ def vote_cast(
 ) -> None:
     """Casts one vote for `person` (or, holding a proxy, for `on_behalf_of`).
 
-    Ballot and turnout are written in one transaction under a lock on the poll row. In a secret poll the
-    ballot carries no person and no time, and the turnout row carries no ballot.
+    The vote and the turnout row are written in one transaction under a lock on the poll row. A named
+    vote is a ballot row with voter and time. A secret vote only adds one to the counts of the chosen
+    options: the turnout row says who voted, and nothing in the database says what (see
+    docs/secret-ballots.md).
     """
     now = now or timezone.now()
     voter = on_behalf_of or person
@@ -487,50 +496,40 @@ def vote_cast(
             chosen = _choices_for(poll, option_ids)
             Turnout.objects.create(poll=poll, person=voter, cast_by=person)
             if poll.secret:
-                ballot = Ballot.objects.create(poll=poll)
+                _count_secret_vote(poll, chosen)
             else:
                 ballot = Ballot.objects.create(poll=poll, voter=voter, cast_by=person, cast_at=now)
-            BallotChoice.objects.bulk_create([BallotChoice(ballot=ballot, option=o) for o in chosen])
+                BallotChoice.objects.bulk_create([BallotChoice(ballot=ballot, option=o) for o in chosen])
     except IntegrityError:
         raise ServiceError("Du har allerede stemt.")
 
 
-def _rewrite_ballots(poll: Poll) -> None:
-    """Writes a secret poll's ballots anew, in random order, in the closing transaction.
-
-    While a poll is open, each ballot row was written in the same transaction as its turnout row, and a
-    database keeps traces of that: PostgreSQL's hidden `xmin` column (the id of the inserting
-    transaction) is the same on both rows, and SQLite's hidden `rowid` grows in the order of voting.
-    Re-inserting the ballots in one shuffled batch gives them all the closing transaction's `xmin` and a
-    random physical order. (Old row versions stay in the files until VACUUM, and in the WAL: see
-    docs/secret-ballots.md.)
-    """
-    ballots = ballots_random_order(poll)
-    contents = [[choice.option_id for choice in ballot.choices.all()] for ballot in ballots]
-    Ballot.objects.filter(poll=poll).delete()
-    new_ballots = [Ballot(poll=poll) for _ in contents]
-    Ballot.objects.bulk_create(new_ballots)
-    BallotChoice.objects.bulk_create(
-        [
-            BallotChoice(ballot=ballot, option_id=option_id)
-            for ballot, chosen in zip(new_ballots, contents, strict=True)
-            for option_id in chosen
-        ]
-    )
+def _count_secret_vote(poll: Poll, chosen: list[PollOption]) -> None:
+    if chosen:
+        counts = BallotCount.objects.filter(poll=poll, option__in=chosen)
+    else:
+        counts = BallotCount.objects.filter(poll=poll, option__isnull=True)
+    if counts.update(votes=F("votes") + 1) != max(len(chosen), 1):
+        raise ServiceError("Afstemningens optælling mangler; kontakt klyngens formand.")
+    # The log now holds the counts before and after this vote beside the turnout row: empty it.
+    secrecy.after_secret_write()
 
 
-def ballots_random_order(poll: Poll) -> list[Ballot]:
-    """Ballots in random order, so that reading them back never shows the order of voting."""
-    ballots = list(Ballot.objects.filter(poll=poll).prefetch_related("choices"))
-    random.SystemRandom().shuffle(ballots)
-    return ballots
+def _kept_as_counts(poll: Poll) -> bool:
+    """A secret poll, and a vote recorded afterwards (whose ballots Klynge never saw), keep only
+    counts per option (BallotCount); an open poll held in Klynge keeps named ballots."""
+    return poll.secret or poll.recorded_afterwards
 
 
 def _counts(poll: Poll) -> tuple[Counter, int]:
-    """(votes per option id, blank ballots), read in random order."""
+    """(votes per option id, blank votes)."""
     counts: Counter = Counter()
+    if _kept_as_counts(poll):
+        rows = list(BallotCount.objects.filter(poll=poll).values_list("option_id", "votes"))
+        counts.update({option_id: votes for option_id, votes in rows if option_id is not None})
+        return counts, sum(votes for option_id, votes in rows if option_id is None)
     blank = 0
-    for ballot in ballots_random_order(poll):
+    for ballot in Ballot.objects.filter(poll=poll).prefetch_related("choices"):
         chosen = [c.option_id for c in ballot.choices.all()]
         if not chosen:
             blank += 1
@@ -538,9 +537,12 @@ def _counts(poll: Poll) -> tuple[Counter, int]:
     return counts, blank
 
 
-def poll_outcome(poll: Poll, *, casting_vote: str = "") -> results.Outcome:
+def poll_outcome(poll: Poll, *, casting_vote: str = "", turnout: int | None = None) -> results.Outcome:
+    """The tally of a live or recorded poll, from its ballots or counts. `turnout` is given for a vote
+    recorded afterwards (no turnout rows exist for it)."""
     counts, blank = _counts(poll)
-    turnout = Turnout.objects.filter(poll=poll).count()
+    if turnout is None:
+        turnout = Turnout.objects.filter(poll=poll).count()
     votes = {o.code or o.label: counts[o.pk] for o in poll.options.all()}
     present = poll.electorate_size if poll.meeting_id else turnout
     return _tally(poll, votes=votes, blank=blank, present=present or 0, casting_vote=casting_vote)
@@ -594,7 +596,7 @@ def poll_close(
     poll.casting_vote = casting_vote
     poll.save(update_fields=["status", "closed_at", "casting_vote"])
     if poll.secret:
-        _rewrite_ballots(poll)
+        _forget_the_running_count(poll)
     outcome = poll_outcome(poll, casting_vote=casting_vote)
     decided_on = _local_date(poll.meeting.starts_at) if poll.meeting_id else _local_date(now)
     return _decide(
@@ -829,16 +831,31 @@ def poll_record(
     poll.recorded_by = by
     poll.recorded_at = now
     poll.save()
-    outcome = _tally(
-        poll,
-        votes=values,
-        blank=blank,
-        present=electorate if meeting is not None else turnout,
-        casting_vote=casting_vote,
+    # The counts go where a secret poll's live votes go, so one tally reads both (no ballot, no
+    # turnout row: nobody's vote is known, only the numbers as they were announced).
+    by_key = {o.code or o.label: o for o in poll.options.all()}
+    BallotCount.objects.bulk_create(
+        [BallotCount(poll=poll, option=o, votes=values.get(key, 0)) for key, o in by_key.items()]
+        + [BallotCount(poll=poll, votes=blank)]
     )
+    outcome = poll_outcome(poll, casting_vote=casting_vote, turnout=turnout)
     return _decide(
         poll=poll, outcome=outcome, decided_on=day, turnout=turnout, casting_vote=casting_vote, by=by
     )
+
+
+def _forget_the_running_count(poll: Poll) -> None:
+    """Leaves nothing of the open poll's history once it closes.
+
+    While the poll was open, every vote left a trace that pairs it with its turnout row: on
+    PostgreSQL each version of a count row carries the id of the transaction that wrote it (`xmin`),
+    the same as the turnout row's, and the old versions stay in the table's pages; on SQLite the log
+    holds the pages as each vote left them. The counts are written anew in this transaction (so every
+    live row carries the closing transaction's id), and after the commit the table is rewritten into
+    a new file (PostgreSQL) or the log emptied (SQLite).
+    """
+    BallotCount.objects.filter(poll=poll).update(votes=F("votes"))
+    secrecy.after_secret_closed(BallotCount)
 
 
 def _record_in_minutes(poll: Poll, decision: Decision) -> None:
@@ -863,7 +880,7 @@ def poll_publish(*, poll: Poll) -> Poll:
 
 
 def polls_close_due(*, now: dt.datetime | None = None) -> int:
-    """Closes online polls whose closing time has passed (run by `klynge close_polls` and on page views)."""
+    """Closes online polls whose closing time has passed (run by `klynge sync-suspensions` and on page views)."""
     now = now or timezone.now()
     closed = 0
     for poll in Poll.objects.filter(status=PollStatus.OPEN, closes_at__lte=now):

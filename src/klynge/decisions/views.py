@@ -7,11 +7,14 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from klynge.core.frontpage import Waiting
 from klynge.core.models import Cluster
 from klynge.core.selectors import cluster_board, cluster_practices, cluster_voters
+from klynge.core.templatetags.klynge import short_date
 from klynge.core.tenancy import cluster_view
 from klynge.core.views import add_service_errors
 from klynge.meetings import selectors as meeting_selectors
@@ -447,7 +450,7 @@ def motion_create(request, cluster):
         can_manage=can_manage,
     )
     deadlines = "; ".join(
-        f"{m.title} {_day(m.starts_at)}: frist {_day(services.motion_deadline(m))}"
+        f"{m.display_name}: frist {_day(services.motion_deadline(m))}"
         for m in selectors.general_assemblies(cluster=cluster, upcoming=True)
     )
     context = {
@@ -634,10 +637,49 @@ def public_cluster(request, slug):
 # Front page ----------------------------------------------------------------------------------------
 
 
+def waiting_items(request, cluster) -> list[Waiting]:
+    """A vote to cast; for the board, the polls ready to be opened at a coming meeting."""
+    if not request.user.has_perm("decisions.view", cluster):
+        return []
+    items = [
+        Waiting(
+            kind="Afstemning",
+            title=poll.question,
+            url=reverse("decisions:poll_vote", args=[cluster.slug, poll.pk]),
+            detail=f"åben til {short_date(poll.closes_at)} kl. {timezone.localtime(poll.closes_at):%H.%M}"
+            if poll.closes_at
+            else f"på {poll.meeting.display_name}"
+            if poll.meeting
+            else "",
+            due=timezone.localtime(poll.closes_at).date() if poll.closes_at else timezone.localdate(),
+        )
+        for poll in selectors.ballots_waiting(cluster=cluster, person=request.user)
+    ]
+    if _can_manage(request, cluster):
+        items += [
+            Waiting(
+                kind="Afstemning klar til at åbne",
+                title=poll.question,
+                url=reverse("decisions:poll_detail", args=[cluster.slug, poll.pk]),
+                detail=f"åbnes på {poll.meeting.display_name}",
+                due=timezone.localtime(poll.meeting.starts_at).date(),
+            )
+            for poll in selectors.polls_ready_to_open(cluster=cluster)
+        ]
+    return items
+
+
 def frontpage_section(request, cluster):
+    """The latest decisions, and open polls the person has no vote waiting in (those are »Det venter
+    på dig«)."""
     if not request.user.has_perm("decisions.view", cluster):
         return None
-    open_polls = list(selectors.cluster_polls(cluster=cluster).filter(status=PollStatus.OPEN)[:5])
+    waiting = {poll.pk for poll in selectors.ballots_waiting(cluster=cluster, person=request.user)}
+    open_polls = [
+        poll
+        for poll in selectors.cluster_polls(cluster=cluster).filter(status=PollStatus.OPEN)[:5]
+        if poll.pk not in waiting
+    ]
     decisions = list(
         selectors.cluster_decisions(cluster=cluster, published_only=not _can_manage(request, cluster))[:3]
     )
@@ -645,11 +687,6 @@ def frontpage_section(request, cluster):
         return None
     return render_to_string(
         "decisions/_frontpage.html",
-        {
-            "open_polls": open_polls,
-            "decisions": decisions,
-            "cluster": cluster,
-            "can_vote": request.user.has_perm("decisions.vote", cluster),
-        },
+        {"open_polls": open_polls, "decisions": decisions, "cluster": cluster},
         request=request,
     )

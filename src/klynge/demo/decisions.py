@@ -119,7 +119,7 @@ def _check_in_if_empty(meeting: Meeting, cluster: Cluster, day: dt.date, rng) ->
             meeting_services.attendance_check_in(meeting=meeting, person=person)
 
 
-def build_decisions() -> None:
+def build_decisions(today: dt.date | None = None) -> None:
     rng = random.Random(143)
     gentofte = Cluster.objects.get(slug="gentofte")
     chair = Person.objects.get(email="formand@gentofte.demo")
@@ -239,15 +239,16 @@ def build_decisions() -> None:
     services.poll_close(poll=revised, by=chair, now=ga2023.starts_at + dt.timedelta(minutes=65))
     services.poll_publish(poll=revised)
 
-    # An online poll open now, for trying the live voting in the demo.
+    # An online poll open from the day the demo is built, for trying the live voting in the demo.
+    opened = dt.datetime.combine(today or timezone.localdate(), dt.time(9, 0), tzinfo=CPH)
     open_data = services.poll_create(
         cluster=gentofte,
         question="Skal klyngens praksis se hinandens data med navn (åbne data)?",
         description="Vedtages forslaget, vises praksis' tal med navn i stedet for pseudonym (Praksis A, B ...).",
-        closes_at=timezone.now() + dt.timedelta(days=14),
+        closes_at=opened + dt.timedelta(days=14),
         effect={"kind": "open_data", "open_data": True, "reason": "Vedtaget ved online-afstemning."},
         by=chair,
     )
-    services.poll_open(poll=open_data)
+    services.poll_open(poll=open_data, now=opened)
     if ga.status != MeetingStatus.HELD:
         meeting_services.meeting_update(meeting=ga, status=MeetingStatus.HELD, notify=False)

@@ -104,8 +104,11 @@ def _documents(cluster: Cluster, by: Person) -> None:
             )
 
 
-def _hold(meeting, members, guests, rng, *, share: float, skip_practice: bool, chair, minutes: dict):
-    """Invitations with answers, check-in, minutes approved by the chair, status held."""
+def _hold(
+    meeting, members, guests, rng, *, share: float, skip_practice: bool, chair, minutes: dict, approve=True
+):
+    """Invitations with answers, check-in, minutes (approved by the chair a week later unless
+    `approve` is false: a meeting held days ago), status held."""
     services.meeting_invite_all(
         meeting=meeting, send_mail=False, now=meeting.starts_at - dt.timedelta(days=30)
     )
@@ -125,11 +128,13 @@ def _hold(meeting, members, guests, rng, *, share: float, skip_practice: bool, c
             services.minutes_write(item=item, minutes=text, decisions=decision)
         else:
             services.minutes_write(item=item, minutes="Punktet blev behandlet.")
-    services.minutes_approve(meeting=meeting, by=chair, now=meeting.ends_at + dt.timedelta(days=7))
+    if approve:
+        services.minutes_approve(meeting=meeting, by=chair, now=meeting.ends_at + dt.timedelta(days=7))
     services.meeting_update(meeting=meeting, status=MeetingStatus.HELD, notify=False)
 
 
-def build_meetings() -> None:
+def build_meetings(today: dt.date | None = None) -> None:
+    """Gentofte 2022 and the dates decided for 2023 (seed 000): fixed dates, whatever `today`."""
     rng = random.Random(2022)
     gentofte = Cluster.objects.get(slug="gentofte")
     chair = Person.objects.get(email="formand@gentofte.demo")

@@ -16,6 +16,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from klynge.core import audit
 from klynge.core.models import Cluster, Membership, Person, Practice, Region, Role, RoleAssignment, Title
 from klynge.meetings.models import Attendance, Meeting, MeetingKind, MeetingStatus
 
@@ -52,6 +53,7 @@ def _aware(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
 
 
 @transaction.atomic
+@audit.bulk_writes_unaudited()
 def build_register(*, seed: int, first_year: int, count: int = CLUSTERS) -> NationalWorld:
     rng = random.Random(seed)
     names = NameMaker(seed)
@@ -133,6 +135,7 @@ def build_register(*, seed: int, first_year: int, count: int = CLUSTERS) -> Nati
 
 
 @transaction.atomic
+@audit.bulk_writes_unaudited()
 def build_meetings(*, world: NationalWorld, seed: int, first_year: int, years: int) -> int:
     """Four meetings a year per cluster (general assembly, two cluster meetings, a retreat) for `years` years and
     next year's plan, with attendance at the held ones."""

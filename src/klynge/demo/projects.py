@@ -169,11 +169,11 @@ def _meetings(cluster: Cluster, today: dt.date) -> None:
         )
 
 
-def build_projects() -> None:
+def build_projects(today: dt.date | None = None) -> None:
     cluster = Cluster.objects.filter(slug="osterbro").first()
     if cluster is None:
         return
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     board_ids = set(
         RoleAssignment.objects.current()
         .filter(cluster=cluster, role__in=BOARD_ROLES)

@@ -141,7 +141,8 @@ def _give_demo_logins(*, cluster, doctors: list[Person], slug: str, joined_on) -
             services.role_assign(cluster=cluster, person=doctor, role=role, starts_on=joined_on)
 
 
-def build_register() -> None:
+def build_register(today: dt.date | None = None) -> None:
+    """The clusters of the seeds; `today` is not used: their history has fixed dates."""
     rng = random.Random(2022)
     gentofte = services.cluster_create(
         name="Klynge Gentofte",

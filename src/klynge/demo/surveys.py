@@ -154,7 +154,7 @@ def _meeting(cluster: Cluster):
     )
 
 
-def build_surveys() -> None:
+def build_surveys(today: dt.date | None = None) -> None:
     rng = random.Random(829)
     gentofte = Cluster.objects.get(slug="gentofte")
     meeting = _meeting(gentofte)
@@ -182,10 +182,9 @@ def build_surveys() -> None:
             services.survey_answer(
                 survey=survey, person=invitation.person, answers=_answers(rng, ids), today=day
             )
-    if services.agenda_supported():
-        services.survey_put_on_agenda(
-            survey=survey, results_url=reverse("surveys:results", args=[gentofte.slug, survey.pk])
-        )
+    services.survey_put_on_agenda(
+        survey=survey, results_url=reverse("surveys:results", args=[gentofte.slug, survey.pk])
+    )
     # The same questionnaire in the platform's library, for other clusters to copy.
     services.survey_copy(
         source=survey, cluster=None, as_template=True, title="KIAP: Henvisninger til kommunale tilbud"

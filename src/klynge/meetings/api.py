@@ -32,6 +32,9 @@ class ClusterMeetingOut(Schema):
     id: int
     kind: str
     title: str
+    display_name: str = Field(
+        ..., description="What and when, as the pages name it: »Klyngemøde 12/3 2026: Antibiotika«"
+    )
     theme: str
     starts_at: IsoDateTime
     ends_at: IsoDateTime
@@ -108,6 +111,10 @@ class MeetingAgendaItemIn(StrictSchema):
     link_url: str = Field("", max_length=500)
     link_label: str = Field("", max_length=200)
     position: int | None = Field(None, ge=1, le=1000)
+
+
+class AgendaItemMoveIn(StrictSchema):
+    position: int = Field(..., ge=1, le=1000, description="The item's new number; 1 is first")
 
 
 class InvitationAnswerIn(StrictSchema):
@@ -295,6 +302,19 @@ def add_agenda_item(request, slug: str, meeting_id: int, payload: MeetingAgendaI
     return Status(201, next(i for i in _agenda(meeting) if i.pk == item.pk))
 
 
+@router.post(
+    "/clusters/{slug}/meetings/{meeting_id}/agenda/{item_id}/move",
+    response={200: list[MeetingAgendaItemOut], 400: ErrorOut, 404: ErrorOut},
+    summary="Flyt et punkt til en plads på dagsordenen i ét trin",
+)
+def move_agenda_item(request, slug: str, meeting_id: int, item_id: int, payload: AgendaItemMoveIn):
+    """Moves an item to a position in one step; returns the agenda as it now reads."""
+    cluster = cluster_for(request.user, slug, "meetings.manage_meetings")
+    meeting, item = _item(cluster, meeting_id, item_id)
+    services.agenda_item_move(item=item, position=payload.position)
+    return _agenda(meeting)
+
+
 @router.get(
     "/clusters/{slug}/meetings/{meeting_id}/answers", response={200: list[InvitationAnswerOut], 404: ErrorOut}
 )
@@ -364,10 +384,6 @@ class AgendaItemPatch(StrictSchema):
     link_label: str | None = Field(None, max_length=200)
 
 
-class MoveIn(StrictSchema):
-    direction: str = Field(..., pattern="^(up|down)$", description="'up' eller 'down'")
-
-
 class ProposalIn(StrictSchema):
     title: str = Field(..., min_length=1, max_length=250)
     description: str = Field(..., min_length=1, max_length=20000)
@@ -394,10 +410,7 @@ class MinutesIn(StrictSchema):
 
 def _item(cluster, meeting_id, item_id):
     meeting = selectors.cluster_meeting_get(cluster=cluster, meeting_id=meeting_id)
-    item = meeting.agenda_items.filter(pk=item_id).first()
-    if item is None:
-        raise Http404("Punktet findes ikke")
-    return meeting, item
+    return meeting, selectors.agenda_item_get(meeting=meeting, item_id=item_id)
 
 
 def _responsible(cluster, person_id, meeting=None):
@@ -438,18 +451,6 @@ def delete_agenda_item(request, slug: str, meeting_id: int, item_id: int):
     cluster = cluster_for(request.user, slug, "meetings.manage_meetings")
     meeting, item = _item(cluster, meeting_id, item_id)
     services.agenda_item_delete(item=item)
-    return _agenda(meeting)
-
-
-@router.post(
-    "/clusters/{slug}/meetings/{meeting_id}/agenda/{item_id}/move",
-    response={200: list[MeetingAgendaItemOut], 400: ErrorOut, 404: ErrorOut},
-    summary="Flyt et punkt én plads op eller ned",
-)
-def move_agenda_item(request, slug: str, meeting_id: int, item_id: int, payload: MoveIn):
-    cluster = cluster_for(request.user, slug, "meetings.manage_meetings")
-    meeting, item = _item(cluster, meeting_id, item_id)
-    services.agenda_item_move(item=item, direction=1 if payload.direction == "down" else -1)
     return _agenda(meeting)
 
 

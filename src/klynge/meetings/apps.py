@@ -22,5 +22,5 @@ class MeetingsConfig(AppConfig):
             permission="meetings.view_library",
             order=25,
         )
-        frontpage.register(frontpage_section, order=20)
+        frontpage.register(frontpage_section, order=10)
         frontpage.register_home(guest_home_section, order=20)

@@ -27,7 +27,7 @@ def _event(meeting: Meeting, *, attendee=None, organizer_email: str | None = Non
     event.add("dtstamp", timezone.now())
     event.add("dtstart", timezone.localtime(meeting.starts_at, TZ))
     event.add("dtend", timezone.localtime(meeting.ends_at, TZ))
-    event.add("summary", meeting.title)
+    event.add("summary", meeting.short_name)
     location = ", ".join(p for p in (meeting.venue_name, meeting.venue_address) if p)
     if location:
         event.add("location", location)

@@ -25,7 +25,7 @@ def attendance_csv(meeting: Meeting) -> bytes:
     writer = csv_writer(out)
     start = timezone.localtime(meeting.starts_at)
     writer.writerow(["Klynge", meeting.cluster.name])
-    writer.writerow(["Møde", meeting.title])
+    writer.writerow(["Møde", meeting.display_name])
     writer.writerow(["Dato", f"{start.day}/{start.month} {start.year}"])
     writer.writerow(["Sted", ", ".join(p for p in (meeting.venue_name, meeting.venue_address) if p)])
     writer.writerow([])

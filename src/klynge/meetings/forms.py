@@ -132,20 +132,56 @@ class NextYearForm(StyledForm):
 
 
 class AgendaItemForm(StyledModelForm):
+    position = forms.TypedChoiceField(
+        label=_("Placering på dagsordenen"), coerce=int, required=False, empty_value=None
+    )
+
     class Meta:
         model = AgendaItem
-        fields = ["title", "duration_minutes", "responsible", "description", "link_url", "link_label"]
+        fields = [
+            "title",
+            "position",
+            "duration_minutes",
+            "responsible",
+            "description",
+            "link_url",
+            "link_label",
+        ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, people=(), **kwargs):
+    def __init__(self, *args, people=(), agenda=(), default_position=None, **kwargs):
         super().__init__(*args, **kwargs)
         from klynge.core.models import Person
 
         self.fields["responsible"].queryset = Person.objects.filter(pk__in=[p.pk for p in people])
         self.fields["title"].required = False
+        self.fields["position"].choices = _position_choices(list(agenda), self.instance)
+        if self.instance.pk:
+            self.initial["position"] = next(
+                (n for n, other in enumerate(agenda, start=1) if other.pk == self.instance.pk), 1
+            )
+        elif default_position is not None:
+            self.initial["position"] = default_position
 
     def _post_clean(self):
         pass
+
+
+def _position_choices(agenda: list, item) -> list[tuple[int, str]]:
+    """Every place the item can take, named by its neighbour, so one choice moves it there."""
+    if not item.pk:
+        choices = [(n, f"Nr. {n}, før »{other.title}«") for n, other in enumerate(agenda, start=1)]
+        return [*choices, (len(agenda) + 1, f"Nr. {len(agenda) + 1}, sidst")]
+    current = next((n for n, other in enumerate(agenda, start=1) if other.pk == item.pk), 1)
+    choices = []
+    for n, other in enumerate(agenda, start=1):
+        if n == current:
+            choices.append((n, f"Nr. {n} (som nu)"))
+        elif n < current:
+            choices.append((n, f"Nr. {n}, før »{other.title}«"))
+        else:
+            choices.append((n, f"Nr. {n}, efter »{other.title}«"))
+    return choices
 
 
 class ProposalForm(StyledForm):

@@ -1,9 +1,11 @@
 """Meetings of a cluster and who attended them."""
 
+import re
 import uuid
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from klynge.core.models import Cluster, Person
@@ -85,11 +87,22 @@ class PackageAttachment(models.Model):
         return self.title
 
 
+# A title that only names the kind of meeting (»Klyngemøde«, »Generalforsamling 2023«, »Klyngemøde 3«,
+# »Klyngemøde 05/03 2026«, »Klyngemøde: antibiotika«): what follows it, if anything, is the topic.
+_GENERIC_TITLE = re.compile(
+    r"^\s*(?:klyngemøde|klyngeinternat|internat|generalforsamling|bestyrelsesmøde|workshop|møde)"
+    r"(?:\s+(?:nr\.\s*)?[\d/.]+(?:\s+\d{4})?)?\s*(?::\s*|[–-]\s+|$)",
+    re.IGNORECASE,
+)
+
+
 class Meeting(models.Model):
     cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="meetings")
     kind = models.CharField(_("type"), max_length=20, choices=MeetingKind.choices)
     title = models.CharField(_("titel"), max_length=200)
-    theme = models.CharField(_("tema"), max_length=300, blank=True)
+    theme = models.CharField(
+        _("tema"), max_length=300, blank=True, help_text=_("Tomt: klyngepakkens titel, hvis mødet har en.")
+    )
     starts_at = models.DateTimeField(_("start"))
     ends_at = models.DateTimeField(_("slut"))
     venue_name = models.CharField(_("sted"), max_length=200)
@@ -131,7 +144,41 @@ class Meeting(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.starts_at:%d/%m %Y})"
+        return self.display_name
+
+    @property
+    def topic(self) -> str:
+        """What the meeting is about: the title beyond a generic »Klyngemøde«, else the theme (which
+        is the package's or the planned project's title when the board gave none)."""
+        title = (self.title or "").strip()
+        match = _GENERIC_TITLE.match(title)
+        if match is None:
+            return title
+        return title[match.end() :].strip() or (self.theme or "").strip()
+
+    @property
+    def short_name(self) -> str:
+        """»Klyngemøde: Antibiotika«: for places that show the date beside it (year plan, calendar)."""
+        kind, topic = self.get_kind_display(), self.topic
+        if not topic:
+            return kind
+        if topic.lower().startswith(kind.lower()):  # »Internat om trivsel« names its kind itself
+            return topic
+        return f"{kind}: {topic}"
+
+    @property
+    def display_name(self) -> str:
+        """»Klyngemøde 12/3 2026: Antibiotika«: what and when, so no two meetings read alike in a list."""
+        if self.starts_at is None:
+            return self.short_name
+        local = timezone.localtime(self.starts_at)
+        day = f"{local.day}/{local.month} {local.year}"
+        kind, topic = self.get_kind_display(), self.topic
+        if not topic:
+            return f"{kind} {day}"
+        if topic.lower().startswith(kind.lower()):
+            return f"{topic} {day}"
+        return f"{kind} {day}: {topic}"
 
 
 class Attendance(models.Model):

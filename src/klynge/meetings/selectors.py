@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from klynge.core import selectors as core_selectors
-from klynge.core.models import MEMBER_ROLES, Cluster, Person, RoleAssignment
+from klynge.core.models import MEMBER_ROLES, Cluster, MembershipStatus, Person, RoleAssignment
 
 from .models import (
     AgendaItem,
@@ -73,13 +73,22 @@ def next_general_assembly(*, cluster: Cluster, after: dt.datetime) -> Meeting | 
     )
 
 
-def upcoming_meetings(*, cluster: Cluster, now: dt.datetime | None = None, limit: int = 3):
-    now = now or timezone.now()
-    return (
-        cluster.meetings.filter(ends_at__gte=now)
-        .exclude(status=MeetingStatus.CANCELLED)
-        .order_by("starts_at")[:limit]
-    )
+def upcoming_meetings_for(
+    *, cluster: Cluster, person: Person, board: bool = False, limit: int = 3
+) -> list[Meeting]:
+    """The person's coming meetings (or the one going on now): not cancelled; board meetings only for
+    the board or those invited to them."""
+    meetings = cluster.meetings.filter(ends_at__gte=timezone.now()).exclude(status=MeetingStatus.CANCELLED)
+    if not board:
+        meetings = meetings.filter(~Q(kind=MeetingKind.BOARD_MEETING) | Q(invitations__person=person))
+    return list(meetings.select_related("cluster").distinct().order_by("starts_at")[:limit])
+
+
+def invitations_of(*, person: Person, meetings: list[Meeting]) -> dict[int, Invitation]:
+    """The person's invitations to the meetings given, by meeting id (one query)."""
+    if not meetings or not getattr(person, "is_authenticated", False):
+        return {}
+    return {i.meeting_id: i for i in Invitation.objects.filter(person=person, meeting__in=meetings)}
 
 
 def meeting_checked_in(*, meeting: Meeting) -> list[Person]:
@@ -92,6 +101,13 @@ def is_checked_in(*, meeting: Meeting, person: Person) -> bool:
 
 def meeting_agenda(*, meeting: Meeting) -> list[AgendaItem]:
     return list(meeting.agenda_items.select_related("responsible").order_by("position", "id"))
+
+
+def agenda_item_get(*, meeting: Meeting, item_id: int) -> AgendaItem:
+    try:
+        return meeting.agenda_items.get(pk=item_id)
+    except (AgendaItem.DoesNotExist, ValueError, TypeError):
+        raise Http404("Punktet findes ikke på dagsordenen")
 
 
 def meeting_guests(*, meeting: Meeting) -> list[MeetingGuest]:
@@ -179,14 +195,17 @@ def answer_counts(*, meeting: Meeting) -> dict[str, int]:
 @dataclass
 class PracticeAttendance:
     practice: object
-    meetings: list = field(default_factory=list)  # (meeting, bool attended)
+    meetings: list = field(default_factory=list)  # (meeting, state): "attended", "missed", "on_hold", ""
     attended: int = 0
     missed: int = 0
+    on_hold: int = 0
 
 
 def attendance_by_practice(*, cluster: Cluster, year: int, now: dt.datetime | None = None):
     """Per practice: for each held (not cancelled, already started) meeting of the year (board meetings
-    left out), whether anyone from the practice attended. Four queries whatever the size."""
+    left out), whether anyone from the practice attended. A practice on hold on the meeting's day is
+    »on_hold«, not absent; one not a member that day (joined later, left before) is blank. A fixed
+    number of queries whatever the size."""
     now = now or timezone.now()
     meetings = list(
         cluster.meetings.filter(starts_at__year=year, starts_at__lte=now)
@@ -194,21 +213,42 @@ def attendance_by_practice(*, cluster: Cluster, year: int, now: dt.datetime | No
         .exclude(kind=MeetingKind.BOARD_MEETING)
         .order_by("starts_at")
     )
-    practices = core_selectors.cluster_practices(cluster=cluster, day=dt.date(year, 12, 31))
+    days = {meeting.pk: timezone.localtime(meeting.starts_at).date() for meeting in meetings}
+    memberships = core_selectors.cluster_memberships(
+        cluster=cluster, day=dt.date(year, 12, 31), include_left=True
+    )
     attended = defaultdict(set)
     for meeting_id, practice_id in Attendance.objects.filter(
         meeting__in=meetings, person__practice__isnull=False
     ).values_list("meeting_id", "person__practice_id"):
         attended[practice_id].add(meeting_id)
     rows = []
-    for practice in practices:
-        row = PracticeAttendance(practice=practice)
+    for membership in memberships:
+        periods = membership.periods.all()  # prefetched
+        statuses = {
+            meeting.pk: core_selectors.status_from_periods(membership, periods, days[meeting.pk])
+            for meeting in meetings
+        }
+        belonging = (MembershipStatus.ACTIVE, MembershipStatus.SUSPENDED)
+        if membership.status not in belonging and not any(s in belonging for s in statuses.values()):
+            continue  # left before the year's first meeting
+        row = PracticeAttendance(practice=membership.practice)
         for meeting in meetings:
-            present = meeting.pk in attended[practice.pk]
-            row.meetings.append((meeting, present))
-            row.attended += present
-            row.missed += not present
+            status = statuses[meeting.pk]
+            if meeting.pk in attended[membership.practice_id]:
+                state = "attended"
+            elif status == MembershipStatus.SUSPENDED:
+                state = "on_hold"
+            elif status == MembershipStatus.ACTIVE:
+                state = "missed"
+            else:
+                state = ""
+            row.meetings.append((meeting, state))
+            row.attended += state == "attended"
+            row.missed += state == "missed"
+            row.on_hold += state == "on_hold"
         rows.append(row)
+    rows.sort(key=lambda r: r.practice.name.lower())
     return meetings, rows
 
 

@@ -8,6 +8,7 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
@@ -15,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from klynge.core import selectors as core_selectors
+from klynge.core.links import validate_link
 from klynge.core.models import Cluster, Person
 from klynge.core.services import ServiceError, normalise_email, outbox_enqueue, password_link_for, site_link
 
@@ -125,7 +127,8 @@ def meeting_create(
         cluster=cluster,
         kind=kind,
         title=title.strip(),
-        theme=theme,
+        # The topic in every list and dropdown: the package's title unless the board names one.
+        theme=theme.strip() or (package.title if package is not None else ""),
         starts_at=starts_at,
         ends_at=ends_at,
         venue_name=venue_name.strip(),
@@ -151,6 +154,11 @@ def meeting_update(*, meeting: Meeting, by: Person | None = None, notify: bool =
     """Changes a meeting; if what a calendar shows changed, invitees get an updated entry."""
     if "package" in fields:
         _check_package(meeting.cluster, fields["package"])
+        old = meeting.package.title if meeting.package_id else ""
+        new = fields["package"].title if fields["package"] is not None else ""
+        # A theme that was only the old package's title follows the package.
+        if new != old and (fields.get("theme", meeting.theme) or "").strip() in ("", old):
+            fields["theme"] = new
     if fields.get("status") == MeetingStatus.CANCELLED and meeting.status != MeetingStatus.CANCELLED:
         fields = {name: value for name, value in fields.items() if name != "status"}
         if fields:
@@ -185,7 +193,7 @@ def meeting_cancel(*, meeting: Meeting, by: Person | None = None) -> Meeting:
 def _send_calendar_update(meeting: Meeting) -> None:
     cancelled = meeting.status == MeetingStatus.CANCELLED
     for invitation in meeting.invitations.select_related("person"):
-        subject = ("Aflyst: " if cancelled else "Ændret: ") + meeting.title
+        subject = ("Aflyst: " if cancelled else "Ændret: ") + meeting.display_name
         _mail_invitation(invitation, subject=subject, template="meetings/mail/update.txt")
 
 
@@ -206,6 +214,25 @@ def _next_position(meeting: Meeting) -> int:
     return (meeting.agenda_items.aggregate(m=Max("position"))["m"] or 0) + 1
 
 
+# Items that close a meeting; a new item goes before them, not after »Eventuelt«.
+CLOSING_TITLES = frozenset({"eventuelt", "evt", "afslutning", "tak for i dag"})
+
+
+def is_closing_item(title: str) -> bool:
+    return (title or "").strip().rstrip(".:!").strip().lower() in CLOSING_TITLES
+
+
+def default_position(meeting: Meeting) -> int:
+    """Where a new item goes: before the closing items at the end of the agenda, else last."""
+    items = list(meeting.agenda_items.order_by("position", "id").values_list("position", "title"))
+    position = len(items) + 1
+    for item_position, title in reversed(items):
+        if not is_closing_item(title):
+            break
+        position = item_position
+    return position
+
+
 @transaction.atomic
 def agenda_item_create(
     *,
@@ -218,18 +245,19 @@ def agenda_item_create(
     link_label: str = "",
     position: int | None = None,
 ) -> AgendaItem:
-    """Adds an item to the agenda; at the end when position is None, else items from there move down."""
+    """Adds an item to the agenda: before the closing items (»Eventuelt«) when position is None, else
+    at that position; the items from there move down."""
     if not (title or "").strip():
         raise ServiceError({"title": "Skriv punktets titel."})
     if duration_minutes is not None and duration_minutes < 0:
         raise ServiceError({"duration_minutes": "Varigheden kan ikke være negativ."})
+    _check_link(link_url)
     if position is None:
-        position = _next_position(meeting)
-    else:
-        position = max(1, int(position))
-        for item in meeting.agenda_items.filter(position__gte=position).order_by("-position"):
-            item.position += 1
-            item.save(update_fields=["position"])
+        position = default_position(meeting)
+    position = min(max(1, int(position)), _next_position(meeting))
+    for other in meeting.agenda_items.filter(position__gte=position).order_by("-position"):
+        other.position += 1
+        other.save(update_fields=["position"])
     item = AgendaItem(
         meeting=meeting,
         position=position,
@@ -246,14 +274,25 @@ def agenda_item_create(
 
 
 @transaction.atomic
-def agenda_item_update(*, item: AgendaItem, **fields) -> AgendaItem:
+def agenda_item_update(*, item: AgendaItem, position: int | None = None, **fields) -> AgendaItem:
+    """Changes an item; with a position, it also moves there (1 is first)."""
     for name, value in fields.items():
         setattr(item, name, value)
     if not item.title.strip():
         raise ServiceError({"title": "Skriv punktets titel."})
+    _check_link(item.link_url)
     item.full_clean()
     item.save()
+    if position is not None:
+        item.position = agenda_item_move(item=item, position=position).position
     return item
+
+
+def _check_link(link_url: str) -> None:
+    try:
+        validate_link(link_url)
+    except ValidationError as error:
+        raise ServiceError({"link_url": error.messages}) from error
 
 
 @transaction.atomic
@@ -267,16 +306,25 @@ def agenda_item_delete(*, item: AgendaItem) -> None:
 
 
 @transaction.atomic
-def agenda_item_move(*, item: AgendaItem, direction: int) -> None:
-    items = list(item.meeting.agenda_items.order_by("position", "id"))
+def agenda_item_move(*, item: AgendaItem, direction: int = 0, position: int | None = None) -> AgendaItem:
+    """Moves an item one step (direction -1 up, +1 down) or straight to a position (1 is first);
+    the agenda is numbered 1, 2, 3 ... afterwards. Returns the item with its new position."""
+    items = list(item.meeting.agenda_items.select_for_update().order_by("position", "id"))
     index = next(i for i, other in enumerate(items) if other.pk == item.pk)
-    target = index + (1 if direction > 0 else -1)
-    if 0 <= target < len(items):
-        items[index], items[target] = items[target], items[index]
-    for position, other in enumerate(items, start=1):
-        if other.position != position:
-            other.position = position
+    if position is None:
+        target = index + (1 if direction > 0 else -1 if direction < 0 else 0)
+    else:
+        try:
+            target = int(position) - 1
+        except (TypeError, ValueError):
+            raise ServiceError({"position": "Vælg en placering på dagsordenen."})
+    target = min(max(target, 0), len(items) - 1)
+    items.insert(target, items.pop(index))
+    for number, other in enumerate(items, start=1):
+        if other.position != number:
+            other.position = number
             other.save(update_fields=["position"])
+    return items[target]
 
 
 @transaction.atomic
@@ -592,9 +640,31 @@ def answer_token(invitation: Invitation) -> str:
 
 
 def invitation_from_token(token: str) -> Invitation | None:
+    """The invitation a link stands for, or None when the link is forged, too old or the meeting is over."""
     try:
-        data = signing.loads(token, salt=ANSWER_SALT)
+        data = signing.loads(token, salt=ANSWER_SALT, max_age=settings.MEETING_LINK_MAX_AGE)
     except signing.BadSignature:
+        return None
+    invitation = _invitation_of(data)
+    if invitation is None or invitation.meeting.ends_at < timezone.now():
+        return None
+    return invitation
+
+
+def invitation_from_expired_token(token: str) -> Invitation | None:
+    """The invitation of a genuine link that has only grown too old (so a new one can be sent)."""
+    try:
+        signing.loads(token, salt=ANSWER_SALT, max_age=settings.MEETING_LINK_MAX_AGE)
+    except signing.SignatureExpired:
+        return _invitation_of(signing.loads(token, salt=ANSWER_SALT))
+    except signing.BadSignature:
+        return None
+    invitation = _invitation_of(signing.loads(token, salt=ANSWER_SALT))
+    return invitation if invitation is not None and invitation.meeting.ends_at < timezone.now() else None
+
+
+def _invitation_of(data) -> Invitation | None:
+    if not isinstance(data, dict):
         return None
     return (
         Invitation.objects.select_related("meeting__cluster", "person")
@@ -603,12 +673,31 @@ def invitation_from_token(token: str) -> Invitation | None:
     )
 
 
+@transaction.atomic
+def invitation_link_renew(*, invitation: Invitation) -> bool:
+    """Mails the person a fresh link for a meeting still to come; False when the meeting is over or
+    too many links went to the address lately (the page then says so)."""
+    from klynge.core.throttling import mail_allowed
+
+    if invitation.meeting.ends_at < timezone.now():
+        return False
+    if not mail_allowed(kind="meeting-link", address=invitation.person.email):
+        return False
+    _mail_invitation(
+        invitation,
+        subject=f"Nyt link: {invitation.meeting.title}",
+        template="meetings/mail/invitation.txt",
+        record=False,
+    )
+    return True
+
+
 def answer_link(invitation: Invitation, answer: str | None = None) -> str:
     path = reverse("meetings:public_answer", kwargs={"token": answer_token(invitation)})
     return site_link(path + (f"?svar={answer}" if answer else ""))
 
 
-def _mail_invitation(invitation: Invitation, *, subject: str, template: str) -> None:
+def _mail_invitation(invitation: Invitation, *, subject: str, template: str, record: bool = True) -> None:
     meeting = invitation.meeting
     method = "CANCEL" if meeting.status == MeetingStatus.CANCELLED else "REQUEST"
     ics = calendar.meeting_invitation_ics(meeting, attendee=invitation.person, method=method)
@@ -632,8 +721,9 @@ def _mail_invitation(invitation: Invitation, *, subject: str, template: str) -> 
         attachments=[("invitation.ics", ics, f"text/calendar; method={method}; charset=utf-8")],
         cluster=meeting.cluster,
     )
-    invitation.sent_sequence = meeting.sequence
-    invitation.save(update_fields=["sent_sequence"])
+    if record:
+        invitation.sent_sequence = meeting.sequence
+        invitation.save(update_fields=["sent_sequence"])
 
 
 class InviteResult:
@@ -687,7 +777,9 @@ def meeting_invite_all(
         existing.add(person.pk)
         if send_mail:
             _mail_invitation(
-                invitation, subject=f"Invitation: {meeting.title}", template="meetings/mail/invitation.txt"
+                invitation,
+                subject=f"Invitation: {meeting.display_name}",
+                template="meetings/mail/invitation.txt",
             )
         result.invited.append(person)
     return result
@@ -726,7 +818,7 @@ def reminders_send(*, now: dt.datetime | None = None) -> int:
         if meeting.starts_at - dt.timedelta(days=meeting.reminder_days_before) > now:
             continue
         _mail_invitation(
-            invitation, subject=f"Påmindelse: {meeting.title}", template="meetings/mail/reminder.txt"
+            invitation, subject=f"Påmindelse: {meeting.display_name}", template="meetings/mail/reminder.txt"
         )
         invitation.reminded_at = now
         invitation.save(update_fields=["reminded_at"])

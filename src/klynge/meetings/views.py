@@ -14,9 +14,10 @@ from django.views.decorators.http import require_POST
 from klynge.core import selectors as core_selectors
 from klynge.core.models import Cluster
 from klynge.core.tenancy import cluster_view
+from klynge.core.text import counted
 from klynge.core.views import add_service_errors
 
-from . import calendar, exports, selectors, services
+from . import calendar, exports, links, selectors, services
 from .forms import (
     AgendaItemForm,
     AnswerForm,
@@ -35,7 +36,7 @@ from .forms import (
 from .models import Answer, DocumentCategory, MeetingGuest, MeetingKind, MeetingStatus, NoteKind
 
 
-def _form_page(request, form, title, *, intro="", submit_label="Gem", cancel_url="..", status=200):
+def _form_page(request, form, title, *, intro="", submit_label="Gem", cancel_url=None, status=200):
     context = {
         "form": form,
         "title": title,
@@ -108,7 +109,7 @@ def year_plan_next(request, cluster):
                 else [m for ms in error.message_dict.values() for m in ms],
             )
         else:
-            messages.success(request, f"{len(created)} møder er sat i årsplanen.")
+            messages.success(request, f"{counted(len(created), 'møde', 'møder')} er sat i årsplanen.")
             year = timezone.localtime(created[0].starts_at).year
             return redirect(reverse("meetings:meeting_list", args=[cluster.slug]) + f"?aar={year}")
     return _form_page(
@@ -152,7 +153,9 @@ def meeting_edit(request, cluster, meeting_id):
         else:
             messages.success(request, "Mødet er gemt. Inviterede har fået en opdateret kalenderinvitation.")
             return _detail(meeting)
-    return _form_page(request, form, f"Ret {meeting.title}", status=400 if request.method == "POST" else 200)
+    return _form_page(
+        request, form, f"Ret {meeting.display_name}", status=400 if request.method == "POST" else 200
+    )
 
 
 @require_POST
@@ -168,6 +171,17 @@ def meeting_cancel(request, cluster, meeting_id):
     return _detail(meeting)
 
 
+def _agenda_for(meeting, *, is_member: bool) -> list:
+    """The agenda, each item marked whether its link may be shown: a guest gets no link to a page of
+    the cluster that the meeting does not share with its guests (it would answer 404)."""
+    agenda = selectors.meeting_agenda(meeting=meeting)
+    for item in agenda:
+        item.link_shown = bool(item.link_url) and (
+            is_member or links.guest_can_open(link=item.link_url, meeting=meeting)
+        )
+    return agenda
+
+
 @meeting_view
 def meeting_detail(request, cluster, meeting):
     user = request.user
@@ -175,9 +189,11 @@ def meeting_detail(request, cluster, meeting):
     is_member = user.has_perm("meetings.view_meetings", cluster)
     approved = meeting.minutes_approved_at is not None
     invitation = selectors.invitation_for(meeting=meeting, person=user)
+    agenda = _agenda_for(meeting, is_member=is_member)
     context = {
         "meeting": meeting,
-        "agenda": selectors.meeting_agenda(meeting=meeting),
+        "agenda": agenda,
+        "has_minutes": any(item.minutes.strip() for item in agenda),
         "guests": selectors.meeting_guests(meeting=meeting),
         "wishes": selectors.meeting_notes(meeting=meeting, kind=NoteKind.RETREAT_WISH),
         "can_manage": can_manage,
@@ -207,7 +223,7 @@ def meeting_invite(request, cluster, meeting_id):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return _detail(meeting)
-    messages.success(request, f"{len(result.invited)} invitationer er sendt.")
+    messages.success(request, f"{counted(len(result.invited), 'invitation', 'invitationer')} er sendt.")
     if result.left_out:
         names = ", ".join(p.name for p in result.left_out)
         messages.warning(
@@ -229,9 +245,16 @@ def meeting_answer(request, cluster, meeting):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, f"Dit svar er gemt: {Answer(form.cleaned_data['answer']).label}.")
+            messages.success(
+                request,
+                f"Dit svar til {meeting.display_name} er gemt: {Answer(form.cleaned_data['answer']).label}.",
+            )
     else:
         messages.error(request, "Vælg kommer, kommer ikke eller måske.")
+    # Answered from the cluster's front page: back there.
+    next_url = request.POST.get("next", "")
+    if next_url == reverse("core:cluster", args=[cluster.slug]):
+        return redirect(next_url)
     return _detail(meeting)
 
 
@@ -239,7 +262,15 @@ def public_answer(request, token):
     """Answer from the signed link in the mail, without logging in."""
     invitation = services.invitation_from_token(token)
     if invitation is None:
-        return render(request, "meetings/public_answer.html", {"invalid": True}, status=404)
+        old = services.invitation_from_expired_token(token)
+        if old is None:
+            return render(request, "meetings/public_answer.html", {"invalid": True}, status=404)
+        over = old.meeting.ends_at < timezone.now()
+        sent = None
+        if request.method == "POST" and request.POST.get("action") == "nyt-link" and not over:
+            sent = services.invitation_link_renew(invitation=old)
+        context = {"expired": True, "over": over, "meeting": old.meeting, "sent": sent}
+        return render(request, "meetings/public_answer.html", context, status=410)
     meeting = invitation.meeting
     status = 200
     chosen = request.POST.get("answer", "") if request.method == "POST" else None
@@ -285,7 +316,12 @@ def _people(cluster, meeting=None):
 @cluster_view("meetings.manage_meetings")
 def agenda_item_create(request, cluster, meeting_id):
     meeting = _meeting(cluster, meeting_id)
-    form = AgendaItemForm(request.POST or None, people=_people(cluster, meeting))
+    form = AgendaItemForm(
+        request.POST or None,
+        people=_people(cluster, meeting),
+        agenda=selectors.meeting_agenda(meeting=meeting),
+        default_position=services.default_position(meeting),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.agenda_item_create(meeting=meeting, **form.cleaned_data)
@@ -297,7 +333,7 @@ def agenda_item_create(request, cluster, meeting_id):
     return _form_page(
         request,
         form,
-        f"Nyt punkt på dagsordenen: {meeting.title}",
+        f"Nyt punkt på dagsordenen: {meeting.display_name}",
         status=400 if request.method == "POST" else 200,
     )
 
@@ -306,7 +342,12 @@ def agenda_item_create(request, cluster, meeting_id):
 def agenda_item_edit(request, cluster, meeting_id, item_id):
     meeting = _meeting(cluster, meeting_id)
     item = get_object_or_404(meeting.agenda_items, pk=item_id)
-    form = AgendaItemForm(request.POST or None, instance=item, people=_people(cluster, meeting))
+    form = AgendaItemForm(
+        request.POST or None,
+        instance=item,
+        people=_people(cluster, meeting),
+        agenda=selectors.meeting_agenda(meeting=meeting),
+    )
     if request.method == "POST" and form.is_valid():
         item = get_object_or_404(meeting.agenda_items, pk=item_id)
         try:
@@ -323,8 +364,32 @@ def agenda_item_edit(request, cluster, meeting_id, item_id):
 def agenda_item_move(request, cluster, meeting_id, item_id):
     meeting = _meeting(cluster, meeting_id)
     item = get_object_or_404(meeting.agenda_items, pk=item_id)
-    services.agenda_item_move(item=item, direction=1 if request.POST.get("retning") == "ned" else -1)
-    return _detail(meeting)
+    try:
+        if request.POST.get("placering"):
+            moved = services.agenda_item_move(item=item, position=request.POST["placering"])
+        else:
+            direction = 1 if request.POST.get("retning") == "ned" else -1
+            moved = services.agenda_item_move(item=item, direction=direction)
+    except ValidationError as error:
+        if request.htmx:
+            return HttpResponse(" ".join(error.messages), status=400)
+        messages.error(request, " ".join(error.messages))
+        return _detail(meeting)
+    if request.htmx:
+        # Only the agenda is swapped; the buttons keep their ids, so focus stays on the one pressed.
+        context = {
+            "meeting": meeting,
+            "agenda": _agenda_for(meeting, is_member=True),
+            "can_manage": True,
+            "show_minutes": True,
+            "moved": moved,
+            "is_past": meeting.starts_at <= timezone.now(),
+            "cancelled": meeting.status == MeetingStatus.CANCELLED,
+        }
+        return render(request, "meetings/_agenda.html", context)
+    return redirect(
+        reverse("meetings:meeting_detail", args=[cluster.slug, meeting.pk]) + f"#punkt-{moved.pk}"
+    )
 
 
 @require_POST
@@ -345,7 +410,7 @@ def agenda_template(request, cluster, meeting_id):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"{len(items)} punkter fra skabelonen er tilføjet.")
+        messages.success(request, f"{counted(len(items), 'punkt', 'punkter')} fra skabelonen er tilføjet.")
     return _detail(meeting)
 
 
@@ -368,7 +433,7 @@ def agenda_proposal(request, cluster, meeting_id):
     return _form_page(
         request,
         form,
-        f"Forslag til {meeting.title}",
+        f"Forslag til {meeting.display_name}",
         intro=f"Fristen for forslag er {deadline:%d/%m %Y kl. %H:%M}.",
         submit_label="Send forslaget",
         status=400 if request.method == "POST" else 200,
@@ -466,7 +531,7 @@ def guest_add(request, cluster, meeting_id):
     return _form_page(
         request,
         form,
-        f"Gæst til {meeting.title}",
+        f"Gæst til {meeting.display_name}",
         intro="En gæst ser kun dette mødes side og materiale.",
         submit_label="Tilføj gæsten",
         status=400 if request.method == "POST" else 200,
@@ -813,14 +878,25 @@ def public_cluster_feed(request, slug):
 
 
 def frontpage_section(request, cluster):
+    """»Næste møde«: the next meeting for the person, their answer and a way to answer, its agenda,
+    and the two after it. Three queries whatever the size of the cluster."""
     if not request.user.has_perm("meetings.view_meetings", cluster):
         return None
-    meetings = list(selectors.upcoming_meetings(cluster=cluster))
-    if not meetings:
-        return None
-    return render_to_string(
-        "meetings/_frontpage.html", {"meetings": meetings, "cluster": cluster}, request=request
-    )
+    can_manage = request.user.has_perm("meetings.manage_meetings", cluster)
+    meetings = selectors.upcoming_meetings_for(cluster=cluster, person=request.user, board=can_manage)
+    invitations = selectors.invitations_of(person=request.user, meetings=meetings)
+    next_meeting = meetings[0] if meetings else None
+    context = {
+        "cluster": cluster,
+        "can_manage": can_manage,
+        "next_meeting": next_meeting,
+        "invitation": invitations.get(next_meeting.pk) if next_meeting else None,
+        "answer_choices": Answer.choices,
+        "started": next_meeting is not None and next_meeting.starts_at <= timezone.now(),
+        "agenda": selectors.meeting_agenda(meeting=next_meeting) if next_meeting else [],
+        "later": [(m, invitations.get(m.pk)) for m in meetings[1:]],
+    }
+    return render_to_string("meetings/_frontpage.html", context, request=request)
 
 
 def guest_home_section(request):

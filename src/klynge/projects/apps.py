@@ -11,9 +11,10 @@ class ProjectsConfig(AppConfig):
 
         from klynge.core import frontpage
 
-        from .views import frontpage_section
+        from .views import frontpage_section, waiting_items
 
         frontpage.register_nav(
             label=_("Projekter"), url_name="projects:index", permission="projects.view", order=30
         )
         frontpage.register(frontpage_section, order=30)
+        frontpage.register_waiting(waiting_items, order=30)

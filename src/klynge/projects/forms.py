@@ -164,7 +164,7 @@ class SlotMoveForm(StyledForm):
 
     def __init__(self, *args, meetings=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["meeting"].choices = [(m.pk, f"{m.title} ({m.starts_at:%d/%m %Y})") for m in meetings]
+        self.fields["meeting"].choices = [(m.pk, m.display_name) for m in meetings]
 
 
 class SettingsForm(StyledModelForm):

@@ -11,8 +11,9 @@ from django.utils import timezone
 from klynge.core import selectors as core_selectors
 from klynge.core.models import BOARD_ROLES, Cluster, Person
 from klynge.core.services import ServiceError, outbox_enqueue
+from klynge.core.text import counted
 from klynge.meetings.models import Meeting, MeetingKind, MeetingStatus
-from klynge.meetings.services import agenda_item_create, agenda_item_delete
+from klynge.meetings.services import agenda_item_create, agenda_item_delete, meeting_update
 
 from . import selectors
 from .models import (
@@ -190,7 +191,11 @@ def dot_add(*, round: IdeaRound, idea: Idea, person: Person) -> Dot:
         raise ServiceError("Ideen findes ikke i runden.")
     used = Dot.objects.filter(round=round, person=person)
     if used.count() >= locked.dots_per_member:
-        raise ServiceError(f"Du har brugt alle dine {locked.dots_per_member} prikker.")
+        raise ServiceError(
+            "Du har brugt din prik."
+            if locked.dots_per_member == 1
+            else f"Du har brugt alle dine {locked.dots_per_member} prikker."
+        )
     if not locked.allow_stacking and used.filter(idea=idea).exists():
         raise ServiceError("I denne runde kan du kun give hver idé én prik.")
     return Dot.objects.create(round=round, idea=idea, person=person)
@@ -294,6 +299,12 @@ def project_create(
     if lead is None:
         raise ServiceError({"lead": "Vælg en tovholder."})
     _check_person(cluster, lead, "lead")
+    group = list(members or [])
+    if idea is not None and members is None:
+        group = [s.person for s in idea.signups.select_related("person")]
+    # The lead comes from the interest group that will do the work, when there is one.
+    if group and lead.pk not in {p.pk for p in group}:
+        raise ServiceError({"lead": "Vælg tovholderen blandt interessegruppens medlemmer."})
     _check_person(cluster, board_contact, "board_contact", board=True)
     rank = None
     if idea is not None:
@@ -314,10 +325,7 @@ def project_create(
     project.save()
     ProjectTransition.objects.create(project=project, from_status="", to_status=S.IDEA, by=by)
     ProjectMember.objects.create(project=project, person=lead, is_lead=True)
-    others = list(members or [])
-    if idea is not None and members is None:
-        others = [s.person for s in idea.signups.select_related("person")]
-    for person in others:
+    for person in group:
         if person.pk != lead.pk and core_selectors.is_member(person, cluster):
             ProjectMember.objects.get_or_create(project=project, person=person)
     _snapshot(project, by)
@@ -516,7 +524,9 @@ def rotation_slot_move(
         raise ServiceError({"meeting": "Vælg et klyngemøde, der ikke er aflyst."})
     capacity = selectors.settings_for(cluster=plan.cluster).meeting_capacity
     if meeting.pk != slot.meeting_id and plan.slots.filter(meeting=meeting).count() >= capacity:
-        raise ServiceError({"meeting": f"{meeting.title} har allerede {capacity} projekt(er) på."})
+        raise ServiceError(
+            {"meeting": f"{meeting} har allerede {counted(capacity, 'projekt', 'projekter')} på."}
+        )
     slot.meeting = meeting
     slot.revisit_date = revisit_date or _default_revisit(slot.project, meeting)
     low, high = revisit_window(_meeting_day(meeting))
@@ -538,6 +548,25 @@ def _agenda_description(project: Project) -> str:
     return "\n\n".join(parts)
 
 
+def _plan_topics(slots) -> dict[Meeting, str]:
+    """Each meeting of a plan with the titles of its projects, as the meeting's topic."""
+    titles: dict[Meeting, list[str]] = {}
+    for slot in slots:
+        titles.setdefault(slot.meeting, []).append(slot.project.title)
+    return {meeting: " og ".join(sorted(names)) for meeting, names in titles.items()}
+
+
+def _name_meetings_by_projects(*, before: dict[Meeting, str], after: dict[Meeting, str]) -> None:
+    """A meeting the board gave no theme is named by its planned projects (»Klyngemøde 12/3 2027:
+    Fluconazol i almen praksis«); a theme that only named the earlier plan's projects follows the plan."""
+    earlier = {meeting.pk: topic for meeting, topic in before.items()}
+    now = {meeting.pk: topic for meeting, topic in after.items()}
+    for meeting in Meeting.objects.filter(pk__in={*earlier, *now}):
+        topic = now.get(meeting.pk, "")
+        if meeting.theme.strip() in ("", earlier.get(meeting.pk, "")) and meeting.theme != topic:
+            meeting_update(meeting=meeting, theme=topic[:300], notify=False)
+
+
 @transaction.atomic
 def rotation_publish(*, plan: RotationPlan, by: Person | None = None) -> RotationPlan:
     """Publishes the draft: each project is planned at its meeting, which gets the agenda item."""
@@ -551,6 +580,7 @@ def rotation_publish(*, plan: RotationPlan, by: Person | None = None) -> Rotatio
             raise ServiceError(f"Genbesøget for {slot.project.title} skal ligge 12-24 måneder efter mødet.")
     previous = selectors.rotation_published(cluster=plan.cluster)
     planned_now = {slot.project_id for slot in slots}
+    before = _plan_topics(previous.slots.select_related("project", "meeting")) if previous else {}
     if previous is not None:
         for old in previous.slots.select_related("project", "agenda_item"):
             moved = old.project_id not in planned_now or any(
@@ -587,9 +617,10 @@ def rotation_publish(*, plan: RotationPlan, by: Person | None = None) -> Rotatio
         project.save(update_fields=["taken_up_meeting", "revisit_date", "updated_at"])
         if project.status == S.APPROVED:
             project_transition(
-                project=project, to_status=S.PLANNED, by=by, note=f"Planlagt til {slot.meeting.title}"
+                project=project, to_status=S.PLANNED, by=by, note=f"Planlagt til {slot.meeting.display_name}"
             )
         _snapshot(project, by)
+    _name_meetings_by_projects(before=before, after=_plan_topics(slots))
     plan.status = PlanStatus.PUBLISHED
     plan.published_at = timezone.now()
     plan.published_by = by
@@ -648,7 +679,7 @@ def project_reminders_run(*, today: dt.date | None = None) -> dict[str, int]:
             project.revisit_reminded_on = today
             project.save(update_fields=["followup_meeting", "revisit_reminded_on"])
             where = (
-                f"Vi foreslår at tage det op på {meeting.title} {_meeting_day(meeting):%d/%m %Y}."
+                f"Vi foreslår at tage det op på {meeting.display_name}."
                 if meeting
                 else "Der er endnu intet klyngemøde efter datoen; opret et, så foreslår Klynge det."
             )

@@ -13,11 +13,14 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from django.views.decorators.http import require_POST
 
 from klynge.core import selectors as core_selectors
+from klynge.core.frontpage import Waiting
 from klynge.core.models import BOARD_ROLES, MEMBER_ROLES
 from klynge.core.tenancy import cluster_view
+from klynge.core.text import counted
 from klynge.core.views import add_service_errors
 from klynge.meetings.selectors import cluster_meeting_get
 
@@ -33,11 +36,10 @@ from .forms import (
     SettingsForm,
     SlotMoveForm,
 )
-from .models import TAKEN_UP, TEMPLATE_FIELDS, Project, ProjectStatus
+from .models import TAKEN_UP, TEMPLATE_FIELDS, Project, ProjectMember, ProjectStatus
 
-FIELD_LABELS = {
-    name: str(Project._meta.get_field(name).verbose_name).capitalize() for name in TEMPLATE_FIELDS
-}
+# capfirst, not str.capitalize(): the latter lowers the rest ("Pdsa-cyklusser").
+FIELD_LABELS = {name: capfirst(str(Project._meta.get_field(name).verbose_name)) for name in TEMPLATE_FIELDS}
 FIELD_LABELS["indicator_codes"] = "Indikatorkoder"
 
 
@@ -297,9 +299,15 @@ def _members_and_board(cluster):
 def project_create(request, cluster, idea_id):
     idea = selectors.cluster_idea_get(cluster=cluster, idea_id=idea_id)
     members, board = _members_and_board(cluster)
-    signed = list(idea.signups.values_list("person_id", flat=True))
-    initial = {"title": idea.title, "lead": signed[0] if signed else None}
-    form = ProjectCreateForm(request.POST or None, members=members, board=board, initial=initial)
+    # The tovholder is one of the interest group; only a group of nobody leaves the choice open.
+    signed = set(idea.signups.values_list("person_id", flat=True))
+    group = [p for p in members if p.pk in signed] or members
+    initial = {"title": idea.title, "lead": group[0].pk if signed else None}
+    form = ProjectCreateForm(request.POST or None, members=group, board=board, initial=initial)
+    if not signed:
+        form.fields[
+            "lead"
+        ].help_text = "Ingen har skrevet sig på interessegruppen; vælg blandt klyngens medlemmer."
     if request.method == "POST" and form.is_valid():
         by_id = {p.pk: p for p in members + board}
         try:
@@ -322,8 +330,10 @@ def project_create(request, cluster, idea_id):
         {
             "form": form,
             "title": f"Nyt projekt: {idea.title}",
-            "intro": "Interessegruppen bliver projektgruppen. Vælg én tovholder og en kontakt i bestyrelsen.",
+            "intro": "Interessegruppen bliver projektgruppen. Vælg én tovholder fra gruppen og en kontakt "
+            "i bestyrelsen.",
             "submit_label": "Opret projekt",
+            "cancel_url": reverse("projects:round_detail", args=[cluster.slug, idea.round_id]),
         },
         status=_status(form),
     )
@@ -626,7 +636,8 @@ def rotation(request, cluster):
 @cluster_view("projects.manage")
 def rotation_propose(request, cluster):
     plan = services.rotation_propose(cluster=cluster, by=request.user)
-    messages.success(request, f"Nyt forslag: {plan.slots.count()} projekt(er) fordelt på klyngemøderne.")
+    placed = counted(plan.slots.count(), "projekt", "projekter")
+    messages.success(request, f"Nyt forslag: {placed} fordelt på klyngemøderne.")
     return redirect("projects:rotation", slug=cluster.slug)
 
 
@@ -651,7 +662,7 @@ def rotation_slot_move(request, cluster, slot_id):
         except ValidationError as error:
             messages.error(request, _error_text(error))
         else:
-            messages.success(request, f"{slot.project.title} er flyttet til {meeting.title}.")
+            messages.success(request, f"{slot.project.title} er flyttet til {meeting.display_name}.")
     else:
         messages.error(request, "Vælg et møde fra listen og en gyldig dato.")
     return redirect("projects:rotation", slug=cluster.slug)
@@ -705,10 +716,59 @@ def cluster_load(request, cluster):
 # Front page ----------------------------------------------------------------------------------------
 
 
+NEXT_STEP = {
+    ProjectStatus.IDEA: "skriv projektbeskrivelsen",
+    ProjectStatus.DESCRIPTION: "gør projektbeskrivelsen færdig",
+    ProjectStatus.READY: "venter på bestyrelsens godkendelse",
+    ProjectStatus.APPROVED: "godkendt; venter på sin plads på klyngemøderne",
+    ProjectStatus.PARKED: "parkeret",
+}
+
+
+def waiting_items(request, cluster) -> list[Waiting]:
+    """The person's project groups with the next step, and an open idea round to take part in."""
+    if not request.user.has_perm("projects.view", cluster):
+        return []
+    items = []
+    memberships = (
+        ProjectMember.objects.filter(project__cluster=cluster, person=request.user)
+        .exclude(project__status__in=[*TAKEN_UP, ProjectStatus.REJECTED])
+        .select_related("project__taken_up_meeting")
+        .order_by("project__title")
+    )
+    for membership in memberships:
+        project = membership.project
+        meeting = project.taken_up_meeting
+        if project.status == ProjectStatus.PLANNED and meeting is not None:
+            step, due = f"tages op på {meeting.display_name}", timezone.localtime(meeting.starts_at).date()
+        else:
+            step, due = NEXT_STEP.get(project.status, project.get_status_display().lower()), None
+        items.append(
+            Waiting(
+                kind="Din projektgruppe",
+                title=project.title,
+                url=reverse("projects:project_detail", args=[cluster.slug, project.pk]),
+                detail=("du er tovholder; " if membership.is_lead else "") + step,
+                due=due,
+            )
+        )
+    if request.user.has_perm("projects.participate", cluster):
+        items += [
+            Waiting(
+                kind="Idérunde",
+                title=round.title,
+                url=reverse("projects:round_participate", args=[cluster.slug, round.pk]),
+                detail="kom med ideer, giv dine prikker og skriv dig på en interessegruppe",
+            )
+            for round in cluster.idea_rounds.filter(status="open")
+        ]
+    return items
+
+
 def frontpage_section(request, cluster):
+    """The project plan ahead; for the board, a nudge when a new round is due."""
     if not request.user.has_perm("projects.view", cluster):
         return None
-    open_rounds = list(cluster.idea_rounds.filter(status="open"))
     can_manage = request.user.has_perm("projects.manage", cluster)
     new_round_due = selectors.round_all_taken_up(cluster=cluster) if can_manage else None
     published = selectors.rotation_published(cluster=cluster)
@@ -720,22 +780,10 @@ def frontpage_section(request, cluster):
             for s in selectors.plan_slots(published)
             if timezone.localtime(s.meeting.starts_at).date() >= today
         ][:3]
-    mine = list(
-        Project.objects.filter(cluster=cluster, members__person=request.user).exclude(
-            status__in=[*TAKEN_UP, ProjectStatus.REJECTED]
-        )
-    )
-    if not (open_rounds or new_round_due or coming or mine):
+    if not (new_round_due or coming):
         return None
     return render_to_string(
         "projects/_frontpage.html",
-        {
-            "cluster": cluster,
-            "open_rounds": open_rounds,
-            "new_round_due": new_round_due,
-            "coming": coming,
-            "mine": mine,
-            "can_manage": can_manage,
-        },
+        {"cluster": cluster, "new_round_due": new_round_due, "coming": coming, "can_manage": can_manage},
         request=request,
     )

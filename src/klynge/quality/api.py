@@ -1,5 +1,6 @@
 """API routes of the quality app: indicators, measurements (suppressed and pseudonymised exactly as the
-pages are for the caller) and imports."""
+pages are for the caller: counts only for the caller's own practice and the country, other practices and
+the cluster as the value the page shows) and imports."""
 
 import datetime as dt
 import tempfile
@@ -25,6 +26,8 @@ class IndicatorOut(Schema):
     name_da: str
     name_en: str
     unit: str
+    kind: str
+    seasonal: bool
     direction: str
     target: float | None
     source_kind: str
@@ -32,12 +35,37 @@ class IndicatorOut(Schema):
 
 
 class FigureOut(Schema):
-    label: str
+    label: str = Field(..., description="Praksis' navn (egen praksis, åbne data) eller faste pseudonym")
     is_own: bool
-    suppressed: bool
-    numerator: float | None
-    denominator: float | None
-    value: float | None
+    suppressed: bool = Field(
+        ..., description="Små tal (1-4, nævner højst 10): skjult for andre end praksis selv"
+    )
+    numerator: float | None = Field(..., description="Kun for din egen praksis og landstallet")
+    denominator: float | None = Field(..., description="Kun for din egen praksis og landstallet")
+    value: float | None = Field(
+        ..., description="Andre praksis og klyngen: afrundet som på siden; klyngen uden skjulte praksis"
+    )
+
+
+class FunnelPointOut(Schema):
+    label: str
+    outside95: bool
+    outside998: bool
+    direction: str | None
+
+
+class FunnelOut(Schema):
+    """The funnel plot's method as the page states it; practices hidden by small numbers are left out."""
+
+    kind: str
+    method: str
+    adjustment: str
+    phi: float | None
+    overdispersion_p: float | None
+    tau: float | None
+    target: float
+    explanation: list[str]
+    practices: list[FunnelPointOut]
 
 
 class MeasurementsOut(Schema):
@@ -47,6 +75,7 @@ class MeasurementsOut(Schema):
     practices: list[FigureOut]
     cluster: FigureOut | None
     national: FigureOut | None
+    funnel: FunnelOut | None = None
 
 
 class ImportLogOut(Schema):
@@ -82,6 +111,8 @@ def _indicator(i) -> dict:
         "name_da": i.name_da,
         "name_en": i.name_en,
         "unit": i.unit,
+        "kind": i.kind,
+        "seasonal": i.seasonal,
         "direction": i.direction,
         "target": i.target,
         "source_kind": i.source_kind,
@@ -109,9 +140,37 @@ def indicator_measurements(request, slug: str, indicator_id: int):
         "indicator": _indicator(indicator),
         "period": figures.window.label if figures.window else None,
         "granularity": figures.window.granularity if figures.window else None,
-        "practices": [f.public() for f in figures.rows],
-        "cluster": figures.cluster.public() if figures.cluster else None,
-        "national": figures.national.public() if figures.national else None,
+        "practices": [f.public(indicator) for f in figures.rows],
+        "cluster": figures.cluster.public(indicator) if figures.cluster else None,
+        "national": figures.national.public(indicator) if figures.national else None,
+        "funnel": _funnel(figures),
+    }
+
+
+def _funnel(figures) -> dict | None:
+    analysis = figures.funnel
+    if analysis is None:
+        return None
+    scale = figures.funnel_scale
+    return {
+        "kind": analysis.kind,
+        "method": figures.funnel_method,
+        "adjustment": analysis.adjustment,
+        "phi": analysis.phi,
+        "overdispersion_p": analysis.overdispersion_p,
+        "tau": None if analysis.tau2 is None else analysis.tau2**0.5 * scale,
+        "target": figures.funnel_target,
+        "explanation": figures.funnel_texts,
+        "practices": [
+            {
+                "label": f.label,
+                "outside95": f.funnel.outside95,
+                "outside998": f.funnel.outside998,
+                "direction": f.funnel.direction,
+            }
+            for f in figures.rows
+            if f.funnel is not None and not f.hidden
+        ],
     }
 
 

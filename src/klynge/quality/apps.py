@@ -18,3 +18,14 @@ class QualityConfig(AppConfig):
             label=_("Egne data"), url_name="quality:own_data", permission="quality.view_data", order=60
         )
         frontpage.register(frontpage_section, order=60)
+
+        from klynge.meetings.links import register_guest_page
+
+        # An indicator linked from a meeting's agenda is shared with that meeting's guests
+        # (selectors.shared_with_guest); only its page, by its plain address.
+        register_guest_page(
+            "quality:indicator_detail",
+            lambda link, kwargs, meeting: link.endswith(
+                f"/k/{meeting.cluster.slug}/data/indikator/{kwargs['indicator_id']}/"
+            ),
+        )

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from .models import DenominatorKind, Direction, Measure, Source, Unit
+from .models import DenominatorKind, Direction, IndicatorKind, Measure, Source, Unit
 
 CATALOGUE_DIR = Path(__file__).resolve().parent / "catalogue"
 ATC_RE = re.compile(r"^[A-Z](\d{2}([A-Z]([A-Z](\d{2})?)?)?)?$")
@@ -19,6 +19,7 @@ REQUIRED = (
     "name_en",
     "why",
     "unit",
+    "kind",
     "direction",
     "source",
     "author",
@@ -62,6 +63,19 @@ def parse_entry(entry: dict, *, topic: str, order: int, where: str) -> dict:
         raise CatalogueError(f"{where}: mangler {', '.join(missing)}")
     if entry["unit"] not in Unit.values:
         raise CatalogueError(f"{where}: ukendt enhed {entry['unit']}")
+    kind = entry["kind"]
+    if kind not in IndicatorKind.values:
+        raise CatalogueError(f"{where}: ukendt slags tal {kind} (proportion, event_rate eller continuous)")
+    # The kind decides the funnel method, so it must fit what is counted.
+    if (kind == IndicatorKind.PROPORTION) != (entry["unit"] == Unit.PERCENT):
+        raise CatalogueError(f"{where}: en andel (proportion) skal have enheden percent og omvendt")
+    if entry["unit"] == Unit.DDD_PER_1000_DAY and kind != IndicatorKind.CONTINUOUS:
+        raise CatalogueError(f"{where}: DDD er ikke et antal hændelser; brug kind: continuous")
+    if entry["numerator"].get("measure") == Measure.DDD and kind != IndicatorKind.CONTINUOUS:
+        raise CatalogueError(f"{where}: en tæller i DDD kræver kind: continuous")
+    seasonal = entry.get("seasonal", False)
+    if not isinstance(seasonal, bool):
+        raise CatalogueError(f"{where}: seasonal skal være true eller false")
     if entry["direction"] not in Direction.values:
         raise CatalogueError(f"{where}: ukendt retning {entry['direction']}")
     num, den = entry["numerator"], entry["denominator"]
@@ -92,6 +106,8 @@ def parse_entry(entry: dict, *, topic: str, order: int, where: str) -> dict:
         "name_en": entry["name_en"],
         "why": entry["why"],
         "unit": entry["unit"],
+        "kind": kind,
+        "seasonal": seasonal,
         "source_kind": source_kind,
         "numerator_label": num.get("label", ""),
         "numerator_atc": ",".join(num_atc),

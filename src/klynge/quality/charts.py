@@ -1,10 +1,12 @@
 """Vega-Lite specs (built with Altair) for the quality pages. The data in a spec is exactly what the table
-beside the chart shows: pseudonymised, with suppressed practices left out."""
+beside the chart shows: pseudonymised, with suppressed practices left out, other practices' values rounded
+as in the table and their sizes to two significant figures."""
 
 from __future__ import annotations
 
 import altair as alt
 
+from .privacy import shown_value, size_band
 from .selectors import IndicatorFigures
 
 OWN = "#b3541e"
@@ -42,6 +44,22 @@ def run_chart_spec(figures: IndicatorFigures) -> dict | None:
             .mark_rule(color=GREY, strokeDash=[6, 4])
             .encode(y="median:Q", tooltip=[alt.Tooltip("median:Q", title="Median", format=".2f")])
         )
+    elif figures.run is not None and figures.run.seasonal:
+        # Each period's own centre: the median of the same month (quarter) in all years.
+        seasonal = [
+            {"dato": p["date"], "median": round(c, 3)}
+            for p, c in zip(figures.series, figures.run.centres, strict=True)
+            if c is not None
+        ]
+        layers.append(
+            alt.Chart(alt.Data(values=seasonal))
+            .mark_line(color=GREY, strokeDash=[6, 4])
+            .encode(
+                x="dato:T",
+                y="median:Q",
+                tooltip=[alt.Tooltip("median:Q", title="Median for samme tid på året", format=".2f")],
+            )
+        )
     return _finish(alt.layer(*layers), f"{figures.indicator.name_da}: din praksis over tid (seriediagram)")
 
 
@@ -50,7 +68,11 @@ def bar_chart_spec(figures: IndicatorFigures) -> dict | None:
     if not shown:
         return None
     data = [
-        {"praksis": f.label, "værdi": round(f.value, 3), "egen": "Din praksis" if f.is_own else "Andre"}
+        {
+            "praksis": f.label,
+            "værdi": round(f.value, 3) if f.is_own else shown_value(figures.indicator, f.value),
+            "egen": "Din praksis" if f.is_own else "Andre",
+        }
         for f in shown
     ]
     order = [d["praksis"] for d in data]
@@ -71,7 +93,7 @@ def bar_chart_spec(figures: IndicatorFigures) -> dict | None:
     layers = [bars]
     if figures.cluster and not figures.cluster.hidden and figures.cluster.value is not None:
         layers.append(
-            alt.Chart(alt.Data(values=[{"klyngen": round(figures.cluster.value, 3)}]))
+            alt.Chart(alt.Data(values=[{"klyngen": shown_value(figures.indicator, figures.cluster.value)}]))
             .mark_rule(color=GREY, strokeDash=[6, 4])
             .encode(x="klyngen:Q")
         )
@@ -95,11 +117,15 @@ def funnel_spec(figures: IndicatorFigures) -> dict | None:
     if not figures.funnel_curve:
         return None
     scale = 100.0 if figures.indicator.is_proportion else 1000.0
+    # Other practices: the value as the table shows it and the size to two significant figures, so the
+    # point matches no exact denominator or list size anywhere.
     points = [
         {
             "praksis": f.label,
-            "nævner": round(f.funnel.denominator, 2),
-            "værdi": round(f.funnel.value * scale, 3),
+            "nævner": round(f.funnel.denominator, 2) if f.is_own else size_band(f.funnel.denominator),
+            "værdi": round(f.funnel.value * scale, 3)
+            if f.is_own
+            else shown_value(figures.indicator, f.funnel.value * scale),
             "egen": "Din praksis" if f.is_own else "Andre",
         }
         for f in figures.rows
@@ -142,10 +168,18 @@ def funnel_spec(figures: IndicatorFigures) -> dict | None:
                 scale=alt.Scale(domain=["Din praksis", "Andre"], range=["diamond", "circle"]),
                 legend=None,
             ),
+            # The own practice is the point the reader looks for: four times the area of the others.
+            size=alt.Size(
+                "egen:N", scale=alt.Scale(domain=["Din praksis", "Andre"], range=[280, 70]), legend=None
+            ),
             tooltip=[alt.Tooltip("praksis:N"), alt.Tooltip("værdi:Q", format=".2f"), alt.Tooltip("nævner:Q")],
         )
     )
     return _finish(alt.layer(*layers), f"{figures.indicator.name_da}: tragtdiagram")
+
+
+# What each chart is called where a person reads it (the keys are in URLs and element ids).
+CHART_LABELS = {"seriediagram": "Seriediagram", "tragt": "Tragtdiagram", "soejler": "Søjlediagram"}
 
 
 def specs(figures: IndicatorFigures) -> dict[str, dict]:
@@ -167,4 +201,4 @@ def to_svg(spec: dict) -> str:
     spec = dict(spec)
     if spec.get("width") == "container":
         spec["width"] = 640
-    return vl_convert.vegalite_to_svg(spec)
+    return vl_convert.vegalite_to_svg(spec, format_locale="da-DK", time_format_locale="da-DK")

@@ -14,24 +14,34 @@ HEADER = ["Praksis", "Værdi", "Tæller", "Nævner", "Bemærkning"]
 
 
 def _rows(figures: IndicatorFigures) -> list[list]:
+    """The page's table: counts only for the viewer's own practice; others and the cluster by value."""
     out = []
     for f in figures.rows:
-        public = f.public()
+        public = f.public(figures.indicator)
+        if f.hidden:
+            note = "Skjult (små tal)"
+        elif f.is_own:
+            note = "Din praksis" + (" (skjult for de andre praksis: små tal)" if f.suppressed else "")
+        else:
+            note = ""
         out.append(
             [
                 f.label,
-                format_value(figures.indicator, public["value"]) if not f.hidden else "–",
+                "–" if f.hidden else format_value(figures.indicator, f.value),
                 "" if public["numerator"] is None else round(public["numerator"], 2),
                 "" if public["denominator"] is None else round(public["denominator"], 2),
-                "Skjult (små tal)" if f.hidden else ("Din praksis" if f.is_own else ""),
+                note,
             ]
         )
     for ref in (figures.cluster, figures.national):
         if ref is not None:
-            out.append(
-                [ref.label, "–" if ref.hidden else format_value(figures.indicator, ref.value), "", "", ""]
-            )
+            note = cluster_note(ref) if ref is figures.cluster else ""
+            out.append([ref.label, ref.text or "–", "", "", note])
     return out
+
+
+def cluster_note(cluster) -> str:
+    return f"Uden {cluster.left_out} praksis med små tal" if cluster.left_out else ""
 
 
 def to_csv(figures: IndicatorFigures) -> bytes:

@@ -16,6 +16,11 @@ from pathlib import Path
 import polars as pl
 
 MAX_ERRORS = 200
+# No count of prescriptions, persons, DDD or listed patients for one practice, region or the whole
+# country in one period comes near this; anything above (or not finite: 1e309 reads as infinity) is a
+# mistake in the file. Limits of a kind of indicator (a share's numerator is at most its denominator)
+# are checked where the indicator is known (quality/services.py).
+MAX_COUNT = 1e12
 
 MEASUREMENT_HEADERS = {
     "ydernummer": "provider",
@@ -137,6 +142,54 @@ def inspect_file(path: Path, name: str | None = None) -> FileInfo:
     return info
 
 
+def check_xlsx_size(path: Path) -> None:
+    """Refuses a workbook whose unpacked size or row count passes the limits in settings, before
+    anything is unpacked: the sizes come from the ZIP directory, the row count from the sheets'
+    `<dimension>` (or a streamed count of rows, which stops at the limit)."""
+    import zipfile
+
+    from django.conf import settings
+
+    max_bytes, max_rows = settings.IMPORT_XLSX_MAX_UNPACKED_BYTES, settings.IMPORT_XLSX_MAX_ROWS
+    try:
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile as error:
+        raise ImportFileError("Regnearket kan ikke læses: filen er ikke en gyldig XLSX-fil.") from error
+    with archive:
+        entries = archive.infolist()
+        unpacked = sum(entry.file_size for entry in entries)
+        if unpacked > max_bytes or len(entries) > 10_000:
+            raise ImportFileError(
+                f"Regnearket fylder {unpacked / 1e6:.0f} MB udpakket; grænsen er {max_bytes / 1e6:.0f} MB. "
+                "Gem data som CSV (semikolonsepareret), eller del filen op."
+            )
+        for entry in entries:
+            if entry.filename.startswith("xl/worksheets/") and entry.filename.endswith(".xml"):
+                rows = _sheet_rows(archive, entry, max_rows)
+                if rows > max_rows:
+                    raise ImportFileError(
+                        f"Regnearket har over {max_rows:,} rækker; grænsen er {max_rows:,}. ".replace(
+                            ",", "."
+                        )
+                        + "Gem data som CSV (semikolonsepareret), eller del filen op."
+                    )
+
+
+def _sheet_rows(archive, entry, limit: int) -> int:
+    """The sheet's last row from its <dimension ref="A1:E1000">, else its rows counted up to limit+1."""
+    import re
+
+    with archive.open(entry) as stream:
+        head = stream.read(4096)
+        if match := re.search(rb'<dimension ref="[A-Z]+\d+:[A-Z]+(\d+)"', head):
+            return int(match.group(1))
+        count, tail = head.count(b"<row "), head[-8:]
+        while count <= limit and (chunk := stream.read(1 << 20)):
+            count += (tail + chunk).count(b"<row ") - tail.count(b"<row ")
+            tail = chunk[-8:]
+        return count
+
+
 def is_xlsx(path: Path) -> bool:
     with Path(path).open("rb") as handle:
         return handle.read(4) == b"PK\x03\x04"
@@ -149,6 +202,7 @@ def _normalise_header(name: str) -> str:
 def scan_table(info: FileInfo, headers: dict[str, str], required: tuple[str, ...]) -> pl.LazyFrame:
     """A lazy frame with the canonical column names as strings and `line` (the line number in the file)."""
     if is_xlsx(info.path):
+        check_xlsx_size(info.path)
         try:
             frame = pl.read_excel(info.path, engine="calamine", infer_schema_length=0)
         except Exception as error:  # fastexcel raises its own types for broken workbooks
@@ -335,9 +389,21 @@ def count_problem(source: str, target: str, label: str, *, whole: bool, required
     bad_text = value.is_null() & (text(source) != "") if not required else value.is_null()
     checks = bad_text | (value < 0)
     if whole:
-        checks = checks | (value.is_not_null() & (value != value.round(0)))
+        checks = checks | (value.is_not_null() & (value != value.round(0)) & value.is_finite())
     kind = "et helt tal" if whole else "et tal"
-    return problem(checks, pl.format(f"{label} »{{}}« skal være {kind} på 0 eller mere", text(source)))
+    return pl.coalesce(
+        problem(checks, pl.format(f"{label} »{{}}« skal være {kind} på 0 eller mere", text(source))),
+        bound_problem(source, target, label),
+    )
+
+
+def bound_problem(source: str, target: str, label: str) -> pl.Expr:
+    """A number that is infinite (1e309 reads as infinity) or larger than any real count."""
+    value = pl.col(target)
+    return problem(
+        value.is_not_null() & (~value.is_finite() | (value > MAX_COUNT)),
+        pl.format(f"{label} »{{}}« er for stort; højst {MAX_COUNT:,.0f}".replace(",", "."), text(source)),
+    )
 
 
 def error_rows(frame: pl.DataFrame) -> list[tuple[int, str]]:

@@ -22,6 +22,24 @@ class Unit(models.TextChoices):
     COUNT = "count", _("antal")
 
 
+class IndicatorKind(models.TextChoices):
+    """What the numerator counts, which decides how practices are compared in the funnel plot."""
+
+    PROPORTION = "proportion", _("andel")
+    EVENT_RATE = "event_rate", _("hændelsesrate")
+    CONTINUOUS = "continuous", _("mængde pr. patient (fx DDD)")
+
+
+def kind_for_unit(unit: str) -> str:
+    """The kind an indicator has unless told otherwise: shares are proportions, counts per 1,000
+    patients per year are event rates, DDD are a continuous quantity; a plain count has no funnel."""
+    return {
+        Unit.PERCENT: IndicatorKind.PROPORTION,
+        Unit.PER_1000_YEAR: IndicatorKind.EVENT_RATE,
+        Unit.DDD_PER_1000_DAY: IndicatorKind.CONTINUOUS,
+    }.get(unit, "")
+
+
 class Direction(models.TextChoices):
     LOW = "low", _("lavt er godt")
     HIGH = "high", _("højt er godt")
@@ -58,6 +76,12 @@ class Indicator(models.Model):
     name_en = models.CharField(_("navn på engelsk"), max_length=200, blank=True)
     why = models.TextField(_("hvorfor det er vigtigt"), blank=True)
     unit = models.CharField(_("enhed"), max_length=20, choices=Unit.choices)
+    kind = models.CharField(_("slags tal"), max_length=20, choices=IndicatorKind.choices, blank=True)
+    seasonal = models.BooleanField(
+        _("varierer med årstiden"),
+        default=False,
+        help_text=_("Seriediagrammet sammenligner så hver måned med samme måned i de andre år."),
+    )
     source_kind = models.CharField(_("datakilde"), max_length=20, choices=Source.choices)
     numerator_label = models.CharField(_("tæller"), max_length=300, blank=True)
     numerator_atc = models.CharField(_("tællerens ATC-koder"), max_length=200, blank=True)
@@ -181,6 +205,12 @@ class ImportLog(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.file_name} ({self.at:%Y-%m-%d %H:%M})"
 
+    @property
+    def audit_hidden_fields(self) -> tuple[str, ...]:
+        # A member's own entry: the audit log, which the board reads, says who entered which period,
+        # not the figure it replaced (it may be a count of 1-4). Imports keep theirs in the log.
+        return ("replaced_values",) if self.kind == self.Kind.ENTRY else ()
+
 
 class Measurement(models.Model):
     """Numerator and denominator of one indicator in one period for one practice or reference unit.
@@ -225,5 +255,34 @@ class Measurement(models.Model):
         ]
         indexes = [models.Index(fields=["practice", "granularity", "period_start"])]
 
+    # The audit log records that a practice's figure was written, not the figure: it may be a count of
+    # 1-4, hidden from everyone outside the practice, the board included (core.audit).
+    audit_hidden_fields = ("numerator", "denominator")
+
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.scope} {period_label(self.period_start, self.granularity)}"
+
+
+class Pseudonym(models.Model):
+    """A practice's label in one cluster ("Praksis K"), drawn at random the first time the practice needs
+    one and kept from then on: it says nothing about the practice's id, ydernummer, name, size or the
+    order in which practices joined, and it never passes to another practice (the row stays, without the
+    practice, if the practice is ever deleted). Never in the audit log (core.audit.NEVER_AUDITED): the
+    log would hand the board the key."""
+
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="+")
+    practice = models.ForeignKey(Practice, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    letters = models.CharField(max_length=8)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["cluster", "letters"], name="quality_pseudonym_letters"),
+            models.UniqueConstraint(
+                fields=["cluster", "practice"],
+                condition=Q(practice__isnull=False),
+                name="quality_pseudonym_practice",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Praksis {self.letters}"

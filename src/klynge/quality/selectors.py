@@ -1,8 +1,10 @@
 """Reads of the quality app, scoped to a cluster and to the person looking.
 
 Every figure of one practice shown to someone outside that practice passes through `hidden()` (which
-calls klynge.quality.stats.is_suppressed) and is labelled with a stable pseudonym unless the cluster
-has decided on open data. Views, exports, charts and the API all take their rows from here.
+calls klynge.quality.stats.is_suppressed), open data or not, and is labelled with its stored pseudonym
+unless the cluster has decided on open data. A cluster figure is pooled over the practices whose
+figures are shown, so it never contains a hidden one (klynge.quality.privacy has the rules). Views,
+exports, charts and the API all take their rows from here.
 """
 
 from __future__ import annotations
@@ -11,15 +13,24 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Q, Sum
+from django.db.models import Q
 from django.http import Http404
 
 from klynge.core import selectors as core_selectors
 from klynge.core.models import Cluster, MembershipStatus
 from klynge.meetings.models import MeetingGuest
 
-from . import stats
-from .models import Granularity, ImportLog, Indicator, Measurement, Unit, period_end, period_label
+from . import privacy, stats
+from .models import (
+    Granularity,
+    ImportLog,
+    Indicator,
+    Measurement,
+    Unit,
+    kind_for_unit,
+    period_end,
+    period_label,
+)
 
 WINDOW = {Granularity.MONTH: 12, Granularity.QUARTER: 4, Granularity.YEAR: 1}
 YEARS = {Granularity.MONTH: 1 / 12, Granularity.QUARTER: 1 / 4, Granularity.YEAR: 1.0}
@@ -189,19 +200,27 @@ class Figure:
     exposure: float | None
     value: float | None
     is_own: bool = False
-    hidden: bool = False
+    hidden: bool = False  # hidden from the viewer
     key: int | None = None  # practice id; never leaves the server
     funnel: object | None = None
     text: str = ""
+    suppressed: bool = False  # small numbers: hidden from everyone outside the practice
+    exact: bool = False  # the viewer may see the counts (own practice, the country)
+    left_out: int = 0  # cluster figure: practices with small numbers, not in it
 
-    def public(self) -> dict:
+    def public(self, indicator: Indicator | None = None) -> dict:
+        """Beside another practice's label (and for the cluster) only the value as the page shows it."""
+        shown = not self.hidden
+        value = self.value if shown else None
+        if not self.exact and indicator is not None:
+            value = privacy.shown_value(indicator, value)
         return {
             "label": self.label,
             "is_own": self.is_own,
             "suppressed": self.hidden,
-            "numerator": None if self.hidden else self.numerator,
-            "denominator": None if self.hidden else self.denominator,
-            "value": None if self.hidden else self.value,
+            "numerator": self.numerator if shown and self.exact else None,
+            "denominator": self.denominator if shown and self.exact else None,
+            "value": value,
         }
 
 
@@ -224,19 +243,44 @@ def _sum_rows(indicator: Indicator, rows) -> tuple[float, float | None, float | 
     return num, den, expo
 
 
-def _labels(cluster: Cluster, viewer: Viewer) -> tuple[dict[int, str], dict[int, str]]:
-    """(label by practice id, name by practice id): pseudonyms in practice-id order, names when allowed."""
-    memberships = cluster.memberships.select_related("practice").order_by("practice_id")
-    ids = [m.practice_id for m in memberships]
-    names = {m.practice_id: m.practice.name for m in memberships}
-    labels = stats.pseudonyms(ids)
-    out = {}
-    for pid in ids:
-        if viewer.open_data or pid == viewer.practice_id:
-            out[pid] = names[pid]
-        else:
-            out[pid] = labels[pid]
-    return out, names
+def _labels(cluster: Cluster, viewer: Viewer, practice_ids) -> dict[int, str]:
+    """Label by practice id: the name for the viewer's own practice and under open data, otherwise the
+    practice's stored pseudonym."""
+    ids = set(practice_ids)
+    if viewer.open_data:
+        return dict(
+            cluster.memberships.filter(practice_id__in=ids).values_list("practice_id", "practice__name")
+        )
+    out = privacy.pseudonym_labels(cluster=cluster, practice_ids=ids - {viewer.practice_id})
+    if viewer.practice_id in ids:
+        out[viewer.practice_id] = (
+            cluster.memberships.filter(practice_id=viewer.practice_id)
+            .values_list("practice__name", flat=True)
+            .get()
+        )
+    return out
+
+
+def _row_order(figure: Figure) -> tuple:
+    """Shown rows by value, largest first; hidden rows after them by label, never by value."""
+    if figure.hidden or figure.value is None:
+        return (1, figure.hidden, 0.0, privacy.label_sort_key(figure.label))
+    return (0, False, -figure.value, privacy.label_sort_key(figure.label))
+
+
+def _pooled(indicator: Indicator, figures: list[Figure]) -> Figure:
+    """The cluster's figure from the practices whose figures are shown to everyone: it contains no hidden
+    figure, so no subtraction reaches one. Hidden ("–") when fewer than two practices are in it."""
+    used = [f for f in figures if not f.suppressed and f.numerator is not None]
+    num = sum(f.numerator for f in used)
+    dens = [f.denominator for f in used if f.denominator is not None]
+    den = sum(dens) if dens else None
+    expos = [f.exposure for f in used if f.exposure is not None]
+    expo = sum(expos) if expos else None
+    value = value_of(indicator, num, expo) if used else None
+    cluster = Figure("Klyngen", num, den, expo, value, left_out=sum(f.suppressed for f in figures))
+    cluster.hidden = len(used) < 2 or hidden(indicator, num, den)
+    return cluster
 
 
 def _scopes(practice_ids) -> list[str]:
@@ -263,10 +307,17 @@ class IndicatorFigures:
     funnel_target: float | None = None
     funnel_curve: list[dict] = field(default_factory=list)
     funnel_method: str = ""
+    funnel: object | None = None  # stats.FunnelAnalysis
+    funnel_scale: float = 1.0  # from the analysis' per-patient figures to the indicator's unit
+    funnel_texts: list[str] = field(default_factory=list)
     series: list[dict] = field(default_factory=list)  # own practice over time
     cluster_series: list[dict] = field(default_factory=list)
     run: object | None = None
     run_text: str = ""
+
+    @property
+    def funnel_phi(self) -> float | None:
+        return getattr(self.funnel, "phi", None)
 
     def fmt(self, value):
         return format_value(self.indicator, value)
@@ -289,17 +340,6 @@ def _national(indicator: Indicator, window: Window) -> Figure | None:
     return Figure("Hele landet", num, den, expo, value, text=format_value(indicator, value))
 
 
-def _protect(figures: list[Figure]) -> None:
-    """Secondary suppression: if exactly one other practice is hidden while the cluster total is shown,
-    hide the other practice with the smallest numerator too, so the hidden one cannot be worked out."""
-    others = [f for f in figures if not f.is_own]
-    hidden_count = sum(f.hidden for f in others)
-    if hidden_count == 1:
-        candidates = [f for f in others if not f.hidden]
-        if candidates:
-            min(candidates, key=lambda f: (f.numerator or 0, f.key or 0)).hidden = True
-
-
 def indicator_figures(
     *, cluster: Cluster, indicator: Indicator, viewer: Viewer, with_series: bool = True
 ) -> IndicatorFigures:
@@ -319,9 +359,10 @@ def indicator_figures(
     if window is None:
         return result
     result.national = _national(indicator, window)
+    if result.national is not None:
+        result.national.exact = True  # imported as published; never computed from the cluster's practices
     if viewer.national_only:
         return result
-    labels, _ = _labels(cluster, viewer)
     per_practice: dict[int, list] = defaultdict(list)
     for pid, start, granularity, num, den in Measurement.objects.filter(
         indicator=indicator,
@@ -331,73 +372,104 @@ def indicator_figures(
         period_start__lte=window.end,
     ).values_list("practice_id", "period_start", "granularity", "numerator", "denominator"):
         per_practice[pid].append((start, granularity, num, den))
+    labels = _labels(cluster, viewer, per_practice)
     figures = []
     for pid, rows in per_practice.items():
         num, den, expo = _sum_rows(indicator, rows)
         is_own = pid == viewer.practice_id
         fig = Figure(labels[pid], num, den, expo, value_of(indicator, num, expo), is_own=is_own, key=pid)
-        fig.hidden = not is_own and not viewer.open_data and hidden(indicator, num, den)
+        # Small numbers are hidden under open data too: open data opens names, not patients' numbers.
+        fig.suppressed = hidden(indicator, num, den)
+        fig.hidden = fig.suppressed and not is_own
+        fig.exact = is_own
         figures.append(fig)
-    if not viewer.open_data:
-        _protect(figures)
     if figures:
-        total_rows = [r for rows in per_practice.values() for r in rows]
-        num, den, expo = _sum_rows(indicator, total_rows)
-        if indicator.unit != Unit.PERCENT and den is not None:
-            den = den * len(per_practice)  # mean listed patients of the cluster per period
-        result.cluster = Figure("Klyngen", num, den, expo, value_of(indicator, num, expo))
-        result.cluster.hidden = hidden(indicator, num, den)
+        result.cluster = _pooled(indicator, figures)
     for fig in [*figures, *(f for f in (result.cluster, result.national) if f is not None)]:
         fig.text = "–" if fig.hidden else format_value(indicator, fig.value)
-    figures.sort(key=lambda f: (f.hidden, f.value is None, -(f.value or 0)))
+    figures.sort(key=_row_order)
     result.rows = figures
     result.own = next((f for f in figures if f.is_own), None)
     _funnel(result)
     if with_series and viewer.practice_id:
         result.series = practice_series(indicator=indicator, practice_id=viewer.practice_id)
-        values = [p["value"] for p in result.series]
-        if values:
-            result.run = stats.run_chart(values)
-            result.run_text = stats.run_chart_explanation_da(result.run)
+        if result.series:
+            result.run, result.run_text = runs_analysis(
+                indicator,
+                [(dt.date.fromisoformat(p["date"]), p["value"]) for p in result.series],
+                result.series[0]["granularity"],
+            )
     return result
 
 
+# Seasonal indicators are compared with the same month (or quarter) of the other years.
+SEASON = {Granularity.MONTH: (12, "måned"), Granularity.QUARTER: (4, "kvartal")}
+
+
+def runs_analysis(indicator: Indicator, points: list[tuple[dt.date, float]], granularity: str):
+    """(run chart, Danish verdict) of a series of (period start, value), oldest first.
+
+    A seasonal indicator with at least two years of data is compared like with like: each period with
+    the median of the same month (quarter) in all years (stats.seasonal_run_chart). With less, the
+    median of all periods is used and the text says that the season is not taken into account.
+    """
+    values = [v for _, v in points]
+    if indicator.seasonal and granularity in SEASON:
+        cycle, noun = SEASON[granularity]
+        if len(points) >= 2 * cycle:
+            seasons = [(start.month - 1) * cycle // 12 for start, _ in points]
+            run = stats.seasonal_run_chart(values, seasons)
+            return run, stats.run_chart_explanation_da(run, season_noun=noun)
+        run = stats.run_chart(values)
+        return run, (
+            f"Indikatoren varierer med årstiden, men der er under to års data, så hver {noun} er "
+            "sammenlignet med medianen af alle punkter; en vinter kan ligge over den uden at være usædvanlig. "
+            + stats.run_chart_explanation_da(run)
+        )
+    run = stats.run_chart(values)
+    return run, stats.run_chart_explanation_da(run)
+
+
+FUNNEL_SCALE = {Unit.PERCENT: (100.0, "procentpoint"), Unit.PER_1000_YEAR: (1000.0, "pr. 1.000 pt. pr. år")}
+
+
 def _funnel(result: IndicatorFigures) -> None:
+    """The funnel plot with the method the indicator's kind calls for (klynge.quality.stats.funnel_analysis):
+    binomial for shares, Poisson for counts of events, a spread estimated from the practices for DDD."""
     indicator = result.indicator
+    kind = indicator.kind or kind_for_unit(indicator.unit)
     shown = [f for f in result.rows if not f.hidden and f.exposure and f.numerator is not None]
-    if indicator.unit == Unit.COUNT or len(shown) < 2 or result.cluster is None or result.cluster.hidden:
+    if not kind or len(shown) < 2 or result.cluster is None or result.cluster.hidden:
         return
-    kind = "proportion" if indicator.unit == Unit.PERCENT else "rate"
-    # Exact binomial/Poisson limits for counts (prescriptions, certificates); DDD are not counts, so the
-    # normal approximation is used for DDD rates (stated on the page).
-    method = "normal" if indicator.unit == Unit.DDD_PER_1000_DAY else "exact"
-    all_rows = [f for f in result.rows if f.exposure and f.numerator is not None]
+    # The target is the cluster's figure as shown: pooled over the practices whose figures are shown.
+    all_rows = [f for f in result.rows if not f.suppressed and f.exposure and f.numerator is not None]
     target = sum(f.numerator for f in all_rows) / sum(f.exposure for f in all_rows)
     if kind == "proportion":
         target = min(max(target, 0.0), 1.0)
-    events = [round(f.numerator) if method == "exact" else f.numerator for f in shown]
+    # Shares and event rates are counts (whole numbers); a share's denominator is a count as well.
+    events = [f.numerator if kind == "continuous" else round(f.numerator) for f in shown]
     expos = [round(f.exposure) if kind == "proportion" else f.exposure for f in shown]
-    plot = stats.funnel_points(events, expos, target=target, method=method, kind=kind)
-    scale = 100.0 if kind == "proportion" else 1000.0
-    for fig, point in zip(shown, plot.points, strict=True):
+    analysis = stats.funnel_analysis(events, expos, kind=kind, target=target)
+    scale = 100.0 if indicator.unit == Unit.PERCENT else 1000.0
+    for fig, point in zip(shown, analysis.points, strict=True):
         fig.funnel = point
+    result.funnel = analysis
     result.funnel_target = target * scale
-    result.funnel_method = (
-        "eksakte binomialgrænser"
-        if kind == "proportion"
-        else "eksakte Poisson-grænser"
-        if method == "exact"
-        else "normalapproksimation"
-    )
-    lo, hi = min(expos), max(expos)
+    result.funnel_scale = scale
+    result.funnel_method = stats.funnel_method_da(analysis)
+    tau_scale, tau_unit = FUNNEL_SCALE.get(indicator.unit, (scale, indicator.unit_short))
+    result.funnel_texts = stats.funnel_explanation_da(analysis, scale=tau_scale, unit=tau_unit)
+    if analysis.too_few:
+        return
+    # The axis follows the rounded sizes, so the curve does not give away the smallest or largest exactly.
+    lo, hi = min(map(privacy.size_band, expos)), max(map(privacy.size_band, expos))
     lo, hi = max(1.0, lo * 0.6), hi * 1.2
-    limit_fn = stats.funnel_limits_proportion if kind == "proportion" else stats.funnel_limits_rate
     curve = []
     steps = 40
     for i in range(steps + 1):
         n = lo * (hi / lo) ** (i / steps)
         n = max(1, round(n)) if kind == "proportion" else n
-        limits = limit_fn(target, n, method=method)
+        limits = analysis.limits_at(n)
         curve.append(
             {
                 "n": n,
@@ -430,6 +502,7 @@ def practice_series(*, indicator: Indicator, practice_id: int) -> list[dict]:
             {
                 "period": period_label(start, granularity),
                 "date": start.isoformat(),
+                "granularity": granularity,
                 "value": value_of(indicator, num, expo),
                 "numerator": num,
                 "denominator": den,
@@ -451,6 +524,20 @@ class OverviewRow:
     own_value: float | None
     verdict: str
     run_text: str = ""
+
+
+def _cluster_figure(indicator: Indicator, per_practice: dict[int, list]) -> Figure | None:
+    """The cluster's figure from each practice's rows in a window: pooled over the practices whose own
+    figure in that window is not small (see _pooled)."""
+    if not per_practice:
+        return None
+    figures = []
+    for rows in per_practice.values():
+        num, den, expo = _sum_rows(indicator, rows)
+        fig = Figure("", num, den, expo, value_of(indicator, num, expo))
+        fig.suppressed = hidden(indicator, num, den)
+        figures.append(fig)
+    return _pooled(indicator, figures)
 
 
 def own_overview(*, cluster: Cluster, viewer: Viewer) -> tuple[Window | None, list[OverviewRow]]:
@@ -476,17 +563,15 @@ def own_overview(*, cluster: Cluster, viewer: Viewer) -> tuple[Window | None, li
         period_start__lte=window.end,
     )
     own_rows: dict[int, list] = defaultdict(list)
-    cluster_rows: dict[int, list] = defaultdict(list)
+    cluster_rows: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
     national_rows: dict[int, list] = defaultdict(list)
-    practice_count: dict[int, set] = defaultdict(set)
     if not viewer.national_only:
         for ind_id, pid, start, granularity, num, den in base.filter(
             scope__in=_scopes(member_ids)
         ).values_list(
             "indicator_id", "practice_id", "period_start", "granularity", "numerator", "denominator"
         ):
-            cluster_rows[ind_id].append((start, granularity, num, den))
-            practice_count[ind_id].add(pid)
+            cluster_rows[ind_id][pid].append((start, granularity, num, den))
             if pid == viewer.practice_id:
                 own_rows[ind_id].append((start, granularity, num, den))
     for ind_id, start, granularity, num, den in base.filter(scope="n").values_list(
@@ -507,17 +592,17 @@ def own_overview(*, cluster: Cluster, viewer: Viewer) -> tuple[Window | None, li
     out = []
     for ind in indicators:
 
-        def fig(rows, scale_den=1, ind=ind):
+        def fig(rows, ind=ind):
             if not rows:
-                return None, "–", True
+                return None
             num, den, expo = _sum_rows(ind, rows)
-            if den is not None and ind.unit != Unit.PERCENT:
-                den *= scale_den
-            return value_of(ind, num, expo), None, hidden(ind, num, den)
+            return value_of(ind, num, expo)
 
-        own_value, _, _ = fig(own_rows.get(ind.pk))
-        cluster_value, _, cluster_hidden = fig(cluster_rows.get(ind.pk), len(practice_count[ind.pk]) or 1)
-        national_value, _, _ = fig(national_rows.get(ind.pk))
+        own_value = fig(own_rows.get(ind.pk))
+        national_value = fig(national_rows.get(ind.pk))
+        pooled = _cluster_figure(ind, cluster_rows.get(ind.pk, {}))
+        cluster_hidden = pooled is None or pooled.hidden
+        cluster_value = None if pooled is None else pooled.value
         if not own_rows.get(ind.pk) and not cluster_rows.get(ind.pk) and not national_rows.get(ind.pk):
             continue
         target = ""
@@ -529,12 +614,13 @@ def own_overview(*, cluster: Cluster, viewer: Viewer) -> tuple[Window | None, li
             met = own_value <= ind.target if ind.direction == "low" else own_value >= ind.target
             verdict = "Målet er nået" if met else "Målet er ikke nået"
         run_text = ""
-        values = [
-            value_of(ind, n, exposure(ind, d, s, window.granularity)) for s, n, d in series.get(ind.pk, [])
+        points = [
+            (s, value_of(ind, n, exposure(ind, d, s, window.granularity)))
+            for s, n, d in series.get(ind.pk, [])
         ]
-        values = [v for v in values if v is not None]
-        if values:
-            run_text = stats.run_chart_explanation_da(stats.run_chart(values))
+        points = [(s, v) for s, v in points if v is not None]
+        if points:
+            run_text = runs_analysis(ind, points, window.granularity)[1]
         out.append(
             OverviewRow(
                 indicator=ind,
@@ -550,29 +636,6 @@ def own_overview(*, cluster: Cluster, viewer: Viewer) -> tuple[Window | None, li
             )
         )
     return window, out
-
-
-def cluster_series(*, cluster: Cluster, indicator: Indicator, granularity: str) -> list[dict]:
-    """The cluster's pooled value per period (one aggregate query)."""
-    member_ids = _member_ids(cluster)
-    rows = (
-        Measurement.objects.filter(
-            indicator=indicator, scope__in=_scopes(member_ids), granularity=granularity
-        )
-        .values("period_start")
-        .annotate(num=Sum("numerator"), den=Sum("denominator"))
-        .order_by("period_start")
-    )
-    out = []
-    for r in rows:
-        expo = exposure(indicator, r["den"], r["period_start"], granularity)
-        out.append(
-            {
-                "period": period_label(r["period_start"], granularity),
-                "value": value_of(indicator, r["num"], expo),
-            }
-        )
-    return out
 
 
 # Before and after a project's meeting ------------------------------------------------------------
@@ -603,7 +666,8 @@ def before_after(*, cluster: Cluster, viewer: Viewer, codes: list[str], day: dt.
     member_ids = _member_ids(cluster)
     month = dt.date(day.year, day.month, 1)
     start, end = _add_months(month, -12), _add_months(month, 12)
-    rows: dict[tuple[int, str, bool], list] = defaultdict(list)
+    rows: dict[tuple[int, str], list] = defaultdict(list)
+    practices: dict[tuple[int, str], dict[int, list]] = defaultdict(lambda: defaultdict(list))
     after_months: dict[int, set] = defaultdict(set)
     for ind_id, pid, period, num, den in (
         Measurement.objects.filter(
@@ -619,26 +683,21 @@ def before_after(*, cluster: Cluster, viewer: Viewer, codes: list[str], day: dt.
         side = "after" if period > month else "before"
         if side == "after":
             after_months[ind_id].add(period)
-        rows[(ind_id, side, False)].append((period, Granularity.MONTH, num, den))
+        practices[(ind_id, side)][pid].append((period, Granularity.MONTH, num, den))
         if pid == viewer.practice_id:
-            rows[(ind_id, side, True)].append((period, Granularity.MONTH, num, den))
+            rows[(ind_id, side)].append((period, Granularity.MONTH, num, den))
     out = []
     for ind in indicators:
         texts = {}
         for side in ("before", "after"):
-            for own in (False, True):
-                chosen = rows.get((ind.pk, side, own))
-                if not chosen:
-                    texts[(side, own)] = "–"
-                    continue
-                num, den, expo = _sum_rows(ind, chosen)
-                if den is not None and ind.unit != Unit.PERCENT and not own:
-                    den *= len(member_ids)
-                texts[(side, own)] = (
-                    "–"
-                    if (not own and hidden(ind, num, den))
-                    else format_value(ind, value_of(ind, num, expo))
-                )
+            own = rows.get((ind.pk, side))
+            if own:
+                num, _, expo = _sum_rows(ind, own)
+                texts[(side, True)] = format_value(ind, value_of(ind, num, expo))
+            else:
+                texts[(side, True)] = "–"
+            pooled = _cluster_figure(ind, practices.get((ind.pk, side), {}))
+            texts[(side, False)] = "–" if pooled is None or pooled.hidden else format_value(ind, pooled.value)
         out.append(
             BeforeAfterRow(
                 indicator=ind,

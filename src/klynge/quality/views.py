@@ -119,6 +119,7 @@ def indicator_detail(request, cluster, indicator_id):
             "f": figures,
             "indicator": figures.indicator,
             "specs": specs,
+            "svg_links": [(name, charts.CHART_LABELS.get(name, name)) for name in specs],
             "can_enter": can_enter,
             "run_points": len(figures.series),
         },

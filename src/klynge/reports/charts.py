@@ -41,10 +41,10 @@ def attendance_chart(figures, *, font: str | None = None) -> dict | None:
 def to_svg(spec: dict) -> str:
     import vl_convert
 
-    return vl_convert.vegalite_to_svg(spec)
+    return vl_convert.vegalite_to_svg(spec, format_locale="da-DK", time_format_locale="da-DK")
 
 
 def to_png(spec: dict) -> bytes:
     import vl_convert
 
-    return vl_convert.vegalite_to_png(spec, scale=2)
+    return vl_convert.vegalite_to_png(spec, scale=2, format_locale="da-DK", time_format_locale="da-DK")

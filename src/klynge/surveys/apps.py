@@ -12,9 +12,9 @@ class SurveysConfig(AppConfig):
         from klynge.core import frontpage
 
         from . import rules  # noqa: F401
-        from .views import frontpage_section
+        from .views import waiting_items
 
         frontpage.register_nav(
             label=_("Spørgeskemaer"), url_name="surveys:list", permission="surveys.view_surveys", order=40
         )
-        frontpage.register(frontpage_section, order=40)
+        frontpage.register_waiting(waiting_items, order=40)

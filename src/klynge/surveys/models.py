@@ -2,7 +2,8 @@
 
 Anonymity lives in the tables, not only on the screen: for an anonymous questionnaire a `Response`
 has no person, no practice and no date, and its primary key (and its answers' keys) are random
-UUIDs, so neither a column nor the order of the rows ties it to a person. That a person (or a
+UUIDs, drawn anew with every answer that comes in, so neither a column, a key nor the order of the
+rows ties it to a person (docs/secret-ballots.md). That a person (or a
 practice) has answered is kept in `Participation`, which has no link to the response. Both are
 written in one transaction under a lock on the survey row.
 """
@@ -197,7 +198,10 @@ class Participation(models.Model):
 
 
 class Response(models.Model):
-    """One filled-in questionnaire. Anonymous: no person, no practice, no date; a random key."""
+    """One filled-in questionnaire. Anonymous: no person, no practice, no date, and a random key that
+    is replaced by a new one whenever another answer comes in (services._store_anonymously)."""
+
+    holds_secrets = True
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
@@ -211,6 +215,8 @@ class Response(models.Model):
 
 class Answer(models.Model):
     """The answer to one question. `value`: option index, list of indexes, 1-5, number, bool or text."""
+
+    holds_secrets = True
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")

@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from klynge.core import secrecy
 from klynge.core import selectors as core_selectors
 from klynge.core.models import Cluster, MembershipStatus, Person, Practice, Role
 from klynge.core.services import ServiceError, outbox_enqueue
@@ -647,39 +648,39 @@ _shuffle = secrets.SystemRandom().shuffle
 
 
 def _store_anonymously(survey: Survey, values: dict[Question, object]) -> Response:
-    """Writes the new response and rewrites all earlier ones with it, in random order.
+    """Writes the new response and rewrites all earlier ones with it: fresh keys, random order.
 
     Rows keep traces of when they were written: the row id in SQLite, the physical place and the
-    transaction id (xmin) in PostgreSQL. The participation row written in this transaction would
-    share them with the new response. Rewriting every response of the survey in one shuffled batch
-    gives them all this transaction's traces and a random order, so none points to a person.
+    transaction id (xmin) in PostgreSQL, and a key kept from one copy of the database to the next
+    shows which response is new. The participation row written in this transaction would share those
+    traces with the new response. So every response and answer of the survey is written anew in this
+    transaction, in a shuffled order and under keys never used before: in a copy, no response is older
+    or newer than another, and no key can be followed from one backup to the next. The old rows are
+    wiped (SQLite's secure_delete) and the log emptied after the commit (see docs/secret-ballots.md).
     """
-    rows = [
-        (response.pk, [(a.pk, a.question_id, a.value) for a in response.answers.all()])
+    contents = [
+        [(a.question_id, a.value) for a in response.answers.all()]
         for response in Response.objects.filter(survey=survey).prefetch_related("answers")
     ]
-    new = Response(survey=survey)
-    rows.append((new.pk, [(uuid.uuid4(), q.pk, v) for q, v in values.items()]))
+    mine = [(q.pk, v) for q, v in values.items()]
+    contents.append(mine)
     Response.objects.filter(survey=survey).delete()
-    _shuffle(rows)
-    Response.objects.bulk_create(Response(pk=pk, survey=survey) for pk, _ in rows)
+    _shuffle(contents)
+    responses = [Response(pk=uuid.uuid4(), survey=survey) for _ in contents]
+    Response.objects.bulk_create(responses)
     answers = [
-        Answer(pk=answer_id, response_id=pk, question_id=question_id, value=value)
-        for pk, items in rows
-        for answer_id, question_id, value in items
+        Answer(pk=uuid.uuid4(), response=response, question_id=question_id, value=value)
+        for response, items in zip(responses, contents, strict=True)
+        for question_id, value in items
     ]
     _shuffle(answers)
     Answer.objects.bulk_create(answers)
-    return new
+    secrecy.after_secret_write()
+    # Its key lasts only until the next answer rewrites them all.
+    return next(r for r, items in zip(responses, contents, strict=True) if items is mine)
 
 
 # Meetings ------------------------------------------------------------------------------------------
-
-
-def agenda_supported() -> bool:
-    from klynge.meetings import services as meeting_services
-
-    return hasattr(meeting_services, "agenda_item_create")
 
 
 @transaction.atomic
@@ -693,15 +694,13 @@ def survey_put_on_agenda(*, survey: Survey, results_url: str, by: Person | None 
 
     if survey.meeting is None:
         raise ServiceError("Spørgeskemaet er ikke knyttet til et møde.")
-    if not agenda_supported():
-        raise ServiceError("Dagsordener findes endnu ikke i Klynge.")
     items = survey.meeting.agenda_items.all()
     linked = items.filter(link_url=results_url).first()
     if linked is not None:
         return linked
     label = "Se resultaterne af spørgeskemaet"
     unlinked = items.filter(title__icontains="spørgeskema", link_url="").order_by("position").first()
-    if unlinked is not None and hasattr(meeting_services, "agenda_item_update"):
+    if unlinked is not None:
         return meeting_services.agenda_item_update(item=unlinked, link_url=results_url, link_label=label)
     return meeting_services.agenda_item_create(
         meeting=survey.meeting,

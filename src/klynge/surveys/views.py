@@ -2,11 +2,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from klynge.core.frontpage import Waiting
+from klynge.core.templatetags.klynge import short_date
 from klynge.core.tenancy import cluster_view
 
 from . import charts, exports, selectors, services
@@ -26,16 +27,20 @@ def _status(form) -> int:
     return 400 if form.is_bound and form.errors else 200
 
 
-def frontpage_section(request, cluster):
-    """Open questionnaires the person still has to answer."""
+def waiting_items(request, cluster) -> list[Waiting]:
+    """On the front page's »Det venter på dig«: open questionnaires the person has not answered."""
     if not request.user.has_perm("surveys.view_surveys", cluster):
-        return None
-    surveys = selectors.open_surveys_for(cluster=cluster, person=request.user)
-    if not surveys:
-        return None
-    return render_to_string(
-        "surveys/_frontpage.html", {"surveys": surveys, "cluster": cluster}, request=request
-    )
+        return []
+    return [
+        Waiting(
+            kind="Spørgeskema",
+            title=survey.title,
+            url=reverse("surveys:answer", args=[cluster.slug, survey.pk]),
+            detail=f"sidste svardag {short_date(survey.closes_on)}" if survey.closes_on else "",
+            due=survey.closes_on,
+        )
+        for survey in selectors.open_surveys_for(cluster=cluster, person=request.user)
+    ]
 
 
 # Lists and the builder -----------------------------------------------------------------------------
@@ -120,7 +125,6 @@ def _detail_context(request, cluster, survey):
         "recipients": included,
         "excluded": excluded,
         "any_answers": survey.responses.exists(),
-        "agenda_supported": services.agenda_supported(),
         "is_open": survey.is_open(),
     }
 
@@ -364,7 +368,7 @@ def survey_agenda(request, cluster, survey_id):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"Spørgeskemaet er sat på dagsordenen for {survey.meeting.title}.")
+        messages.success(request, f"Spørgeskemaet er sat på dagsordenen for {survey.meeting.display_name}.")
     return redirect("surveys:detail", slug=cluster.slug, survey_id=survey.pk)
 
 

@@ -5,15 +5,22 @@ small-number suppression (diskretionering) and practice pseudonyms.
 """
 
 from .control import ControlChart, i_chart, p_chart, u_chart
-from .distributions import binomial_cdf, poisson_cdf
+from .distributions import binomial_cdf, chi2_sf, poisson_cdf
 from .funnel import (
+    FUNNEL_KINDS,
+    MIN_UNITS_CONTINUOUS,
+    OVERDISPERSION_P,
     Z_95,
     Z_998,
+    FunnelAnalysis,
     FunnelLimits,
     FunnelPlot,
     FunnelPoint,
+    funnel_analysis,
+    funnel_explanation_da,
     funnel_limits_proportion,
     funnel_limits_rate,
+    funnel_method_da,
     funnel_points,
     overdispersion_phi,
     pooled_target,
@@ -27,6 +34,7 @@ from .runs import (
     longest_run_limit,
     run_chart,
     run_chart_explanation_da,
+    seasonal_run_chart,
 )
 from .suppression import (
     MIN_COUNT,
@@ -38,21 +46,29 @@ from .suppression import (
 )
 
 __all__ = [
+    "FUNNEL_KINDS",
     "MIN_COUNT",
     "MIN_DENOMINATOR",
     "MIN_RELIABLE_POINTS",
+    "MIN_UNITS_CONTINUOUS",
+    "OVERDISPERSION_P",
     "Z_95",
     "Z_998",
     "ControlChart",
+    "FunnelAnalysis",
     "FunnelLimits",
     "FunnelPlot",
     "FunnelPoint",
     "RunChart",
     "binomial_cdf",
+    "chi2_sf",
     "complementary_suppression",
     "crossings_limit",
+    "funnel_analysis",
+    "funnel_explanation_da",
     "funnel_limits_proportion",
     "funnel_limits_rate",
+    "funnel_method_da",
     "funnel_points",
     "i_chart",
     "is_suppressed",
@@ -65,6 +81,7 @@ __all__ = [
     "pseudonyms",
     "run_chart",
     "run_chart_explanation_da",
+    "seasonal_run_chart",
     "suppress_count",
     "suppress_share",
     "u_chart",

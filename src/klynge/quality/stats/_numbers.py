@@ -19,13 +19,34 @@ def is_missing(value: Any) -> bool:
     return math.isnan(value)
 
 
+#: Relative distance under which a value counts as equal to the centre line. Data are taken as the
+#: decimals they were entered as, but figures computed upstream in binary floating point (rates per
+#: patient-year) carry rounding errors of about 1e-16; a real difference in quality data is never as
+#: small as 1e-12 of the value.
+TIE_TOLERANCE = Fraction(1, 10**12)
+
+
 def to_fraction(value: Any) -> Fraction:
-    """Exact rational value of an int, float, Decimal or Fraction (floats are converted exactly)."""
+    """Exact rational value of an int, float, Decimal or Fraction.
+
+    A float is read as the shortest decimal that gives it back (``repr``), i.e. as the decimal that was
+    entered: 0.1 is one tenth, not the binary double next to it, so the mean of 0.1, 0.2 and 0.3 is 0.2.
+    """
     if isinstance(value, bool):
         raise TypeError("booleans are not numbers here")
     if isinstance(value, float | Decimal) and not math.isfinite(value):
         raise ValueError(f"not a finite number: {value!r}")
+    if isinstance(value, float):
+        return Fraction(repr(value))
     return Fraction(value)
+
+
+def side(value: Fraction, centre: Fraction) -> int:
+    """+1 over, -1 under, 0 on the centre line (within :data:`TIE_TOLERANCE` of it, relatively)."""
+    diff = value - centre
+    if abs(diff) <= TIE_TOLERANCE * max(abs(value), abs(centre)):
+        return 0
+    return 1 if diff > 0 else -1
 
 
 def exact_or_none(value: Any) -> Fraction | None:

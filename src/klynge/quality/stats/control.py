@@ -14,8 +14,8 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any, Literal
 
-from ._numbers import as_float, exact_or_none, to_fraction
-from .runs import RunChart, _check_baseline, _sign, analyse_sides
+from ._numbers import as_float, exact_or_none, side, to_fraction
+from .runs import RunChart, _check_baseline, analyse_sides
 
 SIGMA_LIMIT = 3
 D2 = 1.128  # bias constant for moving ranges of two points
@@ -111,7 +111,7 @@ def _attribute_chart(
         lcl.append(lo)
         ucl.append(hi)
         outside.append(v < lo or v > hi)
-    sides = [None if v is None or centre is None else _sign(v - centre) for v in exact_values]
+    sides = [None if v is None or centre is None else side(v, centre) for v in exact_values]
     runs = analyse_sides(sides, centre=centre)
     scale = float(multiplier)
     if scale != 1:  # scale everything after the analysis (qicharts2's `multiply`)
@@ -166,7 +166,9 @@ def i_chart(values: Iterable[Any], *, baseline: int | None = None) -> ControlCha
 
     Moving ranges are taken between neighbouring non-missing baseline points (a gap breaks the
     pair); moving ranges ≥ 3.267 × their average are removed once and the average recomputed
-    (Nelson 1982; Provost & Murray 2011 p. 156).
+    (Nelson 1982; Provost & Murray 2011 p. 156). When the moving ranges give σ = 0 (a constant
+    series) there is no estimate of the common-cause variation and no limits are drawn, as in
+    qicharts2 (whose screening then averages an empty set and gets NaN limits).
     """
     exact = [exact_or_none(v) for v in values]
     end = len(exact) if baseline is None else _check_baseline(baseline)
@@ -178,9 +180,10 @@ def i_chart(values: Iterable[Any], *, baseline: int | None = None) -> ControlCha
     if moving:
         amr = sum(moving, Fraction(0)) / len(moving)
         if amr > 0:
-            kept = [mr for mr in moving if mr < Fraction(MR_SCREEN) * amr]
+            kept = [mr for mr in moving if mr < to_fraction(MR_SCREEN) * amr]
             amr = sum(kept, Fraction(0)) / len(kept)
-        sigma = float(amr) / D2
+        if amr > 0:
+            sigma = float(amr) / D2
     lcl: list[float | None] = []
     ucl: list[float | None] = []
     outside: list[bool] = []
@@ -195,7 +198,7 @@ def i_chart(values: Iterable[Any], *, baseline: int | None = None) -> ControlCha
         lcl.append(lo)
         ucl.append(hi)
         outside.append(float(v) < lo or float(v) > hi)
-    sides = [None if v is None or centre is None else _sign(v - centre) for v in exact]
+    sides = [None if v is None or centre is None else side(v, centre) for v in exact]
     return ControlChart(
         chart="i",
         centre=as_float(centre),

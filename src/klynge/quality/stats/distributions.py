@@ -7,6 +7,7 @@ inequality). No factorials or powers of n are formed, so this is stable for n of
 
 from __future__ import annotations
 
+import functools
 import math
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
@@ -34,6 +35,17 @@ class _Window:
         i = k - self.start
         return self.pmf[i] if 0 <= i < len(self.pmf) else 0.0
 
+    def mid_p(self, k: int) -> tuple[float, float]:
+        """Mid-p tail probabilities of an observed k: (P(X < k) + P(X = k)/2, P(X > k) + P(X = k)/2).
+
+        Each tail is summed from its own end, so a far tail keeps its precision (no 1 - F(k)).
+        """
+        i = k - self.start
+        half = self.pmf_at(k) / 2
+        below = math.fsum(self.pmf[: max(0, min(i, len(self.pmf)))])
+        above = math.fsum(self.pmf[max(0, i + 1) :])
+        return below + half, above + half
+
 
 def _window(mode: int, lo: int, hi: int, ratio: Callable[[int], float]) -> _Window:
     """Normalised pmf on [lo, hi] from pmf(k + 1) / pmf(k) = ratio(k), starting at the mode."""
@@ -58,6 +70,8 @@ def _window(mode: int, lo: int, hi: int, ratio: Callable[[int], float]) -> _Wind
     return _Window(start=start, cdf=cdf, pmf=pmf)
 
 
+# A unit's limits and its tail probabilities need the same distribution: keep the last few.
+@functools.lru_cache(maxsize=256)
 def binomial_window(n: int, theta: float) -> _Window:
     """Binomial(n, θ) pmf/cdf over the part of the support that carries probability."""
     if n < 0:
@@ -72,6 +86,7 @@ def binomial_window(n: int, theta: float) -> _Window:
     return _window(mode, max(0, mode - half), min(n, mode + half), lambda k: (n - k) / (k + 1) * odds)
 
 
+@functools.lru_cache(maxsize=256)
 def poisson_window(lam: float) -> _Window:
     """Poisson(λ) pmf/cdf over the part of the support that carries probability."""
     if lam < 0:
@@ -106,3 +121,43 @@ def interpolated_quantiles(window: _Window, probs: Sequence[float]) -> list[floa
         alpha = (f_r - p) / step if step > 0 else 0.0
         out.append(r - alpha)
     return out
+
+
+def chi2_sf(x: float, df: int) -> float:
+    """P(X >= x) for X ~ χ² with df degrees of freedom: the regularised upper incomplete gamma
+    Q(df/2, x/2), by its series below a + 1 and Lentz's continued fraction above (Numerical Recipes 6.2).
+    """
+    if df < 1:
+        raise ValueError("df must be at least 1")
+    if x <= 0:
+        return 1.0
+    a, z = df / 2.0, x / 2.0
+    log_front = a * math.log(z) - z - math.lgamma(a)
+    if z < a + 1.0:
+        term = total = 1.0 / a
+        ap = a
+        for _ in range(10_000):
+            ap += 1.0
+            term *= z / ap
+            total += term
+            if abs(term) < abs(total) * 1e-17:
+                break
+        return max(0.0, 1.0 - total * math.exp(log_front))
+    tiny = 1e-300
+    b = z + 1.0 - a
+    c = 1.0 / tiny
+    d = 1.0 / b
+    h = d
+    for i in range(1, 10_000):
+        an = -i * (i - a)
+        b += 2.0
+        d = an * d + b
+        d = tiny if abs(d) < tiny else d
+        c = b + an / c
+        c = tiny if abs(c) < tiny else c
+        d = 1.0 / d
+        step = d * c
+        h *= step
+        if abs(step - 1.0) < 1e-16:
+            break
+    return min(1.0, math.exp(log_front) * h)

@@ -7,12 +7,13 @@ crossings ``qbinom(0.05, n - 1, 0.5)`` (Chen 2010).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any, Literal
 
-from ._numbers import exact_or_none, to_fraction
+from ._numbers import exact_or_none, side, to_fraction
 
 #: The rules are meaningful from about this many useful points; shorter series get a warning.
 MIN_RELIABLE_POINTS = 10
@@ -59,7 +60,9 @@ class RunChart:
     """Result of a runs analysis (Anhøj's rules).
 
     ``longest_run``/``crossings`` are 0 and the limits None when no point is useful. When the longest
-    run occurs more than once, ``longest_run_side`` is the side of the most recent one.
+    run occurs more than once, ``longest_run_side`` is the side of the most recent one. A seasonal
+    analysis (:func:`seasonal_run_chart`) has no single ``centre``; ``centres`` then holds each
+    point's own centre (the median of the same season), None where there is none.
     """
 
     centre: float | None
@@ -74,6 +77,8 @@ class RunChart:
     crossings_signal: bool
     signal: bool
     too_short: bool
+    seasonal: bool = False
+    centres: tuple[float | None, ...] = ()
 
 
 def _median(values: Sequence[Fraction]) -> Fraction | None:
@@ -126,17 +131,15 @@ def analyse_sides(sides: Sequence[int | None], *, centre: Fraction | float | Non
     )
 
 
-def _sign(x: Fraction) -> int:
-    return (x > 0) - (x < 0)
-
-
 def run_chart(values: Iterable[Any], *, centre: Any = None, baseline: int | None = None) -> RunChart:
     """Run chart with Anhøj's rules (qicharts2): centre = median unless given.
 
     ``values`` may contain None/NaN (skipped). ``baseline`` = number of leading points the median is
     taken from (qicharts2's ``freeze``); the analysis always covers all points. Comparisons with the
     centre are exact (floats are converted to fractions), so a point equal to the median is never
-    misclassified by rounding.
+    misclassified by rounding: values are read as the decimals they were entered as (0.1 + 0.2 is
+    0.3) and a value within a relative 1e-12 of the centre is on it (see ``_numbers.side``), so a
+    point on the centre line is dropped exactly as qicharts2 drops it.
     """
     exact = [exact_or_none(v) for v in values]
     if centre is None:
@@ -144,8 +147,36 @@ def run_chart(values: Iterable[Any], *, centre: Any = None, baseline: int | None
         centre_q = _median([v for v in base if v is not None])
     else:
         centre_q = to_fraction(centre)
-    sides = [None if v is None or centre_q is None else _sign(v - centre_q) for v in exact]
+    sides = [None if v is None or centre_q is None else side(v, centre_q) for v in exact]
     return analyse_sides(sides, centre=centre_q)
+
+
+def seasonal_run_chart(
+    values: Iterable[Any], seasons: Iterable[Hashable], *, baseline: int | None = None
+) -> RunChart:
+    """Run chart that compares like with like: each point with the median of its own season.
+
+    ``seasons`` gives each point's season (e.g. the calendar month 1-12 of a monthly series). The
+    centre of a point is the median of the (baseline) points of the same season, so January is
+    compared with the Januaries of all years, and the winter peak shared by every year is no signal.
+    Points on their season's median and points whose season has no baseline value are not useful;
+    runs and crossings are then counted as in :func:`run_chart`. Meaningful from two points per
+    season (two years of monthly data); with one, every point is its own median.
+    """
+    exact = [exact_or_none(v) for v in values]
+    keys = list(seasons)
+    if len(keys) != len(exact):
+        raise ValueError("values and seasons must have the same length")
+    end = len(exact) if baseline is None else _check_baseline(baseline)
+    groups: dict[Hashable, list[Fraction]] = defaultdict(list)
+    for v, key in zip(exact[:end], keys[:end], strict=True):
+        if v is not None:
+            groups[key].append(v)
+    medians = {key: _median(group) for key, group in groups.items()}
+    centres = [medians.get(key) for key in keys]
+    sides = [None if v is None or c is None else side(v, c) for v, c in zip(exact, centres, strict=True)]
+    result = analyse_sides(sides, centre=None)
+    return replace(result, seasonal=True, centres=tuple(None if c is None else float(c) for c in centres))
 
 
 def _check_baseline(baseline: int) -> int:
@@ -158,12 +189,22 @@ def _points_da(n: int) -> str:
     return "1 brugbart punkt" if n == 1 else f"{n} brugbare punkter"
 
 
-def run_chart_explanation_da(result: RunChart, *, centre_name: str = "medianen") -> str:
+def run_chart_explanation_da(
+    result: RunChart, *, centre_name: str | None = None, season_noun: str = "måned"
+) -> str:
     """One or two plain-Danish sentences for the UI describing a runs analysis.
 
     ``centre_name`` is the definite noun for the centre line: "medianen" for run charts,
-    e.g. "midterlinjen" or "gennemsnittet" for control charts.
+    e.g. "midterlinjen" or "gennemsnittet" for control charts. A seasonal analysis says that it
+    compares with the same ``season_noun`` ("måned", "kvartal") in the other years.
     """
+    if centre_name is None:
+        centre_name = f"medianen for samme {season_noun}" if result.seasonal else "medianen"
+    real_change = (
+        "tegn på en reel ændring ud over den sædvanlige sæsonvariation."
+        if result.seasonal
+        else "tegn på en reel ændring."
+    )
     if result.n_useful == 0:
         return (
             f"Serien har ingen brugbare punkter (alle mangler eller ligger på {centre_name}), "
@@ -175,21 +216,23 @@ def run_chart_explanation_da(result: RunChart, *, centre_name: str = "medianen")
             f"Serien har kun {_points_da(result.n_useful)}; reglerne er først pålidelige "
             f"fra omkring {MIN_RELIABLE_POINTS} punkter."
         )
-    side = "over" if result.longest_run_side == "over" else "under"
+    where = "over" if result.longest_run_side == "over" else "under"
     times = "gang" if result.crossings == 1 else "gange"
     if result.runs_signal and result.crossings_signal:
         parts.append(
-            f"{result.longest_run} punkter i træk {side} {centre_name}, og kurven krydser kun "
+            f"{result.longest_run} punkter i træk {where} {centre_name}, og kurven krydser kun "
             f"{centre_name} {result.crossings} {times} (mindst {result.crossings_min} forventes): "
-            "tegn på en reel ændring."
+            + real_change
         )
     elif result.runs_signal:
-        parts.append(f"{result.longest_run} punkter i træk {side} {centre_name}: tegn på en reel ændring.")
+        parts.append(f"{result.longest_run} punkter i træk {where} {centre_name}: {real_change}")
     elif result.crossings_signal:
         parts.append(
             f"Kurven krydser kun {centre_name} {result.crossings} {times} "
-            f"(mindst {result.crossings_min} forventes): tegn på en reel ændring."
+            f"(mindst {result.crossings_min} forventes): {real_change}"
         )
+    elif result.seasonal:
+        parts.append(f"Ingen tegn på ikke-tilfældig variation i forhold til samme {season_noun} de andre år.")
     else:
         parts.append("Ingen tegn på ikke-tilfældig variation.")
     return " ".join(parts)

@@ -1,5 +1,7 @@
 from django.core.management.base import CommandError
 
+from klynge.core.text import counted
+
 
 def print_result(command, result) -> None:
     if result.errors:
@@ -8,11 +10,12 @@ def print_result(command, result) -> None:
         raise CommandError("Intet er importeret.")
     if not result.changed:
         command.stdout.write(
-            f"Ingen ændringer ({result.rows_read} rækker læst; alle værdier fandtes allerede)."
+            f"Ingen ændringer ({counted(result.rows_read, 'række', 'rækker')} læst; alle værdier fandtes allerede)."
         )
         return
     command.stdout.write(
-        f"{result.rows_read} rækker læst; {result.created} nye værdier, {result.replaced} erstattet, "
+        f"{counted(result.rows_read, 'række', 'rækker')} læst; {counted(result.created, 'ny værdi', 'nye værdier')}, "
+        f"{result.replaced} erstattet, "
         f"{result.unchanged} uændret ({result.seconds:.1f} s)."
     )
     if result.skipped_practices:

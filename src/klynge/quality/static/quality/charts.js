@@ -5,12 +5,11 @@
       var source = document.getElementById(el.dataset.spec);
       if (!source || typeof vegaEmbed === "undefined") { return; }
       var spec = JSON.parse(source.textContent);
-      vegaEmbed(el, spec, {
+      // Danish locale, label sizes and title wrapping: static/klynge/charts.js.
+      window.KlyngeCharts.embed(el, spec, {
         actions: { export: true, source: false, compiled: false, editor: false },
         i18n: { PNG_ACTION: "Gem som PNG", SVG_ACTION: "Gem som SVG" },
-        renderer: "svg",
-        defaultStyle: false, // its injected <style> is refused by the CSP; charts.css styles the menu
-        ast: true  // expressions are interpreted, not eval()ed: the pages run under a strict CSP
+        defaultStyle: false // its injected <style> is refused by the CSP; charts.css styles the menu
       }).then(function () {
         // vega-embed's action menu: a <summary> with only an icon gets a Danish accessible name.
         el.querySelectorAll("details").forEach(function (d) { d.title = "Hent diagrammet"; });

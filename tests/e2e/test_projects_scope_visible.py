@@ -1,0 +1,59 @@
+"""The scope check stays in sight while the lead writes the long project description: a sticky side
+panel beside the form on a wide screen, and at the top, before the form, on a phone."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from klynge.core.models import Role
+from klynge.projects import services
+from tests.e2e.test_projects_description import login
+from tests.factories import ClusterWorld, make_person
+
+
+@pytest.fixture
+def project(transactional_db):
+    world = ClusterWorld("Klynge Afgrænsning")
+    lead = make_person(world.cluster, Role.MEMBER, practice=world.practice, name="Anna Holm")
+    round = services.round_create(cluster=world.cluster, title="Projektgenerering", by=world.chair)
+    idea = services.idea_submit(round=round, person=lead, title="Fluconazol i almen praksis")
+    return (
+        world,
+        lead,
+        services.project_create(cluster=world.cluster, title="", lead=lead, idea=idea, by=world.chair),
+    )
+
+
+def in_view(page, locator) -> bool:
+    box = locator.bounding_box()
+    height = page.viewport_size["height"]
+    return box is not None and box["y"] < height and box["y"] + min(box["height"], 80) > 0
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_scope_check_is_in_sight_while_typing(live_server, page, project, width):
+    world, lead, project = project
+    page.set_viewport_size({"width": width, "height": 800})
+    base = live_server.url
+    login(page, base, lead.email)
+    page.goto(f"{base}/k/{world.cluster.slug}/projekter/{project.pk}/ret/")
+    check = page.locator("#scope-check")
+    expect(check).to_contain_text("Intet målbart mål")
+    assert page.evaluate("document.documentElement.scrollHeight") > 2 * 800  # a long form
+    if width < 800:
+        # On a phone the check comes first, before the form, where the page opens.
+        form_top = page.locator("form[hx-post]").bounding_box()["y"]
+        assert check.bounding_box()["y"] < form_top
+        assert in_view(page, check)
+    else:
+        # Far down the form the check is still beside it.
+        last = page.get_by_label(re.compile("^Erfaringer"))
+        last.click()
+        last.press_sequentially("Telefonspørgsmålene virkede.")
+        assert in_view(page, check), check.bounding_box()
+        page.get_by_label("Målbare mål").click()
+        page.get_by_label("Målbare mål").press_sequentially("Færre recepter")
+        expect(check).to_contain_text("Mål uden målværdi og dato")
+        assert in_view(page, check)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
