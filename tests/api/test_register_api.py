@@ -6,7 +6,15 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from klynge.core.models import ApiToken, Cluster, MembershipStatus, Person, Role, RoleAssignment
+from klynge.core.models import (
+    ApiToken,
+    Cluster,
+    MembershipStatus,
+    OutboxMessage,
+    Person,
+    Role,
+    RoleAssignment,
+)
 from klynge.core.selectors import membership_status
 from tests.api.client import Api
 
@@ -183,3 +191,24 @@ def test_text_with_a_nul_character_is_refused_before_the_database(client, world)
     )
     assert "NUL-tegn" in nested["detail"]
     assert chair.get(f"/clusters/{world.cluster.slug}/packages?q=%00") == []
+
+
+def test_invitations_over_the_api_are_limited_per_client_and_registering_without_mail_is_not(
+    client, world, settings
+):
+    """Attack: a token holder queues invitation mails by the hundred. Control: a moving-in cluster
+    registers its people without mail (send_invitation false), which asks for no invitation."""
+    settings.MAIL_LIMIT_PER_CLIENT = "2/h"
+    chair = Api(client, world.chair)
+    path = f"/clusters/{world.cluster.slug}/people"
+    for n in range(2):
+        chair.post(path, {"name": f"Inviteret {n}", "email": f"inv{n}@example.dk"})
+    refused = chair.post(path, {"name": "Inviteret 2", "email": "inv2@example.dk"}, expect=400)
+    assert "for mange invitationer" in refused["detail"]
+    assert not Person.objects.filter(email="inv2@example.dk").exists()
+    for n in range(4):
+        chair.post(
+            path, {"name": f"Registreret {n}", "email": f"reg{n}@example.dk", "send_invitation": False}
+        )
+    assert Person.objects.filter(email__startswith="reg").count() == 4
+    assert not OutboxMessage.objects.filter(to__startswith="reg").exists()

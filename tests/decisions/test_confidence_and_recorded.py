@@ -10,7 +10,7 @@ from klynge.core.models import MembershipStatus, Role
 from klynge.core.selectors import membership_status
 from klynge.core.services import ServiceError, membership_set_status
 from klynge.decisions import services
-from klynge.decisions.models import Ballot, BallotChoice, Decision, Poll, Turnout
+from klynge.decisions.models import Ballot, BallotChoice, BallotCount, Decision, Poll, Turnout
 from klynge.meetings.models import MeetingKind
 from klynge.meetings.services import agenda_item_create, attendance_check_in
 from tests.decisions.helpers import add_voters, make_meeting, option
@@ -138,8 +138,15 @@ def test_a_recorded_vote_follows_the_rules_of_its_day(world):
     assert poll.electorate_size == 5 and decision.decided_on == dt.date(2025, 3, 10)
     assert decision.adopted and decision.recorded_afterwards and decision.secret
     assert decision.result == "3 for, 1 imod, 1 undlod. Forslaget er vedtaget."
-    # A secret vote recorded afterwards leaves only its counts: no ballots, no turnout.
+    # A secret vote recorded afterwards leaves only its counts (where a live secret poll keeps its
+    # votes), no ballots, no turnout; the tally reads them as it reads a live poll's.
     assert not Ballot.objects.exists() and not BallotChoice.objects.exists() and not Turnout.objects.exists()
+    stored = {
+        (c.option.code if c.option else "blank"): c.votes for c in BallotCount.objects.filter(poll=poll)
+    }
+    assert stored == {"yes": 3, "no": 1, "abstain": 1, "blank": 0}
+    recounted = services.poll_outcome(poll, turnout=5)
+    assert recounted.counts == decision.counts["counts"] and recounted.adopted
 
 
 def test_a_recorded_confidence_vote_suspends_from_the_day_of_the_vote(world):

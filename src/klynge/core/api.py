@@ -183,7 +183,10 @@ def get_person(request, slug: str, person_id: int):
 @router.post("/clusters/{slug}/people", response={201: PersonOut, 400: ErrorOut, 404: ErrorOut})
 def create_person(request, slug: str, payload: PersonIn):
     cluster = cluster_for(request.user, slug, "core.manage_register")
-    throttling.invitation_client_check(request)
+    if payload.send_invitation:
+        # Only an invitation mail is limited per client: registering a moving-in cluster's people
+        # without mail (send_invitation false) asks for none.
+        throttling.invitation_client_check(request)
     practice = None
     if payload.practice_id is not None:
         practice = selectors.cluster_practice_get(cluster=cluster, practice_id=payload.practice_id)
