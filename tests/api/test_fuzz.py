@@ -49,3 +49,26 @@ def test_api_conforms_and_never_fails(case, chair_token):
         headers={"Authorization": f"Bearer {chair_token}"},
         excluded_checks=[schemathesis.checks.positive_data_acceptance],
     )
+
+
+def test_conformance_check_sees_a_field_the_document_does_not_name(chair_token):
+    """Control for the check above: a practice answer with one undocumented field fails conformance."""
+    import json
+
+    import requests
+
+    case = schema["/api/v1/clusters/{slug}/practices"]["GET"].Case(path_parameters={"slug": "fuzz"})
+    real = case.call(headers={"Authorization": f"Bearer {chair_token}"})
+    case.validate_response(real, checks=[schemathesis.checks.response_schema_conformance])
+    body = real.json()
+    assert body
+    body[0]["undocumented"] = 1
+    tampered = requests.Response()
+    tampered.status_code = 200
+    tampered._content = json.dumps(body).encode()
+    tampered.headers["Content-Type"] = "application/json"
+    tampered.request = requests.Request("GET", "http://testserver/api/v1/clusters/fuzz/practices").prepare()
+    with pytest.raises(BaseException) as failure:  # schemathesis raises a group of failures
+        case.validate_response(tampered, checks=[schemathesis.checks.response_schema_conformance])
+    failures = getattr(failure.value, "exceptions", [failure.value])
+    assert any("('undocumented' was unexpected)" in str(f) for f in failures)

@@ -38,7 +38,6 @@ NOT_WRITING = {
     "core.decode_text_file",
     "core.connection_supports_skip_locked",
     "decisions.motion_deadline",
-    "decisions.ballots_random_order",
     "decisions.poll_outcome",
     "meetings.proposal_deadline",
     "meetings.notice_deadline",
@@ -244,6 +243,22 @@ def run_the_rest(world):
             cluster=cluster,
             raw="ydernummer;praksis;navn;e-mail;rolle\n424242;Ny Klinik;Ny Læge;nylaege@example.dk;medlem\n".encode(),
         ),
+        lambda: core.membership_update(
+            membership=world.practice.memberships.get(cluster=cluster), joined_on=dt.date(2015, 1, 1)
+        ),
+        lambda: core.profile_update(person=member, phone="87654321"),
+        lambda: decisions.motion_attachment_add(
+            motion=new_motion("Med bilag"), name="bilag.pdf", content=b"%PDF-1.4\n"
+        ),
+        # A vote held before Klynge, recorded with its counts (no ballots, the counts as a secret poll's).
+        lambda: decisions.poll_record(
+            cluster=cluster,
+            question="Holdt på papir?",
+            counts={"yes": 1, "no": 1},
+            secret=True,
+            decided_on=now.date() - dt.timedelta(days=30),
+            by=chair,
+        ),
         lambda: decisions.motion_place_on_agenda(motion=new_motion("Til dagsordenen")),
         lambda: decisions.motion_withdraw(motion=new_motion("Trækkes tilbage")),
         lambda: decisions.poll_update(poll=new_poll(), question="Nyt spørgsmål?"),
@@ -314,6 +329,12 @@ def run_the_rest(world):
             survey=Survey.objects.exclude(sent_at=None).first(), now=now + dt.timedelta(days=30)
         ),
         lambda: surveys.survey_delete(survey=surveys.survey_create(cluster=cluster, title="Slet mig")),
+        lambda: surveys.survey_record(
+            survey=Survey.objects.exclude(sent_at=None).first(), answered=0, by=chair
+        ),
+        lambda: surveys.survey_record_answers(
+            survey=Survey.objects.exclude(sent_at=None).first(), answered=1, by=chair
+        ),
         lambda: core.practice_deactivate(cluster=cluster, practice=world.other_practice),
     ]
     failures = []

@@ -31,11 +31,21 @@ def test_demo_general_assembly_2022_values_and_the_hold_on_strandvejens_laegehus
         dt.date(2022, 8, 29),
         dt.date(2023, 2, 27),
     ]
-    assert all(d.adopted for d in decisions)
+    # The values and the revised goals were adopted; the confidence votes were answered no, and so
+    # put the practice on hold and extended the hold (seed 000).
+    assert [d.adopted for d in decisions] == [True, False, False, True]
+    assert all(d.effect_applied for d in decisions)
     confidence = decisions[1]
     assert confidence.poll.secret and confidence.poll.majority == "simple"
+    assert confidence.outcome_label == "Der var ikke tillid"
     counts = confidence.counts["counts"]
-    assert counts["yes"] > counts["no"]
+    assert counts["no"] > counts["yes"]
+    assert [d.reference for d in decisions] == [
+        "Beslutning nr. 1 af 14/3 2022",
+        "Beslutning nr. 2 af 14/3 2022",
+        "Beslutning nr. 3 af 29/8 2022",
+        "Beslutning nr. 1 af 27/2 2023",
+    ]
 
     membership = gentofte.memberships.get(practice__name="Strandvejens Lægehus")
     periods = list(membership.periods.order_by("starts_on"))

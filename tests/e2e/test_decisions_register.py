@@ -51,7 +51,7 @@ def test_public_page_register_and_a_motion(live_server, page, axe, demo):
     page.goto(f"{base}/k/gentofte/beslutninger/")
     expect(page.get_by_role("heading", name="Beslutningsprotokol")).to_be_visible()
     axe("beslutningsprotokol")
-    page.get_by_role("link", name="pause fra klyngemøderne forlænges").click()
+    page.get_by_role("link", name="så deres pause fra klyngemøderne kan slutte").click()
     expect(page.get_by_text("til næste generalforsamling (27/2 2023)")).to_be_visible()
     axe("beslutning")
 

@@ -34,7 +34,10 @@ def test_draft_edit_redraft_and_export_through_the_api(chair_client, year):
     meetings.meeting_update(meeting=year.september, theme="Sårbare ældre og polyfarmaci", notify=False)
     report = chair_client.get(api(slug)).json()
     assert report["records_changed"] is True
-    assert "+Klyngemødet den 9/9 havde temaet sårbare ældre og polyfarmaci." in report["changes"]
+    assert (
+        "+Klyngemødet den 9/9 på Hellerup Strandhotel havde temaet sårbare ældre og polyfarmaci."
+        in report["changes"]
+    )
     assert report["edited_text"] == edited
 
     kept = chair_client.post(

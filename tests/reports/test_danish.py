@@ -45,3 +45,13 @@ def test_dates_and_spans():
 def test_abbreviations_keep_their_capitals():
     assert lower_first("Iskæmisk hjertesygdom") == "iskæmisk hjertesygdom"
     assert lower_first("KOL i praksis") == "KOL i praksis"
+
+
+def test_lower_first_keeps_abbreviations_in_the_genitive():
+    from klynge.reports.danish import lower_first
+
+    assert lower_first("PLOs rolle i dag") == "PLOs rolle i dag"
+    assert lower_first("KIAP's data") == "KIAP's data"
+    assert lower_first("CRP-måling") == "CRP-måling"
+    assert lower_first("Antibiotika") == "antibiotika"
+    assert lower_first("Ø") == "ø"

@@ -35,6 +35,9 @@ def test_gentofte_2022_report_is_close_to_the_source_text():
         assert " ".join(fact.split()) in text, fact
     # The decisions step recorded the values and the hold of Strandvejens Lægehus and its extension.
     assert "et sæt af værdier, regler og mål" in text
-    assert "lægerne fra Strandvejens Lægehus på hold" in text
-    assert "sat på hold indtil en ny afstemning den 29/8" in text
+    # The confidence vote reads as the seed says it.
+    assert "Der var afstemning om, hvorvidt der var tillid til lægerne fra Strandvejens Lægehus." in text
+    assert "Et simpelt flertal stemte for, at der ikke var tillid (" in text
+    assert "og deres deltagelse i klyngemøderne blev sat på hold indtil en ny afstemning den 29/8" in text
     assert "forlænget til næste generalforsamling den 27/2 2023" in text
+    assert "Afstemningen var hemmelig." in text

@@ -29,8 +29,8 @@ def test_the_draft_states_every_fact_of_the_year(year):
         "den 11/3 som generalforsamling",
         "med temaet klyngens fremtid",
         "den 3/6 med en klyngepakke om antibiotika i almen praksis",
-        "Klyngemødet den 3/6 havde temaet antibiotika til børn",
-        "Klyngemødet den 9/9 havde temaet sårbare ældre.",
+        "Klyngemødet den 3/6 på Hellerup Strandhotel havde temaet antibiotika til børn",
+        "Klyngemødet den 9/9 på Hellerup Strandhotel havde temaet sårbare ældre.",
         "Internatet blev afholdt den 4/10-5/10 på Hotel Marienlyst med temaet arbejdsglæde og trivsel.",
         "Bestyrelsen har desuden holdt et bestyrelsesmøde.",
         # What was done at the meetings.

@@ -11,7 +11,7 @@ from klynge.reports import exports, selectors, services
 FACTS = [
     "Klynge Øresund Nord har i 2024 afholdt tre klyngemøder og et internat.",
     "den 11/3 som generalforsamling",
-    "Klyngemødet den 3/6 havde temaet antibiotika til børn",
+    "Klyngemødet den 3/6 på Hellerup Strandhotel havde temaet antibiotika til børn",
     "Internatet blev afholdt den 4/10-5/10 på Hotel Marienlyst med temaet arbejdsglæde og trivsel.",
     "lægerne fra Lægehuset ved Åen",
     "forlænget til næste generalforsamling den 10/3 2025.",
@@ -127,3 +127,20 @@ def test_activity_csv_has_the_figures(year):
     assert "Antibiotika i almen praksis" in csv_text
     assert "Sårbare ældre efter udskrivelse;Taget op på møde" in csv_text
     assert f"Lægehuset ved Åen;{year.held.provider_number}" in csv_text
+
+
+def test_pdf_export_logs_nothing_at_the_default_level(year, tmp_path, caplog):
+    """WeasyPrint and fontTools report every step at INFO; the export prints nothing but its result."""
+    import logging
+
+    slug = year.world.cluster.slug
+    with caplog.at_level(logging.INFO):
+        call_command("annual_report", slug, "2024", "--format", "pdf", "-o", str(tmp_path / "b.pdf"))
+    assert [f"{r.name}: {r.getMessage()}" for r in caplog.records] == []
+    # Control: the same export with the libraries' loggers at INFO would have spoken.
+    with (
+        caplog.at_level(logging.INFO, logger="weasyprint"),
+        caplog.at_level(logging.INFO, logger="fontTools"),
+    ):
+        call_command("annual_report", slug, "2024", "--format", "pdf", "-o", str(tmp_path / "c.pdf"))
+    assert any(r.name.startswith(("weasyprint", "fontTools")) for r in caplog.records)

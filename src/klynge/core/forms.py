@@ -3,7 +3,7 @@ from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetFo
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
-from .models import Cluster, Person, Practice, Role, Title
+from .models import Cluster, MembershipStatus, Person, Practice, Role, Title
 
 
 class StyledFormMixin:
@@ -51,6 +51,13 @@ class PracticeForm(StyledModelForm):
             "provider_number": forms.TextInput(attrs={"inputmode": "numeric"}),
         }
 
+    joined_on = forms.DateField(
+        label=_("Med i klyngen fra"),
+        widget=DateInput(),
+        required=False,
+        help_text=_("Tom: i dag. En klynge, der flytter til Klynge, skriver den rigtige dato."),
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
@@ -92,6 +99,22 @@ class PersonEditForm(StyledModelForm):
 class RoleAssignForm(StyledForm):
     role = forms.ChoiceField(label=_("Rolle"), choices=Role.choices)
     starts_on = forms.DateField(label=_("Fra"), widget=DateInput(), required=False)
+    ends_on = forms.DateField(
+        label=_("Til (ikke medregnet)"),
+        widget=DateInput(),
+        required=False,
+        help_text=_("Kun for en rolle, der allerede er slut."),
+    )
+
+
+class MembershipPeriodForm(StyledForm):
+    status = forms.ChoiceField(label=_("Status"), choices=MembershipStatus.choices)
+    starts_on = forms.DateField(label=_("Fra"), widget=DateInput())
+    ends_on = forms.DateField(label=_("Til (ikke medregnet)"), widget=DateInput(), required=False)
+    until_next_general_assembly = forms.BooleanField(
+        label=_("På hold til næste generalforsamling"), required=False
+    )
+    reason = forms.CharField(label=_("Begrundelse"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class PeopleImportForm(StyledForm):

@@ -29,6 +29,8 @@ rules.add_perm("core.view_cluster", is_cluster_reader | is_platform_staff)
 rules.add_perm("core.view_register", is_cluster_reader | is_platform_staff)
 rules.add_perm("core.manage_cluster", is_cluster_board | is_platform_staff)
 rules.add_perm("core.manage_register", is_cluster_board | is_platform_staff)
+# Creating a cluster is the platform's job; the new cluster's board then runs it.
+rules.add_perm("core.create_cluster", is_platform_staff)
 # Other practices' list sizes: the board (it keeps the register and imports the data files, which name
 # every practice anyway) and platform staff. A member sees only their own practice's (docs/privacy.md).
 rules.add_perm("core.view_list_sizes", is_cluster_board | is_platform_staff)

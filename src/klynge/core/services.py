@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -113,6 +114,19 @@ def practice_create(
 
 
 @transaction.atomic
+def membership_update(*, membership: Membership, joined_on: dt.date) -> Membership:
+    """Corrects the day the practice joined the cluster (a cluster recording its past)."""
+    first = membership.periods.order_by("starts_on").first()
+    if first is not None and joined_on > first.starts_on:
+        raise ServiceError(
+            {"joined_on": "Praksis har historik fra før den dato; indmeldelsen kan ikke ligge senere."}
+        )
+    membership.joined_on = joined_on
+    membership.save(update_fields=["joined_on"])
+    return membership
+
+
+@transaction.atomic
 def practice_update(*, practice: Practice, **fields) -> Practice:
     for name, value in fields.items():
         setattr(practice, name, value)
@@ -135,7 +149,9 @@ def membership_set_status(
 ) -> MembershipPeriod:
     """Adds a period to the membership's history; earlier periods are kept as they were."""
     if status not in MembershipStatus.values:
-        raise ServiceError("Ukendt status.")
+        raise ServiceError({"status": "Ukendt status."})
+    if starts_on < membership.joined_on:
+        raise ServiceError({"starts_on": "Perioden kan ikke begynde, før praksis kom med i klyngen."})
     if ends_on is not None and ends_on <= starts_on:
         raise ServiceError({"ends_on": "Slutdatoen skal ligge efter startdatoen."})
     if status == MembershipStatus.SUSPENDED and ends_on is None and not until_next_general_assembly:
@@ -299,12 +315,30 @@ def person_deactivate(*, cluster: Cluster, person: Person, on: dt.date | None = 
 
 @transaction.atomic
 def role_assign(
-    *, cluster: Cluster, person: Person, role: str, starts_on: dt.date | None = None
+    *,
+    cluster: Cluster,
+    person: Person,
+    role: str,
+    starts_on: dt.date | None = None,
+    ends_on: dt.date | None = None,
 ) -> RoleAssignment:
+    """Gives the person a role (another one, or the same again later) from a date, and to one if given:
+    a role held in the past is recorded with its real period."""
     starts_on = starts_on or timezone.localdate()
-    if RoleAssignment.objects.current(starts_on).filter(cluster=cluster, person=person, role=role).exists():
-        raise ServiceError({"role": f"{person.name} har allerede rollen {Role(role).label}."})
-    assignment = RoleAssignment(cluster=cluster, person=person, role=role, starts_on=starts_on)
+    if role not in Role.values:
+        raise ServiceError({"role": f"Ukendt rolle »{role}«."})
+    if ends_on is not None and ends_on <= starts_on:
+        raise ServiceError({"ends_on": "Slutdatoen skal ligge efter startdatoen."})
+    overlapping = RoleAssignment.objects.filter(cluster=cluster, person=person, role=role).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gt=starts_on)
+    )
+    if ends_on is not None:
+        overlapping = overlapping.filter(starts_on__lt=ends_on)
+    if overlapping.exists():
+        raise ServiceError({"role": f"{person.name} har allerede rollen {Role(role).label} i den periode."})
+    assignment = RoleAssignment(
+        cluster=cluster, person=person, role=role, starts_on=starts_on, ends_on=ends_on
+    )
     assignment.full_clean()
     assignment.save()
     return assignment
@@ -319,6 +353,22 @@ def role_end(*, assignment: RoleAssignment, ends_on: dt.date | None = None) -> R
     assignment.ends_on = ends_on
     assignment.save(update_fields=["ends_on"])
     return assignment
+
+
+@transaction.atomic
+def profile_update(*, person: Person, **fields) -> Person:
+    """A person's own name, phone and language."""
+    allowed = {"name", "phone", "language"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise TypeError(f"unknown fields {unknown}")
+    if "name" in fields and not (fields["name"] or "").strip():
+        raise ServiceError({"name": "Skriv dit navn."})
+    for name, value in fields.items():
+        setattr(person, name, value.strip() if isinstance(value, str) else value)
+    person.full_clean()
+    person.save(update_fields=list(fields))
+    return person
 
 
 # CSV import of people ------------------------------------------------------------------------------
@@ -566,7 +616,7 @@ def api_token_create(*, person: Person, name: str) -> tuple[ApiToken, str]:
 
 @transaction.atomic
 def api_token_revoke(*, person: Person, token_id: int) -> ApiToken:
-    token = ApiToken.objects.get(pk=token_id, person=person)
+    token = ApiToken.objects.get(pk=token_id, person=person, revoked_at__isnull=True)
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
     return token

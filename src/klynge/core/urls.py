@@ -20,6 +20,11 @@ urlpatterns = [
     path("k/<slug:slug>/praksis/<int:practice_id>/", views.practice_detail, name="practice_detail"),
     path("k/<slug:slug>/praksis/<int:practice_id>/ret/", views.practice_edit, name="practice_edit"),
     path(
+        "k/<slug:slug>/praksis/<int:practice_id>/periode/",
+        views.membership_period_add,
+        name="membership_period_add",
+    ),
+    path(
         "k/<slug:slug>/praksis/<int:practice_id>/udmeld/",
         views.practice_deactivate,
         name="practice_deactivate",

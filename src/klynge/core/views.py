@@ -9,7 +9,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import Count
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -26,6 +26,7 @@ from .forms import (
     AccountDeleteForm,
     ApiTokenForm,
     ClusterSettingsForm,
+    MembershipPeriodForm,
     PasswordResetForm,
     PeopleImportForm,
     PersonEditForm,
@@ -170,13 +171,54 @@ def practice_create(request, cluster):
 @cluster_view("core.manage_register")
 def practice_edit(request, cluster, practice_id):
     practice = selectors.cluster_practice_get(cluster=cluster, practice_id=practice_id)
-    form = PracticeForm(request.POST if request.method == "POST" else None, instance=practice)
+    form = PracticeForm(
+        request.POST if request.method == "POST" else None,
+        instance=practice,
+        initial={"joined_on": practice.membership.joined_on},
+    )
     if request.method == "POST" and form.is_valid():
-        services.practice_update(practice=practice, **{f: form.cleaned_data[f] for f in form.changed_data})
-        messages.success(request, "Praksis er opdateret.")
-        return redirect("core:practice_detail", slug=cluster.slug, practice_id=practice.pk)
+        fields = {f: form.cleaned_data[f] for f in form.changed_data}
+        joined_on = fields.pop("joined_on", None)
+        try:
+            with transaction.atomic():
+                if fields:
+                    services.practice_update(practice=practice, **fields)
+                if joined_on:
+                    services.membership_update(membership=practice.membership, joined_on=joined_on)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Praksis er opdateret.")
+            return redirect("core:practice_detail", slug=cluster.slug, practice_id=practice.pk)
     return render(
         request, "core/form_page.html", {"form": form, "title": f"Ret {practice.name}"}, status=_status(form)
+    )
+
+
+@cluster_view("core.manage_register")
+def membership_period_add(request, cluster, practice_id):
+    """Records a stretch of the membership's history with its real dates (e.g. a hold from before Klynge)."""
+    practice = selectors.cluster_practice_get(cluster=cluster, practice_id=practice_id)
+    form = MembershipPeriodForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_set_status(
+                membership=practice.membership, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Perioden er registreret i historikken.")
+            return redirect("core:practice_detail", slug=cluster.slug, practice_id=practice.pk)
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": f"Registrér en periode for {practice.name}",
+            "intro": "Fx et hold, som klyngen besluttede, før den kom på Klynge. Tidligere perioder bevares.",
+        },
+        status=_status(form),
     )
 
 
@@ -291,6 +333,7 @@ def role_assign(request, cluster, person_id):
                 person=person,
                 role=form.cleaned_data["role"],
                 starts_on=form.cleaned_data["starts_on"],
+                ends_on=form.cleaned_data["ends_on"],
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
@@ -350,7 +393,7 @@ def audit_log(request, cluster):
 def profile(request):
     form = ProfileForm(request.POST if request.method == "POST" else None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.profile_update(person=request.user, **{f: form.cleaned_data[f] for f in form.changed_data})
         messages.success(request, "Din profil er gemt.")
         return redirect("core:profile")
     return render(

@@ -5,14 +5,20 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import Http404
-from ninja import Field, Router, Schema, Status
+from django.utils import timezone
+from ninja import Field, File, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from klynge.core.api import ErrorOut, IsoDate, IsoDateTime, StrictSchema
+from klynge.core.models import Majority
+from klynge.core.selectors import cluster_voters
+from klynge.core.services import ServiceError
 from klynge.core.tenancy import cluster_for
+from klynge.meetings.models import AgendaItem
 from klynge.meetings.selectors import cluster_meeting_get
 
 from . import selectors, services
-from .models import PollStatus
+from .models import AppliesIf, CharterKind, PollKind, PollStatus
 
 router = Router(tags=["decisions"])
 
@@ -31,7 +37,8 @@ class MotionOut(Schema):
 class MotionIn(StrictSchema):
     meeting_id: int
     title: str = Field(..., min_length=1, max_length=200)
-    text: str = Field(..., min_length=1)
+    text: str = Field(..., min_length=1, max_length=50_000)
+    by_board: bool = Field(False, description="Bestyrelsens eget forslag (kun bestyrelsen; uden frist)")
 
 
 class OptionOut(Schema):
@@ -39,52 +46,87 @@ class OptionOut(Schema):
     label: str
 
 
-class PollOut(Schema):
-    id: int
-    question: str
+class EffectOut(Schema):
     kind: str
-    secret: bool
-    majority: str
-    status: str
-    meeting_id: int | None
-    closes_at: dt.datetime | None
-    seats: int
-    alternates: int
-    electorate_size: int | None
-    options: list[OptionOut]
-
-    @staticmethod
-    def resolve_options(obj):
-        return list(obj.options.all())
-
-
-class EffectIn(StrictSchema):
-    kind: str = Field("", description="'', 'suspend', 'charter' eller 'open_data'")
+    applies_if: str = Field(..., description="'adopted' eller 'rejected'")
     practice_id: int | None = None
-    ends_on: IsoDate | None = None
+    ends_on: dt.date | None = None
     until_next_general_assembly: bool = False
-    charter_kind: str | None = Field(None, description="'values' eller 'statutes'")
+    charter_kind: str | None = None
     text: str | None = None
     open_data: bool | None = None
     reason: str = ""
 
 
+class PollOut(Schema):
+    id: int
+    question: str
+    description: str
+    kind: str
+    secret: bool
+    majority: str
+    status: str
+    meeting_id: int | None
+    agenda_item_id: int | None
+    motion_id: int | None
+    closes_at: dt.datetime | None
+    seats: int
+    alternates: int
+    electorate_size: int | None
+    options: list[OptionOut]
+    effect: EffectOut | None
+    is_confidence_vote: bool
+    recorded_afterwards: bool
+    recorded_by_id: int | None
+    recorded_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_options(obj):
+        return list(obj.options.all())
+
+    @staticmethod
+    def resolve_effect(obj):
+        effect = obj.effect or {}
+        return {**effect, "applies_if": obj.applies_if} if effect.get("kind") else None
+
+
+class EffectIn(StrictSchema):
+    kind: str = Field("", description="'', 'suspend', 'charter' eller 'open_data'")
+    applies_if: AppliesIf = Field(
+        AppliesIf.ADOPTED,
+        strict=False,
+        description="'adopted': når forslaget vedtages; 'rejected': når det forkastes (flere nej end ja), "
+        "fx »Er der tillid til ...?«",
+    )
+    practice_id: int | None = None
+    ends_on: IsoDate | None = None
+    until_next_general_assembly: bool = False
+    charter_kind: str | None = Field(None, description="'values' eller 'statutes'")
+    text: str | None = Field(None, max_length=100_000)
+    open_data: bool | None = None
+    reason: str = Field("", max_length=2000)
+
+
 class PollIn(StrictSchema):
     question: str = Field(..., min_length=1, max_length=300)
-    description: str = ""
+    description: str = Field("", max_length=20_000)
     kind: str = Field("yes_no", description="'yes_no', 'single' eller 'multi'")
     options: list[str] = Field(default_factory=list, description="Valgmuligheder (ikke ved yes_no)")
-    seats: int = Field(1, ge=1)
-    alternates: int = Field(0, ge=0)
+    seats: int = Field(1, ge=1, le=100)
+    alternates: int = Field(0, ge=0, le=100)
     secret: bool = False
     majority: str = Field("", description="'simple', 'absolute', 'two_thirds'; tom = vedtægternes")
     meeting_id: int | None = None
+    agenda_item_id: int | None = Field(
+        None, description="Punktet på mødets dagsorden; beslutningen skrives i dets referat"
+    )
+    motion_id: int | None = None
     closes_at: IsoDateTime | None = None
     effect: EffectIn | None = None
 
 
 class CloseIn(StrictSchema):
-    casting_vote: str = Field("", description="Formandens afgørende stemme ved stemmelighed")
+    casting_vote: str = Field("", max_length=64, description="Formandens afgørende stemme ved stemmelighed")
 
 
 class VoteIn(StrictSchema):
@@ -112,13 +154,19 @@ class ResultOut(Schema):
 
 class DecisionOut(Schema):
     id: int
+    number: int | None = Field(..., description="Nummeret i klyngens protokol for året")
+    reference: str = Field(..., description="Fx »Beslutning nr. 2 af 11/3 2025«")
     decided_on: dt.date
     meeting_id: int | None
     poll_id: int | None
     question: str
     result: str
     adopted: bool
+    outcome: str = Field(..., alias="outcome_label", description="»Vedtaget«, »Der var ikke tillid« ...")
     effect: str
+    effect_applied: bool
+    secret: bool
+    recorded_afterwards: bool
 
 
 @router.get("/clusters/{slug}/motions", response={200: list[MotionOut], 404: ErrorOut})
@@ -132,7 +180,12 @@ def create_motion(request, slug: str, payload: MotionIn):
     cluster = cluster_for(request.user, slug, "decisions.submit_motion")
     meeting = cluster_meeting_get(cluster=cluster, meeting_id=payload.meeting_id)
     motion = services.motion_create(
-        cluster=cluster, meeting=meeting, title=payload.title, text=payload.text, submitter=request.user
+        cluster=cluster,
+        meeting=meeting,
+        title=payload.title,
+        text=payload.text,
+        submitter=request.user,
+        by_board=payload.by_board and request.user.has_perm("decisions.manage", cluster),
     )
     return Status(201, motion)
 
@@ -159,16 +212,143 @@ def get_poll(request, slug: str, poll_id: int):
     return _visible_poll(request, cluster, poll_id)
 
 
+def _links(cluster, data: dict) -> dict:
+    """meeting_id, agenda_item_id and motion_id of the cluster as objects (404 for another cluster's)."""
+    links = {}
+    if "meeting_id" in data:
+        meeting_id = data.pop("meeting_id")
+        links["meeting"] = cluster_meeting_get(cluster=cluster, meeting_id=meeting_id) if meeting_id else None
+    if "agenda_item_id" in data:
+        item_id = data.pop("agenda_item_id")
+        links["agenda_item"] = None
+        if item_id:
+            links["agenda_item"] = AgendaItem.objects.filter(meeting__cluster=cluster, pk=item_id).first()
+            if links["agenda_item"] is None:
+                raise Http404("Punktet findes ikke")
+    if "motion_id" in data:
+        motion_id = data.pop("motion_id")
+        links["motion"] = (
+            selectors.cluster_motion_get(cluster=cluster, motion_id=motion_id) if motion_id else None
+        )
+    return links
+
+
+def _check_choices(data: dict) -> None:
+    if "kind" in data and data["kind"] not in PollKind.values:
+        raise ServiceError({"kind": "Ukendt type afstemning."})
+    if data.get("majority") and data["majority"] not in Majority.values:
+        raise ServiceError({"majority": "Ukendt flertalsregel."})
+
+
 @router.post("/clusters/{slug}/polls", response={201: PollOut, 400: ErrorOut, 404: ErrorOut})
 def create_poll(request, slug: str, payload: PollIn):
     cluster = cluster_for(request.user, slug, "decisions.manage")
-    meeting = None
-    if payload.meeting_id is not None:
-        meeting = cluster_meeting_get(cluster=cluster, meeting_id=payload.meeting_id)
-    data = payload.dict(exclude={"meeting_id", "effect"})
+    data = payload.dict(exclude={"effect"})
+    _check_choices(data)
+    links = _links(cluster, data)
     effect = payload.effect.dict() if payload.effect else None
-    poll = services.poll_create(cluster=cluster, meeting=meeting, effect=effect, by=request.user, **data)
+    poll = services.poll_create(cluster=cluster, effect=effect, by=request.user, **links, **data)
     return Status(201, poll)
+
+
+class PollPatch(StrictSchema):
+    question: str | None = Field(None, min_length=1, max_length=300)
+    description: str | None = Field(None, max_length=20_000)
+    kind: str | None = None
+    options: list[str] | None = None
+    seats: int | None = Field(None, ge=1, le=100)
+    alternates: int | None = Field(None, ge=0, le=100)
+    secret: bool | None = None
+    majority: str | None = None
+    meeting_id: int | None = None
+    agenda_item_id: int | None = None
+    motion_id: int | None = None
+    closes_at: IsoDateTime | None = None
+    effect: EffectIn | None = None
+
+
+@router.patch("/clusters/{slug}/polls/{poll_id}", response={200: PollOut, 400: ErrorOut, 404: ErrorOut})
+def update_poll(request, slug: str, poll_id: int, payload: PollPatch):
+    """Changes a draft; question, options, rules and electorate are frozen once the poll opens."""
+    cluster = cluster_for(request.user, slug, "decisions.manage")
+    poll = selectors.cluster_poll_get(cluster=cluster, poll_id=poll_id)
+    data = payload.dict(exclude_unset=True)
+    effect = data.pop("effect", None)
+    options = data.pop("options", None)
+    for name in ("question", "kind", "seats", "alternates", "secret", "majority"):
+        if name in data and data[name] is None:
+            raise ServiceError({name: "Feltet skal udfyldes."})
+    if data.get("description", "") is None:
+        data["description"] = ""
+    _check_choices(data)
+    data.update(_links(cluster, data))
+    if data.get("agenda_item") is not None and "meeting" not in data:
+        data["meeting"] = data["agenda_item"].meeting
+    return services.poll_update(
+        poll=poll, options=options, effect=payload.effect.dict() if effect is not None else None, **data
+    )
+
+
+class ProxyIn(StrictSchema):
+    giver_id: int = Field(..., description="Fuldmagtsgiveren, der ikke kan være til stede")
+    holder_id: int = Field(..., description="Fuldmagtshaveren, der stemmer på giverens vegne")
+
+
+class ProxyOut(Schema):
+    id: int
+    giver_id: int
+    holder_id: int
+    meeting_id: int | None
+    poll_id: int | None
+
+
+@router.post(
+    "/clusters/{slug}/polls/{poll_id}/proxies",
+    response={201: ProxyOut, 400: ErrorOut, 404: ErrorOut},
+    summary="Registrér en fuldmagt, før afstemningen åbner",
+)
+def add_proxy(request, slug: str, poll_id: int, payload: ProxyIn):
+    cluster = cluster_for(request.user, slug, "decisions.manage")
+    poll = selectors.cluster_poll_get(cluster=cluster, poll_id=poll_id)
+    day = timezone.localtime(poll.meeting.starts_at).date() if poll.meeting_id else None
+    people = {p.pk: p for p in cluster_voters(cluster=cluster, day=day)}
+    if payload.giver_id not in people or payload.holder_id not in people:
+        raise ServiceError("Både giver og haver skal have stemmeret i klyngen.")
+    proxy = services.proxy_register(
+        poll=poll, giver=people[payload.giver_id], holder=people[payload.holder_id], by=request.user
+    )
+    return Status(201, proxy)
+
+
+class RecordedPollIn(PollIn):
+    counts: dict[str, int] = Field(
+        ...,
+        description="Stemmetallene, som de var: ja/nej {'yes': 11, 'no': 6, 'abstain': 1}; ellers "
+        "valgmulighed → stemmer",
+    )
+    decided_on: IsoDate | None = Field(None, description="Datoen for en online-afstemning (uden møde)")
+    blank: int = Field(0, ge=0, le=100_000)
+    turnout: int | None = Field(
+        None, ge=0, le=100_000, description="Antal stemmesedler (skal angives ved valg)"
+    )
+    proxies: int = Field(0, ge=0, le=100_000, description="Stemmer afgivet ved fuldmagt på mødet")
+    casting_vote: str = Field("", max_length=64, description="Formandens afgørende stemme ved stemmelighed")
+
+
+@router.post(
+    "/clusters/{slug}/recorded-polls",
+    response={201: DecisionOut, 400: ErrorOut, 404: ErrorOut},
+    summary="Registrér en afstemning, der er holdt, med stemmetallene som de var",
+)
+def record_poll(request, slug: str, payload: RecordedPollIn):
+    """The rules apply as of the day of the vote (who had a vote, who was checked in, who was on hold);
+    the poll is marked as recorded afterwards, by whom and when. No ballots are stored."""
+    cluster = cluster_for(request.user, slug, "decisions.manage")
+    data = payload.dict(exclude={"effect", "closes_at"})
+    _check_choices(data)
+    links = _links(cluster, data)
+    effect = payload.effect.dict() if payload.effect else None
+    return Status(201, services.poll_record(cluster=cluster, effect=effect, by=request.user, **links, **data))
 
 
 @router.post("/clusters/{slug}/polls/{poll_id}/open", response={200: PollOut, 400: ErrorOut, 404: ErrorOut})
@@ -250,3 +430,90 @@ def list_decisions(request, slug: str):
     cluster = cluster_for(request.user, slug, "decisions.view")
     manage = request.user.has_perm("decisions.manage", cluster)
     return list(selectors.cluster_decisions(cluster=cluster, published_only=not manage))
+
+
+@router.get("/clusters/{slug}/decisions/{decision_id}", response={200: DecisionOut, 404: ErrorOut})
+def get_decision(request, slug: str, decision_id: int):
+    cluster = cluster_for(request.user, slug, "decisions.view")
+    decision = selectors.cluster_decision_get(cluster=cluster, decision_id=decision_id)
+    if (
+        decision.poll
+        and decision.poll.status == PollStatus.CLOSED
+        and not request.user.has_perm("decisions.manage", cluster)
+    ):
+        raise Http404("Beslutningen findes ikke")
+    return decision
+
+
+# Motions on the agenda, their attachments ------------------------------------------------------------
+
+
+class MotionAttachmentOut(Schema):
+    id: int
+    filename: str
+    content_type: str
+    size: int
+
+
+@router.post(
+    "/clusters/{slug}/motions/{motion_id}/agenda",
+    response={200: MotionOut, 400: ErrorOut, 404: ErrorOut},
+    summary="Sæt forslaget på generalforsamlingens dagsorden",
+)
+def motion_to_agenda(request, slug: str, motion_id: int):
+    cluster = cluster_for(request.user, slug, "decisions.manage")
+    motion = selectors.cluster_motion_get(cluster=cluster, motion_id=motion_id)
+    return services.motion_place_on_agenda(motion=motion, by=request.user)
+
+
+@router.post(
+    "/clusters/{slug}/motions/{motion_id}/attachments",
+    response={201: MotionAttachmentOut, 400: ErrorOut, 404: ErrorOut},
+    summary="Vedhæft en fil til forslaget (forslagsstilleren eller bestyrelsen)",
+)
+def add_motion_attachment(request, slug: str, motion_id: int, file: File[UploadedFile]):
+    cluster = cluster_for(request.user, slug, "decisions.submit_motion")
+    motion = selectors.cluster_motion_get(cluster=cluster, motion_id=motion_id)
+    if motion.submitter_id != request.user.pk and not request.user.has_perm("decisions.manage", cluster):
+        raise Http404("Forslaget findes ikke")
+    attachment = services.motion_attachment_add(motion=motion, name=file.name or "", content=file.read())
+    return Status(201, attachment)
+
+
+# Charter documents -------------------------------------------------------------------------------------
+
+
+class CharterVersionOut(Schema):
+    kind: str
+    number: int
+    text: str
+    adopted_on: dt.date
+    decision_id: int | None
+
+
+class CharterIn(StrictSchema):
+    kind: CharterKind = Field(..., strict=False, description="'values' eller 'statutes'")
+    text: str = Field(..., min_length=1, max_length=200_000)
+    adopted_on: IsoDate
+
+
+@router.get(
+    "/clusters/{slug}/charters/{kind}",
+    response={200: list[CharterVersionOut], 404: ErrorOut},
+    summary="Alle versioner af værdier, regler og mål ('values') eller vedtægterne ('statutes')",
+)
+def list_charter_versions(request, slug: str, kind: str):
+    cluster = cluster_for(request.user, slug, "decisions.view")
+    if kind not in CharterKind.values:
+        raise Http404("Ukendt dokument")
+    return list(selectors.charter_versions(cluster=cluster, kind=kind))
+
+
+@router.post(
+    "/clusters/{slug}/charters",
+    response={201: CharterVersionOut, 400: ErrorOut, 404: ErrorOut},
+    summary="Registrér en tidligere vedtaget version (nye vedtages ved en afstemning)",
+)
+def add_charter_version(request, slug: str, payload: CharterIn):
+    cluster = cluster_for(request.user, slug, "decisions.manage")
+    return Status(201, services.charter_adopt(cluster=cluster, **payload.dict()))

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from klynge.core.forms import DateInput, StyledForm
 from klynge.core.models import Majority
 
-from .models import CharterKind, EffectKind, PollKind
+from .models import AppliesIf, CharterKind, EffectKind, PollKind
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -63,6 +63,12 @@ class PollForm(StyledForm):
         required=False,
         help_text=_("Tom: online-afstemning med lukketidspunkt."),
     )
+    agenda_item = forms.ModelChoiceField(
+        label=_("Dagsordenspunkt"),
+        queryset=None,
+        required=False,
+        help_text=_("Beslutningen skrives i punktets referat. Mødet følger af punktet."),
+    )
     motion = forms.ModelChoiceField(label=_("Forslag"), queryset=None, required=False)
     closes_at = forms.DateTimeField(
         label=_("Lukker (online-afstemning)"),
@@ -70,8 +76,16 @@ class PollForm(StyledForm):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M"],
     )
-    effect_kind = forms.ChoiceField(
-        label=_("Virkning hvis vedtaget"), choices=EffectKind.choices, required=False
+    effect_kind = forms.ChoiceField(label=_("Virkning"), choices=EffectKind.choices, required=False)
+    effect_applies_if = forms.ChoiceField(
+        label=_("Virkningen gælder"),
+        choices=AppliesIf.choices,
+        initial=AppliesIf.ADOPTED,
+        required=False,
+        help_text=_(
+            "Ved et spørgsmål om tillid (»Er der tillid til ...?«) sættes praksis på hold, hvis flertallet "
+            "stemmer nej."
+        ),
     )
     effect_practice = forms.ChoiceField(label=_("Praksis der sættes på hold"), required=False)
     effect_ends_on = forms.DateField(
@@ -87,10 +101,12 @@ class PollForm(StyledForm):
     effect_open_data = forms.BooleanField(label=_("Åbne data i klyngen"), required=False)
     effect_reason = forms.CharField(label=_("Begrundelse for virkningen"), required=False)
 
-    def __init__(self, *args, meetings=None, motions=None, practices=(), **kwargs):
+    def __init__(self, *args, meetings=None, motions=None, agenda_items=None, practices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["meeting"].queryset = meetings
         self.fields["motion"].queryset = motions
+        self.fields["agenda_item"].queryset = agenda_items
+        self.fields["agenda_item"].label_from_instance = agenda_item_label
         self.fields["effect_practice"].choices = [("", "–")] + [(str(p.pk), p.name) for p in practices]
 
     def clean(self):
@@ -99,9 +115,18 @@ class PollForm(StyledForm):
             lines = [line.strip() for line in (data.get("options") or "").splitlines() if line.strip()]
             if len(lines) < 2:
                 self.add_error("options", _("Skriv mindst to valgmuligheder, én pr. linje."))
+        item = data.get("agenda_item")
+        if item is not None:
+            if data.get("meeting") and data["meeting"].pk != item.meeting_id:
+                self.add_error("agenda_item", _("Punktet står på et andet mødes dagsorden."))
+            else:
+                data["meeting"] = item.meeting
+        self.check_when(data)
+        return data
+
+    def check_when(self, data):
         if not data.get("meeting") and not data.get("closes_at"):
             raise ValidationError(_("Vælg et møde, eller giv online-afstemningen et lukketidspunkt."))
-        return data
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
@@ -116,9 +141,11 @@ class PollForm(StyledForm):
             "majority": data["majority"],
             "meeting": data.get("meeting"),
             "motion": data.get("motion"),
+            "agenda_item": data.get("agenda_item"),
             "closes_at": None if data.get("meeting") else data.get("closes_at"),
             "effect": {
                 "kind": data.get("effect_kind") or "",
+                "applies_if": data.get("effect_applies_if") or AppliesIf.ADOPTED,
                 "practice_id": data.get("effect_practice") or None,
                 "ends_on": data.get("effect_ends_on"),
                 "until_next_general_assembly": data.get("effect_until_next_ga"),
@@ -128,6 +155,85 @@ class PollForm(StyledForm):
                 "reason": data.get("effect_reason") or "",
             },
         }
+
+
+def agenda_item_label(item) -> str:
+    day = item.meeting.starts_at
+    from django.utils import timezone
+
+    local = timezone.localtime(day)
+    return f"{item.meeting.title} {local.day}/{local.month} {local.year}: {item.position}. {item.title}"
+
+
+class RecordPollForm(PollForm):
+    """A vote held before, recorded with its counts: at a past meeting (whose attendance is recorded)
+    or online on a past day."""
+
+    decided_on = forms.DateField(label=_("Dato (online-afstemning)"), widget=DateInput(), required=False)
+    votes_yes = forms.IntegerField(label=_("Stemmer ja"), min_value=0, required=False)
+    votes_no = forms.IntegerField(label=_("Stemmer nej"), min_value=0, required=False)
+    votes_abstain = forms.IntegerField(label=_("Undlod"), min_value=0, required=False)
+    option_counts = forms.CharField(
+        label=_("Stemmer pr. valgmulighed"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Ved valg og flere forslag: én linje pr. valgmulighed, fx »Anne Andersen: 12«."),
+    )
+    blank = forms.IntegerField(label=_("Blanke stemmer"), min_value=0, required=False)
+    turnout = forms.IntegerField(
+        label=_("Antal afgivne stemmesedler (ved valg)"), min_value=0, required=False
+    )
+    proxies = forms.IntegerField(
+        label=_("Stemmer ved fuldmagt på mødet"), min_value=0, required=False, initial=0
+    )
+    casting_vote = forms.CharField(
+        label=_("Formandens afgørende stemme ved stemmelighed"),
+        required=False,
+        help_text=_("»yes« eller »no« ved ja/nej, ellers valgmuligheden."),
+    )
+
+    field_order = ["question", "description", "kind", "options", "meeting", "agenda_item", "decided_on"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["closes_at"]
+
+    def check_when(self, data):
+        if not data.get("meeting") and not data.get("decided_on"):
+            raise ValidationError(_("Vælg mødet, eller skriv datoen for online-afstemningen."))
+
+    def clean(self):
+        data = super().clean()
+        counts = {}
+        if data.get("kind") == PollKind.YES_NO:
+            for code in ("yes", "no", "abstain"):
+                if data.get(f"votes_{code}"):
+                    counts[code] = data[f"votes_{code}"]
+        else:
+            for number, line in enumerate((data.get("option_counts") or "").splitlines(), start=1):
+                if not line.strip():
+                    continue
+                label, _sep, value = line.rpartition(":")
+                try:
+                    counts[label.strip()] = int(value.strip())
+                except ValueError:
+                    self.add_error("option_counts", _("Linje %(n)s skal slutte med »: tal«.") % {"n": number})
+        data["counts"] = counts
+        return data
+
+    def record_kwargs(self) -> dict:
+        kwargs = self.service_kwargs()
+        kwargs.pop("closes_at")
+        data = self.cleaned_data
+        kwargs.update(
+            counts=data["counts"],
+            decided_on=None if data.get("meeting") else data.get("decided_on"),
+            blank=data.get("blank") or 0,
+            turnout=data.get("turnout"),
+            proxies=data.get("proxies") or 0,
+            casting_vote=(data.get("casting_vote") or "").strip(),
+        )
+        return kwargs
 
 
 class ProxyForm(StyledForm):

@@ -99,6 +99,14 @@ class EffectKind(models.TextChoices):
     OPEN_DATA = "open_data", _("Ændr klyngens indstilling for åbne data")
 
 
+class AppliesIf(models.TextChoices):
+    """When a poll's effect is carried out. A confidence vote (»Er der tillid til ...?«) puts a practice on
+    hold when the question is answered no: its effect applies if the proposal is rejected."""
+
+    ADOPTED = "adopted", _("Hvis forslaget vedtages")
+    REJECTED = "rejected", _("Hvis forslaget forkastes (fx et spørgsmål om tillid)")
+
+
 class Poll(models.Model):
     cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="polls")
     meeting = models.ForeignKey(
@@ -144,6 +152,13 @@ class Poll(models.Model):
     opened_at = models.DateTimeField(null=True, editable=False)
     closed_at = models.DateTimeField(null=True, editable=False)
     casting_vote = models.CharField(max_length=64, blank=True, editable=False)
+    # A vote held before the cluster used Klynge (or on paper), recorded with its counts afterwards:
+    # no ballots and no turnout rows exist, only the counts in the decision.
+    recorded_afterwards = models.BooleanField(_("registreret efterfølgende"), default=False, editable=False)
+    recorded_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    recorded_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(Person, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -152,6 +167,16 @@ class Poll(models.Model):
 
     def __str__(self) -> str:
         return self.question
+
+    @property
+    def applies_if(self) -> str:
+        return (self.effect or {}).get("applies_if") or AppliesIf.ADOPTED
+
+    @property
+    def is_confidence_vote(self) -> bool:
+        """»Er der tillid til ...?«: a hold that follows a no."""
+        effect = self.effect or {}
+        return effect.get("kind") == EffectKind.SUSPEND and self.applies_if == AppliesIf.REJECTED
 
     @property
     def is_open(self) -> bool:
@@ -284,10 +309,18 @@ class Decision(models.Model):
         Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="decisions"
     )
     decided_on = models.DateField(_("dato"))
+    # Numbered per cluster and year in the order the decisions are written: 1, 2, 3 ... each January.
+    number = models.PositiveIntegerField(_("nummer"), null=True, editable=False)
     question = models.CharField(_("spørgsmål"), max_length=300)
     result = models.TextField(_("resultat"))
     adopted = models.BooleanField(_("vedtaget"), default=False)
     effect = models.TextField(_("virkning"), blank=True)
+    # Copied from the poll when the decision is written, so that the register reads on its own.
+    effect_kind = models.CharField(max_length=20, blank=True, editable=False)
+    effect_applies_if = models.CharField(max_length=10, blank=True, editable=False)
+    effect_applied = models.BooleanField(default=False, editable=False)
+    secret = models.BooleanField(_("hemmelig afstemning"), default=False, editable=False)
+    recorded_afterwards = models.BooleanField(_("registreret efterfølgende"), default=False, editable=False)
     counts = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -299,7 +332,21 @@ class Decision(models.Model):
 
     @property
     def reference(self) -> str:
-        return f"Beslutning nr. {self.pk} af {self.decided_on.day}/{self.decided_on.month} {self.decided_on.year}"
+        day = self.decided_on
+        return f"Beslutning nr. {self.number or self.pk} af {day.day}/{day.month} {day.year}"
+
+    @property
+    def is_confidence_vote(self) -> bool:
+        return self.effect_kind == EffectKind.SUSPEND and self.effect_applies_if == AppliesIf.REJECTED
+
+    @property
+    def outcome_label(self) -> str:
+        """»Vedtaget«, or for a confidence vote what the assembly said: »Der var (ikke) tillid«."""
+        if self.is_confidence_vote:
+            if self.adopted:
+                return "Der var tillid"
+            return "Der var ikke tillid" if self.effect_applied else "Intet flertal for mistillid"
+        return "Vedtaget" if self.adopted else "Ikke vedtaget"
 
 
 class CharterKind(models.TextChoices):

@@ -8,7 +8,7 @@ from collections import Counter
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import get_valid_filename
@@ -27,6 +27,7 @@ from . import results
 from .models import (
     ALLOWED_ATTACHMENT_TYPES,
     MAX_ATTACHMENT_BYTES,
+    AppliesIf,
     Ballot,
     BallotChoice,
     BallotCount,
@@ -150,6 +151,20 @@ def motion_create(
 
 
 @transaction.atomic
+def motion_attachment_add(*, motion: Motion, name: str, content: bytes) -> MotionAttachment:
+    """One more attachment to a motion (the API sends files one by one); not to a withdrawn motion."""
+    if motion.status == MotionStatus.WITHDRAWN:
+        raise ServiceError("Forslaget er trukket tilbage.")
+    name, content_type = _check_attachment(name, content)
+    attachment = MotionAttachment(
+        motion=motion, filename=name[:200], content_type=content_type, size=len(content)
+    )
+    attachment.file.save(name, ContentFile(content), save=False)
+    attachment.save()
+    return attachment
+
+
+@transaction.atomic
 def motion_place_on_agenda(*, motion: Motion, by: Person | None = None) -> Motion:
     """Puts the motion on its general assembly's agenda (once)."""
     motion = Motion.objects.select_for_update().get(pk=motion.pk)
@@ -196,6 +211,18 @@ def _clean_effect(cluster: Cluster, effect: dict | None) -> dict:
     kind = effect.get("kind") or ""
     if kind not in EffectKind.values:
         raise ServiceError({"effect_kind": "Ukendt virkning."})
+    applies_if = effect.get("applies_if") or AppliesIf.ADOPTED
+    if applies_if not in AppliesIf.values:
+        raise ServiceError(
+            {"effect_applies_if": "Vælg, om virkningen gælder, når forslaget vedtages eller forkastes."}
+        )
+    cleaned = _clean_effect_kind(cluster, kind, effect)
+    if cleaned:
+        cleaned["applies_if"] = applies_if
+    return cleaned
+
+
+def _clean_effect_kind(cluster: Cluster, kind: str, effect: dict) -> dict:
     if kind == EffectKind.SUSPEND:
         practice_id = effect.get("practice_id")
         if not practice_id or not cluster.memberships.filter(practice_id=practice_id).exists():
@@ -257,6 +284,10 @@ def _validate_poll(poll: Poll) -> None:
         raise ServiceError({"agenda_item": "Dagsordenspunktet hører ikke til mødet."})
     if poll.motion is not None and poll.motion.cluster_id != poll.cluster_id:
         raise ServiceError({"motion": "Forslaget hører ikke til klyngen."})
+    if poll.applies_if == AppliesIf.REJECTED and poll.kind != PollKind.YES_NO:
+        raise ServiceError(
+            {"effect_applies_if": "Kun en ja/nej-afstemning kan have en virkning, når forslaget forkastes."}
+        )
 
 
 @transaction.atomic
@@ -278,6 +309,8 @@ def poll_create(
     effect: dict | None = None,
     by: Person | None = None,
 ) -> Poll:
+    if agenda_item is not None and meeting is None:
+        meeting = agenda_item.meeting
     poll = Poll(
         cluster=cluster,
         question=(question or "").strip()[:300],
@@ -482,10 +515,16 @@ def _count_secret_vote(poll: Poll, chosen: list[PollOption]) -> None:
     secrecy.after_secret_write()
 
 
+def _kept_as_counts(poll: Poll) -> bool:
+    """A secret poll, and a vote recorded afterwards (whose ballots Klynge never saw), keep only
+    counts per option (BallotCount); an open poll held in Klynge keeps named ballots."""
+    return poll.secret or poll.recorded_afterwards
+
+
 def _counts(poll: Poll) -> tuple[Counter, int]:
     """(votes per option id, blank votes)."""
     counts: Counter = Counter()
-    if poll.secret:
+    if _kept_as_counts(poll):
         rows = list(BallotCount.objects.filter(poll=poll).values_list("option_id", "votes"))
         counts.update({option_id: votes for option_id, votes in rows if option_id is not None})
         return counts, sum(votes for option_id, votes in rows if option_id is None)
@@ -498,29 +537,38 @@ def _counts(poll: Poll) -> tuple[Counter, int]:
     return counts, blank
 
 
-def poll_outcome(poll: Poll, *, casting_vote: str = "") -> results.Outcome:
+def poll_outcome(poll: Poll, *, casting_vote: str = "", turnout: int | None = None) -> results.Outcome:
+    """The tally of a live or recorded poll, from its ballots or counts. `turnout` is given for a vote
+    recorded afterwards (no turnout rows exist for it)."""
     counts, blank = _counts(poll)
-    options = list(poll.options.all())
-    turnout = Turnout.objects.filter(poll=poll).count()
+    if turnout is None:
+        turnout = Turnout.objects.filter(poll=poll).count()
+    votes = {o.code or o.label: counts[o.pk] for o in poll.options.all()}
     present = poll.electorate_size if poll.meeting_id else turnout
+    return _tally(poll, votes=votes, blank=blank, present=present or 0, casting_vote=casting_vote)
+
+
+def _tally(
+    poll: Poll, *, votes: dict[str, int], blank: int, present: int, casting_vote: str
+) -> results.Outcome:
+    """The outcome of the votes (by code for yes/no, by label otherwise) under the poll's frozen rules."""
     common = {
-        "present": present or 0,
+        "present": present,
         "members_total": poll.members_total or 0,
         "quorum_percent": poll.quorum_percent or 0,
     }
     if poll.kind == PollKind.YES_NO:
-        by_code = {o.code: counts[o.pk] for o in options}
         return results.tally_yes_no(
-            yes=by_code["yes"],
-            no=by_code["no"],
-            abstain=by_code["abstain"] + blank,
+            yes=votes.get("yes", 0),
+            no=votes.get("no", 0),
+            abstain=votes.get("abstain", 0) + blank,
             entitled=poll.electorate_size or 0,
             majority=poll.majority,
             casting_vote=casting_vote,
             chair_has_casting_vote=poll.chair_has_casting_vote,
             **common,
         )
-    labelled = {o.label: counts[o.pk] for o in options}
+    labelled = {o.label: votes.get(o.label, 0) for o in poll.options.all()}
     if poll.kind == PollKind.SINGLE:
         return results.tally_choice(
             counts=labelled,
@@ -551,17 +599,39 @@ def poll_close(
         _forget_the_running_count(poll)
     outcome = poll_outcome(poll, casting_vote=casting_vote)
     decided_on = _local_date(poll.meeting.starts_at) if poll.meeting_id else _local_date(now)
-    decision = Decision.objects.create(
+    return _decide(
+        poll=poll,
+        outcome=outcome,
+        decided_on=decided_on,
+        turnout=Turnout.objects.filter(poll=poll).count(),
+        casting_vote=casting_vote,
+        by=by,
+    )
+
+
+def _decide(
+    *, poll: Poll, outcome: results.Outcome, decided_on: dt.date, turnout: int, casting_vote: str, by
+) -> Decision:
+    """Writes the decision of a counted poll (live or recorded afterwards), carries out its effect when
+    the outcome calls for it, and notes it under the poll's agenda item."""
+    effect_kind = poll.effect.get("kind") or ""
+    applies = effect_kind and _effect_applies(poll, outcome, casting_vote)
+    decision = _decision_create(
         cluster=poll.cluster,
         poll=poll,
         meeting=poll.meeting,
         decided_on=decided_on,
         question=poll.question,
-        result=outcome.summary,
+        result=_result_text(poll, outcome),
         adopted=outcome.adopted,
+        effect_kind=effect_kind,
+        effect_applies_if=poll.applies_if if effect_kind else "",
+        effect_applied=bool(applies),
+        secret=poll.secret,
+        recorded_afterwards=poll.recorded_afterwards,
         counts={
             "counts": outcome.counts,
-            "turnout": Turnout.objects.filter(poll=poll).count(),
+            "turnout": turnout,
             "electorate": poll.electorate_size,
             "members_total": poll.members_total,
             "quorate": outcome.quorate,
@@ -570,16 +640,208 @@ def poll_close(
             "elected": outcome.elected,
             "alternates": outcome.alternates,
             "winner": outcome.winner,
+            "recorded_afterwards": poll.recorded_afterwards,
         },
     )
-    if outcome.adopted and poll.effect.get("kind"):
+    if applies:
         decision.effect = _apply_effect(poll=poll, decision=decision, by=by)
-        decision.save(update_fields=["effect"])
-    elif poll.effect.get("kind"):
+    elif poll.is_confidence_vote:
+        practice = poll.cluster.memberships.select_related("practice").get(
+            practice_id=poll.effect["practice_id"]
+        )
+        decision.effect = (
+            f"Der var tillid: {practice.practice.name} fortsætter i klyngemøderne."
+            if outcome.adopted
+            else f"Intet flertal for mistillid: {practice.practice.name} fortsætter i klyngemøderne."
+        )
+    elif effect_kind and poll.applies_if == AppliesIf.REJECTED:
+        decision.effect = "Ingen virkning: forslaget blev ikke forkastet."
+    elif effect_kind:
         decision.effect = "Ingen virkning: forslaget blev ikke vedtaget."
+    if decision.effect:
+        if poll.is_confidence_vote and applies:
+            decision.effect = "Der var ikke tillid: " + decision.effect
         decision.save(update_fields=["effect"])
     _record_in_minutes(poll, decision)
     return decision
+
+
+def _effect_applies(poll: Poll, outcome: results.Outcome, casting_vote: str = "") -> bool:
+    """Adopted, or for an effect that follows a rejection: a quorate vote where more said no than yes
+    (or the chair's casting vote said no). A tie without a casting vote changes nothing."""
+    if poll.applies_if == AppliesIf.ADOPTED:
+        return outcome.adopted
+    if not outcome.quorate or outcome.adopted:
+        return False
+    yes, no = outcome.counts.get("yes", 0), outcome.counts.get("no", 0)
+    return no > yes or (outcome.tie and casting_vote == "no" and poll.chair_has_casting_vote)
+
+
+def _result_text(poll: Poll, outcome: results.Outcome) -> str:
+    """The tally's summary; a confidence question is answered with »tillid«, not »vedtaget«."""
+    summary = outcome.summary
+    if poll.is_confidence_vote and outcome.quorate:
+        for ending in (" Forslaget er vedtaget.", " Forslaget er ikke vedtaget."):
+            summary = summary.removesuffix(ending)
+        if outcome.adopted:
+            summary += " Der var tillid."
+        elif _effect_applies(poll, outcome, poll.casting_vote):
+            summary += " Der var ikke tillid."
+        else:
+            summary += " Der var ikke flertal for mistillid."
+    return summary
+
+
+def _decision_create(*, cluster: Cluster, decided_on: dt.date, **fields) -> Decision:
+    """A decision with the next number of its cluster and year (Beslutning nr. 1, 2, ... each year)."""
+    Cluster.objects.select_for_update().filter(pk=cluster.pk).first()
+    last = Decision.objects.filter(cluster=cluster, decided_on__year=decided_on.year).aggregate(
+        m=Max("number")
+    )["m"]
+    return Decision.objects.create(cluster=cluster, decided_on=decided_on, number=(last or 0) + 1, **fields)
+
+
+@transaction.atomic
+def poll_record(
+    *,
+    cluster: Cluster,
+    question: str,
+    counts: dict[str, int],
+    kind: str = PollKind.YES_NO,
+    options: list[str] | None = None,
+    seats: int = 1,
+    alternates: int = 0,
+    secret: bool = False,
+    majority: str = "",
+    meeting: Meeting | None = None,
+    motion: Motion | None = None,
+    agenda_item: AgendaItem | None = None,
+    description: str = "",
+    decided_on: dt.date | None = None,
+    blank: int = 0,
+    turnout: int | None = None,
+    proxies: int = 0,
+    casting_vote: str = "",
+    effect: dict | None = None,
+    by: Person | None = None,
+    now: dt.datetime | None = None,
+) -> Decision:
+    """Records a vote held before (at a meeting, or online), with its counts as they were.
+
+    The rules apply as of the day of the vote: the electorate is the members with a vote and an active
+    practice that day who were checked in at the meeting (plus the proxies held there); online, every
+    such member. Counts beyond the electorate are refused. No ballots or turnout rows are written (a
+    secret vote stays secret: there is nothing but the counts). The poll is marked as recorded
+    afterwards, with who recorded it and when; its decision and effect take the day of the vote.
+    """
+    now = now or timezone.now()
+    if agenda_item is not None and meeting is None:
+        meeting = agenda_item.meeting
+    if meeting is not None:
+        if meeting.cluster_id != cluster.pk:
+            raise ServiceError({"meeting": "Mødet hører ikke til klyngen."})
+        if meeting.status == MeetingStatus.CANCELLED:
+            raise ServiceError({"meeting": "Mødet blev aflyst; der kan ikke registreres en afstemning."})
+        if meeting.starts_at > now:
+            raise ServiceError({"meeting": "Mødet er ikke holdt endnu: åbn afstemningen på mødet i stedet."})
+        day = _local_date(meeting.starts_at)
+    else:
+        if decided_on is None:
+            raise ServiceError({"decided_on": "Angiv mødet eller datoen for afstemningen."})
+        if decided_on > timezone.localdate(now):
+            raise ServiceError({"decided_on": "Datoen ligger i fremtiden."})
+        day = decided_on
+    poll = poll_create(
+        cluster=cluster,
+        question=question,
+        kind=kind,
+        options=options,
+        seats=seats,
+        alternates=alternates,
+        secret=secret,
+        majority=majority,
+        meeting=meeting,
+        motion=motion,
+        agenda_item=agenda_item,
+        description=description,
+        effect=effect,
+        by=by,
+    )
+    voters = cluster_voters(cluster=cluster, day=day)
+    voter_ids = {p.pk for p in voters}
+    when = f"den {day.day}/{day.month} {day.year}"
+    if meeting is not None:
+        present = len({p.pk for p in meeting_checked_in(meeting=meeting)} & voter_ids)
+        if not present:
+            raise ServiceError(
+                f"Ingen med stemmeret er registreret som til stede på mødet {when}. Registrér fremmødet "
+                "først: stemmeretten følger, hvem der var til stede."
+            )
+        if proxies < 0 or proxies > min(present * cluster.max_proxies_per_member, len(voter_ids) - present):
+            raise ServiceError(
+                {
+                    "proxies": f"Der kan højst være {min(present * cluster.max_proxies_per_member, len(voter_ids) - present)} fuldmagter."
+                }
+            )
+        electorate = present + proxies
+    else:
+        electorate = len(voter_ids)
+    options_by_label = {o.label: o for o in poll.options.all()}
+    values = dict(counts or {})
+    if any(not isinstance(n, int) or isinstance(n, bool) or n < 0 for n in [*values.values(), blank]):
+        raise ServiceError({"counts": "Stemmetallene skal være hele tal, 0 eller derover."})
+    if poll.kind == PollKind.YES_NO:
+        unknown = set(values) - {"yes", "no", "abstain"}
+    else:
+        unknown = set(values) - set(options_by_label)
+    if unknown:
+        raise ServiceError({"counts": "Ukendt valgmulighed: " + ", ".join(sorted(unknown))})
+    votes = sum(values.values())
+    if poll.kind == PollKind.MULTI:
+        if turnout is None:
+            raise ServiceError({"turnout": "Angiv, hvor mange der stemte ved valget."})
+        if votes > turnout * poll.seats:
+            raise ServiceError(
+                {"counts": f"{turnout} stemmesedler kan højst give {turnout * poll.seats} stemmer."}
+            )
+    else:
+        turnout = votes + blank
+    if turnout > electorate:
+        raise ServiceError(
+            {
+                "counts": f"Der er registreret {turnout} stemmer, men kun {electorate} havde stemmeret og var "
+                f"til stede {when}."
+                if meeting is not None
+                else f"Der er registreret {turnout} stemmer, men kun {electorate} havde stemmeret {when}."
+            }
+        )
+    poll.members_total = len(voter_ids)
+    poll.electorate_size = electorate
+    poll.quorum_percent = cluster.quorum_percent
+    poll.chair_has_casting_vote = cluster.chair_has_casting_vote
+    poll.casting_vote = casting_vote
+    moment = (
+        meeting.starts_at
+        if meeting is not None
+        else timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
+    )
+    poll.opened_at = poll.closed_at = moment
+    poll.status = PollStatus.PUBLISHED
+    poll.recorded_afterwards = True
+    poll.recorded_by = by
+    poll.recorded_at = now
+    poll.save()
+    # The counts go where a secret poll's live votes go, so one tally reads both (no ballot, no
+    # turnout row: nobody's vote is known, only the numbers as they were announced).
+    by_key = {o.code or o.label: o for o in poll.options.all()}
+    BallotCount.objects.bulk_create(
+        [BallotCount(poll=poll, option=o, votes=values.get(key, 0)) for key, o in by_key.items()]
+        + [BallotCount(poll=poll, votes=blank)]
+    )
+    outcome = poll_outcome(poll, casting_vote=casting_vote, turnout=turnout)
+    return _decide(
+        poll=poll, outcome=outcome, decided_on=day, turnout=turnout, casting_vote=casting_vote, by=by
+    )
 
 
 def _forget_the_running_count(poll: Poll) -> None:

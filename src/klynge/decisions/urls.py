@@ -12,6 +12,7 @@ urlpatterns = [
     path(K + "offentlig/", views.public_cluster, name="public_cluster_slash"),
     path(K + "afstemninger/", views.poll_list, name="poll_list"),
     path(K + "afstemninger/ny/", views.poll_create, name="poll_create"),
+    path(K + "afstemninger/registrer/", views.poll_record, name="poll_record"),
     path(P, views.poll_detail, name="poll_detail"),
     path(P + "ret/", views.poll_edit, name="poll_edit"),
     path(P + "aabn/", views.poll_open, name="poll_open"),

@@ -18,9 +18,10 @@ from klynge.core.templatetags.klynge import short_date
 from klynge.core.tenancy import cluster_view
 from klynge.core.views import add_service_errors
 from klynge.meetings import selectors as meeting_selectors
+from klynge.meetings.models import AgendaItem
 
 from . import results, selectors, services
-from .forms import CharterForm, MotionForm, PollForm, ProxyForm
+from .forms import CharterForm, MotionForm, PollForm, ProxyForm, RecordPollForm
 from .models import CharterKind, MotionStatus, Poll, PollKind, PollStatus
 
 
@@ -85,8 +86,8 @@ def poll_list(request, cluster):
     )
 
 
-def _poll_form(cluster, data=None, poll: Poll | None = None):
-    initial = {"majority": cluster.default_majority}
+def _poll_form(cluster, data=None, poll: Poll | None = None, *, form_class=None, initial=None):
+    initial = {"majority": cluster.default_majority, **(initial or {})}
     if poll is not None:
         effect = poll.effect or {}
         initial = {
@@ -99,9 +100,11 @@ def _poll_form(cluster, data=None, poll: Poll | None = None):
             "secret": poll.secret,
             "majority": poll.majority,
             "meeting": poll.meeting_id,
+            "agenda_item": poll.agenda_item_id,
             "motion": poll.motion_id,
             "closes_at": timezone.localtime(poll.closes_at) if poll.closes_at else None,
             "effect_kind": effect.get("kind", ""),
+            "effect_applies_if": poll.applies_if,
             "effect_practice": str(effect.get("practice_id") or ""),
             "effect_ends_on": effect.get("ends_on"),
             "effect_until_next_ga": effect.get("until_next_general_assembly", False),
@@ -110,18 +113,33 @@ def _poll_form(cluster, data=None, poll: Poll | None = None):
             "effect_open_data": effect.get("open_data", False),
             "effect_reason": effect.get("reason", ""),
         }
-    return PollForm(
+    meetings = meeting_selectors.cluster_meetings(cluster=cluster).exclude(status="cancelled")
+    return (form_class or PollForm)(
         data,
-        meetings=meeting_selectors.cluster_meetings(cluster=cluster).exclude(status="cancelled"),
+        meetings=meetings,
         motions=selectors.cluster_motions(cluster=cluster).exclude(status=MotionStatus.WITHDRAWN),
+        agenda_items=AgendaItem.objects.filter(meeting__in=meetings)
+        .select_related("meeting")
+        .order_by("-meeting__starts_at", "position", "id"),
         practices=cluster_practices(cluster=cluster),
         initial=initial,
     )
 
 
+def _initial_from_agenda(request, cluster) -> dict:
+    """»Ny afstemning« from an agenda item: the item and its meeting are chosen already."""
+    item_id = request.GET.get("punkt", "")
+    item = (
+        AgendaItem.objects.filter(meeting__cluster=cluster, pk=item_id).select_related("meeting").first()
+        if item_id.isdigit()
+        else None
+    )
+    return {"agenda_item": item.pk, "meeting": item.meeting_id, "question": item.title} if item else {}
+
+
 @cluster_view("decisions.manage")
 def poll_create(request, cluster):
-    form = _poll_form(cluster, request.POST or None)
+    form = _poll_form(cluster, request.POST or None, initial=_initial_from_agenda(request, cluster))
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -133,6 +151,35 @@ def poll_create(request, cluster):
                 return redirect("decisions:poll_detail", slug=cluster.slug, poll_id=poll.pk)
         return render(request, "core/form_page.html", {"form": form, "title": "Ny afstemning"}, status=400)
     return render(request, "core/form_page.html", {"form": form, "title": "Ny afstemning"})
+
+
+@cluster_view("decisions.manage")
+def poll_record(request, cluster):
+    """A vote already held, recorded with its counts (marked as recorded afterwards)."""
+    form = _poll_form(
+        cluster,
+        request.POST or None,
+        form_class=RecordPollForm,
+        initial=_initial_from_agenda(request, cluster),
+    )
+    context = {
+        "form": form,
+        "title": "Registrér en afstemning, der er holdt",
+        "intro": "Til en afstemning fra før klyngen brugte Klynge, eller en afstemning på papir. Skriv "
+        "stemmetallene, som de var. Stemmeretten følger, hvem der havde stemmeret og var tjekket ind den dag, "
+        "så registrér mødets fremmøde først. Afstemningen vises som registreret efterfølgende.",
+    }
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                decision = services.poll_record(cluster=cluster, by=request.user, **form.record_kwargs())
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, "Afstemningen er registreret, og beslutningen står i protokollen.")
+                return redirect("decisions:poll_detail", slug=cluster.slug, poll_id=decision.poll_id)
+        return render(request, "core/form_page.html", context, status=400)
+    return render(request, "core/form_page.html", context)
 
 
 @cluster_view("decisions.manage")

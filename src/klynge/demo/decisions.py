@@ -173,20 +173,20 @@ def build_decisions(today: dt.date | None = None) -> None:
     services.poll_close(poll=values, by=chair, now=ga_start + dt.timedelta(minutes=75))
     services.poll_publish(poll=values)
 
-    # The confidence vote: secret, simple majority; the hold runs until the new vote on 29/8.
+    # The confidence vote, asked as the assembly asked it (seed 000): secret, simple majority; a no puts
+    # the practice on hold until the new vote on 29/8.
     confidence = services.poll_create(
         cluster=gentofte,
         meeting=ga,
         agenda_item=_item(ga, "forslag"),
-        question=(
-            f"Forslag: Klyngen har ikke tillid til lægerne fra {SUSPENDED_PRACTICE}, og praksis' deltagelse "
-            "i klyngemøderne sættes på hold indtil en ny afstemning den 29/8 2022."
-        ),
-        description="Afstemningen er hemmelig. Simpelt flertal af de afgivne stemmer; blanke tælles ikke med.",
+        question=f"Er der tillid til lægerne fra {SUSPENDED_PRACTICE} og deres fortsatte deltagelse i klyngemøderne?",
+        description="Afstemningen er hemmelig. Simpelt flertal af de afgivne stemmer; blanke tælles ikke med. "
+        "Stemmer et flertal nej, sættes praksis' deltagelse på hold indtil en ny afstemning den 29/8 2022.",
         secret=True,
         majority="simple",
         effect={
             "kind": "suspend",
+            "applies_if": "rejected",
             "practice_id": practice.pk,
             "ends_on": dt.date(2022, 8, 29),
             "reason": "Generalforsamlingen havde ikke tillid til praksis.",
@@ -194,7 +194,7 @@ def build_decisions(today: dt.date | None = None) -> None:
         by=chair,
     )
     services.poll_open(poll=confidence, now=ga_start + dt.timedelta(minutes=90))
-    _vote(confidence, rng, yes=0.58, no=0.3, when=ga_start + dt.timedelta(minutes=92))
+    _vote(confidence, rng, yes=0.3, no=0.58, when=ga_start + dt.timedelta(minutes=92))
     services.poll_close(poll=confidence, by=chair, now=ga_start + dt.timedelta(minutes=95))
     services.poll_publish(poll=confidence)
 
@@ -204,12 +204,15 @@ def build_decisions(today: dt.date | None = None) -> None:
         meeting=aug,
         agenda_item=_item(aug, SUSPENDED_PRACTICE),
         question=(
-            f"Forslag: {SUSPENDED_PRACTICE}' pause fra klyngemøderne forlænges til næste generalforsamling."
+            f"Er der nu tillid til lægerne fra {SUSPENDED_PRACTICE}, så deres pause fra klyngemøderne kan "
+            "slutte?"
         ),
+        description="Stemmer et flertal nej, forlænges pausen til næste generalforsamling.",
         secret=True,
         majority="simple",
         effect={
             "kind": "suspend",
+            "applies_if": "rejected",
             "practice_id": practice.pk,
             "until_next_general_assembly": True,
             "reason": "Pausen blev forlænget ved en ny afstemning.",
@@ -218,7 +221,7 @@ def build_decisions(today: dt.date | None = None) -> None:
     )
     aug_start = aug.starts_at
     services.poll_open(poll=extension, now=aug_start + dt.timedelta(minutes=150))
-    _vote(extension, rng, yes=0.62, no=0.28, when=aug_start + dt.timedelta(minutes=152))
+    _vote(extension, rng, yes=0.28, no=0.62, when=aug_start + dt.timedelta(minutes=152))
     services.poll_close(poll=extension, by=chair, now=aug_start + dt.timedelta(minutes=155))
     services.poll_publish(poll=extension)
 

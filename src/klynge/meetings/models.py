@@ -231,6 +231,7 @@ class AgendaItem(models.Model):
 class GuestRole(models.TextChoices):
     FACILITATOR = "facilitator", _("Facilitator")
     SPEAKER = "oplaegsholder", _("Oplægsholder")
+    PRACTICE_CONSULTANT = "praksiskonsulent", _("Praksiskonsulent")
     MUNICIPALITY = "kommune", _("Kommune")
     HOSPITAL = "hospital", _("Hospital")
     KIAP = "kiap", _("KIAP")

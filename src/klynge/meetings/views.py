@@ -305,8 +305,12 @@ def meeting_material(request, cluster, meeting, attachment_id):
 # Agenda --------------------------------------------------------------------------------------------
 
 
-def _people(cluster):
-    return core_selectors.cluster_people(cluster=cluster)
+def _people(cluster, meeting=None):
+    """Who can be responsible for an item: the cluster's people and the meeting's guests."""
+    people = core_selectors.cluster_people(cluster=cluster)
+    if meeting is not None:
+        people += [guest.person for guest in selectors.meeting_guests(meeting=meeting)]
+    return people
 
 
 @cluster_view("meetings.manage_meetings")
@@ -314,7 +318,7 @@ def agenda_item_create(request, cluster, meeting_id):
     meeting = _meeting(cluster, meeting_id)
     form = AgendaItemForm(
         request.POST or None,
-        people=_people(cluster),
+        people=_people(cluster, meeting),
         agenda=selectors.meeting_agenda(meeting=meeting),
         default_position=services.default_position(meeting),
     )
@@ -341,7 +345,7 @@ def agenda_item_edit(request, cluster, meeting_id, item_id):
     form = AgendaItemForm(
         request.POST or None,
         instance=item,
-        people=_people(cluster),
+        people=_people(cluster, meeting),
         agenda=selectors.meeting_agenda(meeting=meeting),
     )
     if request.method == "POST" and form.is_valid():
@@ -379,6 +383,8 @@ def agenda_item_move(request, cluster, meeting_id, item_id):
             "can_manage": True,
             "show_minutes": True,
             "moved": moved,
+            "is_past": meeting.starts_at <= timezone.now(),
+            "cancelled": meeting.status == MeetingStatus.CANCELLED,
         }
         return render(request, "meetings/_agenda.html", context)
     return redirect(

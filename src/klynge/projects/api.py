@@ -434,3 +434,121 @@ def publish_rotation(request, slug: str):
     if plan is None:
         return Status(404, {"detail": "Der er intet udkast."})
     return _plan_out(services.rotation_publish(plan=plan, by=request.user))
+
+
+# The scope check of unsaved text, the group, follow-ups and the cluster's project settings --------------
+
+
+class FlagOut(Schema):
+    code: str
+    title: str
+    reason: str
+    fix: str
+
+
+@router.post(
+    "/clusters/{slug}/projects/{project_id}/scope-check",
+    response={200: list[FlagOut], 403: ErrorOut, 404: ErrorOut, 400: ErrorOut},
+    summary="Tjek en beskrivelse, før den gemmes: for stor, diffus eller uden målbare mål?",
+)
+def scope_check(request, slug: str, project_id: int, payload: ProjectPatch):
+    cluster = cluster_for(request.user, slug, "projects.view")
+    project = selectors.cluster_project_get(cluster=cluster, project_id=project_id)
+    if not selectors.can_edit_project(project=project, person=request.user):
+        return Status(403, {"detail": "Kun projektgruppen og bestyrelsen kan rette beskrivelsen."})
+    fields = selectors.project_fields(project)
+    fields.update(
+        {k: v for k, v in payload.dict(exclude_unset=True).items() if k in fields and v is not None}
+    )
+    return selectors.project_scope(project, fields)
+
+
+class GroupIn(InSchema):
+    person_id: int
+    action: str = Field(..., pattern="^(add|lead|remove)$", description="'add', 'lead' eller 'remove'")
+
+
+@router.post(
+    "/clusters/{slug}/projects/{project_id}/members",
+    response={200: _ProjectResponse, 400: ErrorOut, 404: ErrorOut},
+    summary="Bestyrelsen sætter en person i gruppen, gør personen til tovholder eller tager personen ud",
+)
+def change_group(request, slug: str, project_id: int, payload: GroupIn):
+    cluster = cluster_for(request.user, slug, "projects.manage")
+    project = selectors.cluster_project_get(cluster=cluster, project_id=project_id)
+    person = _person(cluster, payload.person_id, "person_id")
+    action = {
+        "add": services.project_member_add,
+        "lead": services.project_set_lead,
+        "remove": services.project_member_remove,
+    }[payload.action]
+    action(project=project, person=person, by=request.user)
+    return _project_out(selectors.cluster_project_get(cluster=cluster, project_id=project_id))
+
+
+@router.post(
+    "/clusters/{slug}/projects/{project_id}/join",
+    response={200: _ProjectResponse, 400: ErrorOut, 404: ErrorOut},
+    summary="Meld dig selv ind i projektgruppen",
+)
+def join_group(request, slug: str, project_id: int):
+    cluster = cluster_for(request.user, slug, "projects.participate")
+    project = selectors.cluster_project_get(cluster=cluster, project_id=project_id)
+    services.project_member_add(project=project, person=request.user, by=request.user)
+    return _project_out(selectors.cluster_project_get(cluster=cluster, project_id=project_id))
+
+
+@router.delete(
+    "/clusters/{slug}/projects/{project_id}/join",
+    response={200: _ProjectResponse, 400: ErrorOut, 404: ErrorOut},
+    summary="Forlad projektgruppen",
+)
+def leave_group(request, slug: str, project_id: int):
+    cluster = cluster_for(request.user, slug, "projects.participate")
+    project = selectors.cluster_project_get(cluster=cluster, project_id=project_id)
+    services.project_member_remove(project=project, person=request.user, by=request.user)
+    return _project_out(selectors.cluster_project_get(cluster=cluster, project_id=project_id))
+
+
+class FollowUpOut(Schema):
+    agenda_item_id: int
+    meeting_id: int
+
+
+@router.post(
+    "/clusters/{slug}/projects/{project_id}/follow-up/accept",
+    response={200: FollowUpOut, 400: ErrorOut, 404: ErrorOut},
+    summary="Sæt det foreslåede genbesøg på mødets dagsorden",
+)
+def accept_follow_up(request, slug: str, project_id: int):
+    cluster = cluster_for(request.user, slug, "projects.manage")
+    project = selectors.cluster_project_get(cluster=cluster, project_id=project_id)
+    item = services.followup_accept(project=project, by=request.user)
+    return {"agenda_item_id": item.pk, "meeting_id": item.meeting_id}
+
+
+class ProjectSettingsOut(Schema):
+    meeting_capacity: int
+    reminder_months: int
+    horizon_months: int
+
+
+class ProjectSettingsIn(InSchema):
+    meeting_capacity: int | None = Field(None, ge=0, le=20)
+    reminder_months: int | None = Field(None, ge=0, le=60)
+    horizon_months: int | None = Field(None, ge=1, le=120)
+
+
+@router.get("/clusters/{slug}/project-settings", response={200: ProjectSettingsOut, 404: ErrorOut})
+def get_project_settings(request, slug: str):
+    cluster = cluster_for(request.user, slug, "projects.manage")
+    return selectors.settings_for(cluster=cluster)
+
+
+@router.patch(
+    "/clusters/{slug}/project-settings", response={200: ProjectSettingsOut, 400: ErrorOut, 404: ErrorOut}
+)
+def update_project_settings(request, slug: str, payload: ProjectSettingsIn):
+    cluster = cluster_for(request.user, slug, "projects.manage")
+    fields = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
+    return services.settings_update(cluster=cluster, **fields)

@@ -6,13 +6,16 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
+from django.http import Http404
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from klynge.core.api import ErrorOut
+from klynge.core.api import ErrorOut, StrictSchema
+from klynge.core.services import ServiceError
 from klynge.core.tenancy import cluster_for
 
 from . import selectors, services
+from .models import Direction, Source, Unit
 
 router = Router(tags=["quality"])
 
@@ -258,3 +261,98 @@ def create_import(
     if not result.ok:
         return Status(400, body)
     return Status(201 if result.changed else 200, body)
+
+
+# The cluster's own indicators, counts entered by a practice, and the open-data setting ------------------
+
+
+class IndicatorIn(StrictSchema):
+    name_da: str = Field(..., min_length=1, max_length=200)
+    why: str = Field("", max_length=5000)
+    unit: str = Field(Unit.PER_1000_YEAR, description="'percent', 'per_1000_year' eller 'count'")
+    numerator_label: str = Field(..., min_length=1, max_length=300)
+    denominator_label: str = Field("", max_length=300)
+    direction: Direction = Field(Direction.NEITHER, strict=False)
+    target: float | None = Field(None, ge=-1e9, le=1e9)
+
+
+class EntryIn(StrictSchema):
+    period: str = Field(..., max_length=10, description="Fx 2025, 2025-Q1 eller 2025-03")
+    numerator: float = Field(..., ge=0, le=1e12)
+    denominator: float | None = Field(None, ge=0, le=1e12)
+
+
+class EntryOut(Schema):
+    indicator_id: int
+    practice_id: int
+    period: str
+    numerator: float
+    denominator: float | None
+
+
+class OpenDataIn(StrictSchema):
+    open_data: bool
+    reason: str = Field(
+        ..., min_length=1, max_length=2000, description="Hvilket møde eller hvilken beslutning?"
+    )
+
+
+class OpenDataOut(Schema):
+    open_data: bool
+    open_data_reason: str
+
+
+@router.post(
+    "/clusters/{slug}/indicators",
+    response={201: IndicatorOut, 400: ErrorOut, 404: ErrorOut},
+    summary="Ny indikator for klyngen, talt af medlemmerne selv",
+)
+def create_indicator(request, slug: str, payload: IndicatorIn):
+    cluster = cluster_for(request.user, slug, "quality.manage_data")
+    if payload.unit not in (Unit.PERCENT, Unit.PER_1000_YEAR, Unit.COUNT):
+        raise ServiceError({"unit": "Vælg procent, pr. 1.000 tilmeldte pr. år eller antal."})
+    indicator = services.indicator_create(cluster=cluster, by=request.user, **payload.dict())
+    return Status(201, _indicator(indicator))
+
+
+@router.post(
+    "/clusters/{slug}/indicators/{indicator_id}/entries",
+    response={201: EntryOut, 400: ErrorOut, 404: ErrorOut},
+    summary="Indtast din praksis' tæller og nævner for en periode (klyngens egne indikatorer)",
+)
+def enter_counts(request, slug: str, indicator_id: int, payload: EntryIn):
+    cluster = cluster_for(request.user, slug, "quality.enter_counts")
+    indicator = selectors.indicator_get(cluster=cluster, indicator_id=indicator_id)
+    viewer = selectors.viewer_for(request.user, cluster)
+    if indicator.source_kind != Source.SELF_REPORTED or viewer.practice_id is None:
+        raise Http404("Indikatoren tælles ikke af praksis selv")
+    services.measurement_enter(
+        indicator=indicator,
+        practice=request.user.practice,
+        period=payload.period,
+        numerator=payload.numerator,
+        denominator=payload.denominator,
+        by=request.user,
+    )
+    return Status(
+        201,
+        {
+            "indicator_id": indicator.pk,
+            "practice_id": request.user.practice_id,
+            "period": payload.period,
+            "numerator": payload.numerator,
+            "denominator": payload.denominator,
+        },
+    )
+
+
+@router.put(
+    "/clusters/{slug}/open-data",
+    response={200: OpenDataOut, 400: ErrorOut, 404: ErrorOut},
+    summary="Bestyrelsens rettelse af åbne data (normalt besluttes det ved en afstemning)",
+)
+def set_open_data(request, slug: str, payload: OpenDataIn):
+    cluster = cluster_for(request.user, slug, "quality.manage_data")
+    return services.cluster_open_data_set(
+        cluster=cluster, open_data=payload.open_data, reason=payload.reason, by=request.user
+    )

@@ -64,14 +64,14 @@ class MeetingOut(Schema):
     guests: int
 
 
-class PracticeOut(Schema):
+class ActivityPracticeOut(Schema):
     name: str
     provider_number: str
 
 
 class ActivityOut(Schema):
     year: int
-    practices: list[PracticeOut]
+    practices: list[ActivityPracticeOut]
     doctors: int
     doctors_attending: int
     practices_attending: int

@@ -66,12 +66,13 @@ def full_date(day: dt.date) -> str:
 
 
 def lower_first(text: str) -> str:
-    """Lower-cases the first letter unless the first word is an abbreviation (KIAP, KOL, PLO)."""
+    """Lower-cases the first letter unless the first word is an abbreviation (KIAP, KOL, PLO), also in
+    the genitive or with a suffix (PLOs, KIAP's, CRP-måling)."""
     text = (text or "").strip()
     if not text:
         return text
     first = text.split()[0]
-    if len(first) > 1 and first.isupper():
+    if len(first) > 1 and first[1].isupper():
         return text
     return text[0].lower() + text[1:]
 

@@ -22,6 +22,10 @@ WORKSHOP = "workshop"
 # Guest roles (klynge.meetings.models.GuestRole).
 FACILITATOR = "facilitator"
 SPEAKER = "oplaegsholder"
+PRACTICE_CONSULTANT = "praksiskonsulent"
+KIAP = "kiap"
+MUNICIPALITY = "kommune"
+HOSPITAL = "hospital"
 
 
 @dataclass
@@ -39,6 +43,7 @@ class SurveyFact:
     asked: int = 0
     unit: str = "personer"
     from_kiap: bool = False
+    before_meeting: bool = True  # the last day to answer was no later than the meeting
 
 
 @dataclass
@@ -47,6 +52,10 @@ class DecisionFact:
     question: str
     adopted: bool
     effect_kind: str = ""  # "", "suspend", "charter", "open_data"
+    applies_if: str = "adopted"  # "adopted", or "rejected" for a confidence vote
+    effect_applied: bool = False
+    secret: bool = False
+    recorded_afterwards: bool = False
     poll_kind: str = "yes_no"  # "yes_no", "single", "multi"
     majority: str = "simple"
     votes_for: int | None = None

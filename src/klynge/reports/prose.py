@@ -23,6 +23,10 @@ from .facts import (
     CLUSTER_MEETING,
     FACILITATOR,
     GENERAL_ASSEMBLY,
+    HOSPITAL,
+    KIAP,
+    MUNICIPALITY,
+    PRACTICE_CONSULTANT,
     RETREAT,
     SPEAKER,
     WORKSHOP,
@@ -39,6 +43,10 @@ MAJORITY = {
     "absolute": "et absolut flertal",
     "two_thirds": "et kvalificeret flertal på to tredjedele",
 }
+# A guest's role written before the name, as a chair would: »praksiskonsulent Hanne Holm (Region H)«.
+ROLE_BEFORE_NAME = {PRACTICE_CONSULTANT: "praksiskonsulent", KIAP: "KIAP-konsulent"}
+# Without an organisation, where the guest came from.
+PLACE_OF_ROLE = {MUNICIPALITY: "kommunen", HOSPITAL: "hospitalet", KIAP: "KIAP"}
 PLAN_LABEL = {
     GENERAL_ASSEMBLY: "Generalforsamling",
     CLUSTER_MEETING: "Klyngemøde",
@@ -171,6 +179,7 @@ def assembly_paragraph(meeting: MeetingFact, facts: YearFacts) -> str:
         sentences.extend(decision_sentences(decision, subject="Generalforsamlingen", year=facts.year))
         if decision.effect_kind == "charter" and decision.adopted and facts.website:
             sentences.append(f"De er beskrevet på klyngens hjemmeside {display_url(facts.website)}.")
+    sentences.extend(_recorded_sentences(meeting))
     sentences.extend(_what_was_done(meeting))
     if meeting.package:
         sentences.append(
@@ -185,7 +194,8 @@ def assembly_paragraph(meeting: MeetingFact, facts: YearFacts) -> str:
 def meeting_paragraph(meeting: MeetingFact) -> str:
     noun = "workshoppen" if meeting.kind == WORKSHOP else "klyngemødet"
     sentences = []
-    day = span_text(meeting)
+    # Where the meeting was held, beside its date: »Til klyngemødet den 23/5 på Bernstorff Slot ...«.
+    day = span_text(meeting) + (f" på {meeting.venue}" if meeting.venue else "")
     same = (
         meeting.theme and meeting.package and meeting.theme.strip().lower() == meeting.package.strip().lower()
     )
@@ -201,14 +211,14 @@ def meeting_paragraph(meeting: MeetingFact) -> str:
     elif meeting.theme:
         sentences.append(f"{upper_first(noun)} den {day} havde temaet {lower_first(meeting.theme)}.")
     else:
-        place = f" på {meeting.venue}" if meeting.venue else ""
-        sentences.append(f"{upper_first(noun)} den {day} blev holdt{place}.")
+        sentences.append(f"{upper_first(noun)} den {day} blev holdt.")
     if meeting.topics:
         sentences.append(f"Der blev bl.a. talt om {join_and([lower_first(t) for t in meeting.topics])}.")
     sentences.extend(_what_was_done(meeting))
     sentences.extend(_guest_sentences(meeting))
     for decision in meeting.decisions:
         sentences.extend(decision_sentences(decision, subject="Mødet", year=meeting.start.year))
+    sentences.extend(_recorded_sentences(meeting))
     sentences.extend(_idea_round_sentences(meeting))
     sentences.extend(_wish_sentences(meeting))
     return " ".join(sentences)
@@ -240,14 +250,20 @@ def retreat_paragraph(meeting: MeetingFact) -> str:
     sentences.extend(_guest_sentences(meeting, roles_done=(FACILITATOR, SPEAKER)))
     for decision in meeting.decisions:
         sentences.extend(decision_sentences(decision, subject="Internatet", year=meeting.start.year))
+    sentences.extend(_recorded_sentences(meeting))
     sentences.extend(_idea_round_sentences(meeting))
     paragraph = " ".join(sentences)
     wishes = " ".join(_wish_sentences(meeting))
     return "\n\n".join(p for p in (paragraph, wishes) if p)
 
 
-def guest_name(guest: GuestFact) -> str:
-    return f"{guest.name} ({guest.organisation})" if guest.organisation else guest.name
+def guest_name(guest: GuestFact, *, with_role: bool = False) -> str:
+    """»Åse Øberg (PLO)«; with the role when the sentence does not already say it:
+    »praksiskonsulent Hanne Holm (Region Hovedstaden)«, »Birgitte Ærø (kommunen)«."""
+    where = guest.organisation or (PLACE_OF_ROLE.get(guest.role, "") if with_role else "")
+    name = f"{guest.name} ({where})" if where else guest.name
+    role = ROLE_BEFORE_NAME.get(guest.role) if with_role else None
+    return f"{role} {name}" if role else name
 
 
 def _what_was_done(meeting: MeetingFact) -> list[str]:
@@ -264,7 +280,10 @@ def _what_was_done(meeting: MeetingFact) -> list[str]:
             else count(survey.answered, "medlem", "medlemmer", neuter=True)
         )
         source = " fra KIAP" if survey.from_kiap else ""
-        sentences.append(f"Før mødet havde {who} svaret på spørgeskemaet »{survey.title}«{source}.")
+        if survey.before_meeting:
+            sentences.append(f"Før mødet havde {who} svaret på spørgeskemaet »{survey.title}«{source}.")
+        else:
+            sentences.append(f"{upper_first(who)} svarede på spørgeskemaet »{survey.title}«{source}.")
     return sentences
 
 
@@ -283,8 +302,18 @@ def _guest_sentences(meeting: MeetingFact, roles_done: tuple[str, ...] = ()) -> 
         roles_done = (FACILITATOR, SPEAKER)
     others = [g for g in meeting.guests if g.role not in roles_done]
     if others:
-        sentences.append(f"Til mødet medvirkede {join_and([guest_name(g) for g in others])}.")
+        sentences.append(f"Til mødet medvirkede {join_and([guest_name(g, with_role=True) for g in others])}.")
     return sentences
+
+
+def _recorded_sentences(meeting: MeetingFact) -> list[str]:
+    """Votes recorded in Klynge after the meeting are said to be, once for the meeting."""
+    recorded = [d for d in meeting.decisions if d.recorded_afterwards]
+    if not recorded:
+        return []
+    if len(recorded) == 1:
+        return ["Afstemningen er registreret i Klynge efterfølgende."]
+    return ["Afstemningerne er registreret i Klynge efterfølgende."]
 
 
 def _idea_round_sentences(meeting: MeetingFact) -> list[str]:
@@ -332,7 +361,49 @@ def _until(decision: DecisionFact, year: int) -> str:
 
 
 def decision_sentences(decision: DecisionFact, *, subject: str, year: int) -> list[str]:
-    """One decision and its effect, in one or two sentences."""
+    """One decision and its effect, in one or two sentences (and whether the vote was secret)."""
+    sentences = _decision_sentences(decision, subject=subject, year=year)
+    if decision.secret:
+        sentences.append("Afstemningen var hemmelig.")
+    return sentences
+
+
+def _confidence_sentences(decision: DecisionFact, *, subject: str, year: int) -> list[str]:
+    """»Er der tillid til ...?«: a hold follows a no. Told as the seed tells it: »Et simpelt flertal stemte
+    for, at der ikke var tillid ...«."""
+    who = f"lægerne fra {decision.practice}" if decision.practice else "en praksis"
+    until = _until(decision, year)
+    majority = "et simpelt flertal" if decision.majority == "simple" else "et flertal"
+    yes, no = decision.votes_for, decision.votes_against
+    against = f" ({no} mod {yes} stemmer)" if yes is not None and no is not None else ""
+    in_favour = f" ({yes} mod {no} stemmer)" if yes is not None and no is not None else ""
+    if decision.effect_applied and decision.is_extension:
+        where = {"Generalforsamlingen": "Ved generalforsamlingen", "Mødet": "Ved mødet"}.get(subject, subject)
+        return [
+            f"{where} stemte {majority} for, at der fortsat ikke var tillid til {who}{against}, og pausen "
+            f"fra klyngemøderne blev forlænget {until}."
+        ]
+    question = f"Der var afstemning om, hvorvidt der var tillid til {who}."
+    if decision.effect_applied:
+        return [
+            question,
+            f"{upper_first(majority)} stemte for, at der ikke var tillid{against}, og deres deltagelse i "
+            f"klyngemøderne blev sat på hold {until}.",
+        ]
+    if decision.adopted:
+        return [
+            question,
+            f"{upper_first(majority)} stemte for, at der var tillid{in_favour}, og deres deltagelse i "
+            "klyngemøderne fortsatte.",
+        ]
+    return [
+        question,
+        f"Der var ikke flertal for, at der ikke var tillid{_votes(decision)}, og deres deltagelse i "
+        "klyngemøderne fortsatte.",
+    ]
+
+
+def _decision_sentences(decision: DecisionFact, *, subject: str, year: int) -> list[str]:
     majority = MAJORITY.get(decision.majority, "et flertal")
     votes = _votes(decision)
     question = quoted(decision.question)
@@ -348,6 +419,8 @@ def decision_sentences(decision: DecisionFact, *, subject: str, year: int) -> li
         if decision.winner:
             return [f"Ved afstemningen om {question} fik »{decision.winner}« flest stemmer."]
         return [f"Ved afstemningen om {question} blev intet valgt."]
+    if decision.effect_kind == "suspend" and decision.applies_if == "rejected":
+        return _confidence_sentences(decision, subject=subject, year=year)
     if decision.effect_kind == "suspend":
         until = _until(decision, year)
         who = f"lægerne fra {decision.practice}" if decision.practice else "en praksis"

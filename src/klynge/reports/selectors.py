@@ -133,6 +133,10 @@ def _decision_fact(
         question=decision.question,
         adopted=decision.adopted,
         effect_kind=effect.get("kind", "") or "",
+        applies_if=effect.get("applies_if") or "adopted",
+        effect_applied=decision.effect_applied,
+        secret=decision.secret,
+        recorded_afterwards=decision.recorded_afterwards,
         poll_kind=poll.kind if poll else "yes_no",
         majority=poll.majority if poll else cluster.default_majority,
     )
@@ -157,7 +161,7 @@ def _decision_fact(
             for d in suspends
             if d.pk != decision.pk and (d.poll.effect or {}).get("practice_id") == practice_id
         ]
-        fact.is_extension = any(d.adopted and d.decided_on < decision.decided_on for d in same)
+        fact.is_extension = any(d.effect_applied and d.decided_on < decision.decided_on for d in same)
         fact.hold_until_new_vote = fact.hold_until is not None and any(
             d.decided_on == fact.hold_until for d in same
         )
@@ -290,7 +294,8 @@ def year_facts(*, cluster: Cluster, year: int, now: dt.datetime | None = None) -
             else:
                 fact.topics.append(item.title)
         for survey in surveys[meeting.pk]:
-            if not survey.answered:
+            answered = survey.answered + (survey.recorded_answers or 0)
+            if not answered:
                 continue
             from_kiap = "kiap" in survey.title.lower() or bool(
                 survey.copied_from
@@ -301,10 +306,11 @@ def year_facts(*, cluster: Cluster, year: int, now: dt.datetime | None = None) -
             fact.surveys.append(
                 SurveyFact(
                     title=survey.title,
-                    answered=survey.answered,
+                    answered=answered,
                     asked=survey.asked,
                     unit=unit,
                     from_kiap=from_kiap,
+                    before_meeting=survey.closes_on is not None and survey.closes_on <= fact.start,
                 )
             )
         facts.meetings.append(fact)
@@ -492,7 +498,7 @@ def activity_figures(*, cluster: Cluster, year: int, now: dt.datetime | None = N
         .annotate(answered=Count("participations", distinct=True), asked=Count("invitations", distinct=True))
         .order_by("sent_at", "id")
     ):
-        figures.surveys.append((survey.title, survey.answered, survey.asked))
+        figures.surveys.append((survey.title, survey.answered + (survey.recorded_answers or 0), survey.asked))
     year_end = min(dt.date(year, 12, 31), timezone.localdate())
     figures.practices = core_selectors.cluster_practices(cluster=cluster, day=year_end)
     practice_ids = {p.pk for p in figures.practices}

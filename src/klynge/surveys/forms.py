@@ -120,3 +120,13 @@ class AnswerForm(StyledForm):
 
 class CopyForm(StyledForm):
     title = forms.CharField(label="Titel på kopien", max_length=200)
+
+
+class RecordForm(StyledForm):
+    sent_on = forms.DateField(
+        label="Sendt ud den",
+        widget=DateInput(),
+        required=False,
+        help_text="Modtagerne er klyngens medlemmer den dag. Der sendes ingen mails.",
+    )
+    answered = forms.IntegerField(label="Antal svar", min_value=0)

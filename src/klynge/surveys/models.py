@@ -68,6 +68,15 @@ class Survey(models.Model):
     copied_from = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # A questionnaire sent before the cluster used Klynge (or outside it) is recorded afterwards: its real
+    # send date and how many answered, with who recorded it and when. Recorded answers are a count only.
+    recorded_answers = models.PositiveIntegerField(
+        _("antal svar (registreret efterfølgende)"), null=True, blank=True
+    )
+    recorded_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

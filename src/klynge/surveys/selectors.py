@@ -91,10 +91,11 @@ class Rate:
 
 def response_rate(*, survey: Survey) -> Rate:
     """How many have answered out of how many asked (practices, for one answer per practice)."""
+    answered = survey.participations.count() + (survey.recorded_answers or 0)
     if survey.audience == Audience.PRACTICES:
         asked = survey.invitations.exclude(practice=None).values("practice").distinct().count()
-        return Rate(survey.participations.count(), asked, "praksis")
-    return Rate(survey.participations.count(), survey.invitations.count(), "personer")
+        return Rate(answered, asked, "praksis")
+    return Rate(answered, survey.invitations.count(), "personer")
 
 
 def results_visible(survey: Survey, count: int | None = None) -> bool:

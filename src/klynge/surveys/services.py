@@ -409,6 +409,68 @@ def survey_send(
     return invitations
 
 
+@transaction.atomic
+def survey_record(
+    *,
+    survey: Survey,
+    answered: int,
+    sent_on: dt.date | None = None,
+    by: Person | None = None,
+    now: dt.datetime | None = None,
+) -> Survey:
+    """Records a questionnaire sent before (on `sent_on`, to the recipients of that day, with no mail)
+    and how many answered it. The answers themselves are not in Klynge: only their number."""
+    now = now or timezone.now()
+    survey = Survey.objects.select_for_update(of=("self",)).select_related("cluster").get(pk=survey.pk)
+    if survey.status == SurveyStatus.DRAFT:
+        if sent_on is None:
+            raise ServiceError({"sent_on": "Skriv, hvornår spørgeskemaet blev sendt ud."})
+        if sent_on >= timezone.localdate(now):
+            raise ServiceError(
+                {"sent_on": "Udsendelsen skal ligge før i dag; send det ellers ud som normalt."}
+            )
+        if survey.closes_on is None:
+            raise ServiceError({"closes_on": "Angiv sidste svardag, før udsendelsen registreres."})
+        survey_send(
+            survey=survey,
+            by=by,
+            send_mail=False,
+            now=timezone.make_aware(dt.datetime.combine(sent_on, dt.time(9))),
+        )
+        survey.refresh_from_db()
+    elif sent_on is not None and sent_on != timezone.localdate(survey.sent_at):
+        raise ServiceError({"sent_on": "Spørgeskemaet er allerede sendt ud; datoen kan ikke ændres."})
+    return survey_record_answers(survey=survey, answered=answered, by=by, now=now)
+
+
+@transaction.atomic
+def survey_record_answers(
+    *, survey: Survey, answered: int, by: Person | None = None, now: dt.datetime | None = None
+) -> Survey:
+    """Records how many answered outside Klynge (on paper, or before the cluster used Klynge)."""
+    survey = Survey.objects.select_for_update(of=("self",)).get(pk=survey.pk)
+    if survey.status != SurveyStatus.SENT:
+        raise ServiceError("Registrér udsendelsen, før antallet af svar.")
+    if answered < 0:
+        raise ServiceError({"answered": "Antallet kan ikke være negativt."})
+    if survey.audience == Audience.PRACTICES:
+        asked = survey.invitations.exclude(practice=None).values("practice").distinct().count()
+    else:
+        asked = survey.invitations.count()
+    room = asked - survey.participations.count()
+    if answered > room:
+        raise ServiceError(
+            {
+                "answered": f"Spørgeskemaet blev sendt til {asked}; højst {room} kan have svaret uden for Klynge."
+            }
+        )
+    survey.recorded_answers = answered
+    survey.recorded_by = by
+    survey.recorded_at = now or timezone.now()
+    survey.save(update_fields=["recorded_answers", "recorded_by", "recorded_at"])
+    return survey
+
+
 def pending_invitations(survey: Survey):
     """Invitations of people who have not answered (for one answer per practice: whose practice has not)."""
     invitations = survey.invitations.select_related("person")

@@ -24,6 +24,7 @@ urlpatterns = [
     path(Q + "spoergsmaal/<int:question_id>/flyt/", views.question_move, name="question_move"),
     path(Q + "send/", views.survey_send, name="send"),
     path(Q + "paamind/", views.survey_remind, name="remind"),
+    path(Q + "registrer/", views.survey_record, name="record"),
     path(Q + "svarprocent/", views.survey_rate, name="rate"),
     path(Q + "dagsorden/", views.survey_agenda, name="agenda"),
     path(Q + "svar/", views.survey_answer, name="answer"),

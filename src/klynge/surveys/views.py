@@ -11,7 +11,7 @@ from klynge.core.templatetags.klynge import short_date
 from klynge.core.tenancy import cluster_view
 
 from . import charts, exports, selectors, services
-from .forms import AnswerForm, CopyForm, QuestionForm, SurveyForm
+from .forms import AnswerForm, CopyForm, QuestionForm, RecordForm, SurveyForm
 from .models import SurveyStatus
 
 
@@ -249,6 +249,45 @@ def survey_send(request, cluster, survey_id):
     else:
         messages.success(request, f"Spørgeskemaet er sendt til {len(invitations)} modtagere.")
     return redirect("surveys:detail", slug=cluster.slug, survey_id=survey.pk)
+
+
+@cluster_view("surveys.manage_surveys")
+def survey_record(request, cluster, survey_id):
+    """A questionnaire sent and answered outside Klynge: its send date and number of answers."""
+    survey = selectors.cluster_survey_get(cluster=cluster, survey_id=survey_id)
+    if survey.is_template:
+        raise Http404
+    initial = {"answered": survey.recorded_answers or 0}
+    if survey.sent_at:
+        initial["sent_on"] = timezone.localdate(survey.sent_at)
+    form = RecordForm(request.POST or None, initial=initial)
+    if survey.status == "sent":
+        form.fields["sent_on"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.survey_record(
+                survey=survey,
+                answered=form.cleaned_data["answered"],
+                sent_on=form.cleaned_data.get("sent_on") if survey.status != "sent" else None,
+                by=request.user,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Udsendelsen og antallet af svar er registreret.")
+            return redirect("surveys:detail", slug=cluster.slug, survey_id=survey.pk)
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": f"Registrér udsendelse og svar: {survey.title}",
+            "intro": "Til et spørgeskema, der blev sendt ud og besvaret, før klyngen brugte Klynge (eller på "
+            "papir). Kun antallet af svar gemmes; det vises som registreret efterfølgende.",
+            "cancel_url": reverse("surveys:detail", args=[cluster.slug, survey.pk]),
+        },
+        status=_status(form),
+    )
 
 
 @require_POST
