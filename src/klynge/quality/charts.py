@@ -1,10 +1,10 @@
-"""Vega-Lite specs (built with Altair) for the quality pages. The data in a spec is exactly what the table
-beside the chart shows: pseudonymised, with suppressed practices left out, other practices' values rounded
-as in the table and their sizes to two significant figures."""
+"""Vega-Lite specs for the quality pages, built as plain data (klynge.core.vegalite). The data in a spec is
+exactly what the table beside the chart shows: pseudonymised, with suppressed practices left out, other
+practices' values rounded as in the table and their sizes to two significant figures."""
 
 from __future__ import annotations
 
-import altair as alt
+from klynge.core.vegalite import field, layer, layered
 
 from .privacy import shown_value, size_band
 from .selectors import IndicatorFigures
@@ -12,16 +12,11 @@ from .selectors import IndicatorFigures
 OWN = "#b3541e"
 OTHER = "#2b6cb0"
 GREY = "#595959"
+WHO = ["Din praksis", "Andre"]
 
 
 def _axis_title(figures: IndicatorFigures) -> str:
     return figures.indicator.unit_short
-
-
-def _finish(chart: alt.TopLevelMixin, title: str) -> dict:
-    spec = chart.properties(title=title, width="container", height=260).to_dict(validate=False)
-    spec.pop("config", None)
-    return spec
 
 
 def run_chart_spec(figures: IndicatorFigures) -> dict | None:
@@ -31,18 +26,23 @@ def run_chart_spec(figures: IndicatorFigures) -> dict | None:
     data = [
         {"periode": p["period"], "dato": p["date"], "værdi": round(p["value"], 3)} for p in figures.series
     ]
-    base = alt.Chart(alt.Data(values=data))
-    line = base.mark_line(point=True, color=OWN).encode(
-        x=alt.X("dato:T", title="Periode"),
-        y=alt.Y("værdi:Q", title=_axis_title(figures)),
-        tooltip=[alt.Tooltip("periode:N"), alt.Tooltip("værdi:Q", format=".2f")],
-    )
-    layers = [line]
+    layers = [
+        layer(
+            data,
+            {"type": "line", "point": True, "color": OWN},
+            x=field("dato:T", title="Periode"),
+            y=field("værdi:Q", title=_axis_title(figures)),
+            tooltip=[field("periode:N"), field("værdi:Q", format=".2f")],
+        )
+    ]
     if centre is not None:
         layers.append(
-            alt.Chart(alt.Data(values=[{"median": round(centre, 3)}]))
-            .mark_rule(color=GREY, strokeDash=[6, 4])
-            .encode(y="median:Q", tooltip=[alt.Tooltip("median:Q", title="Median", format=".2f")])
+            layer(
+                [{"median": round(centre, 3)}],
+                {"type": "rule", "color": GREY, "strokeDash": [6, 4]},
+                y=field("median:Q"),
+                tooltip=[field("median:Q", title="Median", format=".2f")],
+            )
         )
     elif figures.run is not None and figures.run.seasonal:
         # Each period's own centre: the median of the same month (quarter) in all years.
@@ -52,15 +52,24 @@ def run_chart_spec(figures: IndicatorFigures) -> dict | None:
             if c is not None
         ]
         layers.append(
-            alt.Chart(alt.Data(values=seasonal))
-            .mark_line(color=GREY, strokeDash=[6, 4])
-            .encode(
-                x="dato:T",
-                y="median:Q",
-                tooltip=[alt.Tooltip("median:Q", title="Median for samme tid på året", format=".2f")],
+            layer(
+                seasonal,
+                {"type": "line", "color": GREY, "strokeDash": [6, 4]},
+                x=field("dato:T"),
+                y=field("median:Q"),
+                tooltip=[field("median:Q", title="Median for samme tid på året", format=".2f")],
             )
         )
-    return _finish(alt.layer(*layers), f"{figures.indicator.name_da}: din praksis over tid (seriediagram)")
+    return layered(
+        layers,
+        title=f"{figures.indicator.name_da}: din praksis over tid (seriediagram)",
+        width="container",
+        height=260,
+    )
+
+
+def _who(**options) -> dict:
+    return field("egen:N", **options)
 
 
 def bar_chart_spec(figures: IndicatorFigures) -> dict | None:
@@ -75,42 +84,34 @@ def bar_chart_spec(figures: IndicatorFigures) -> dict | None:
         }
         for f in shown
     ]
-    order = [d["praksis"] for d in data]
-    bars = (
-        alt.Chart(alt.Data(values=data))
-        .mark_bar()
-        .encode(
-            y=alt.Y("praksis:N", sort=order, title=None),
-            x=alt.X("værdi:Q", title=_axis_title(figures)),
-            color=alt.Color(
-                "egen:N",
-                scale=alt.Scale(domain=["Din praksis", "Andre"], range=[OWN, OTHER]),
-                legend=alt.Legend(title=None),
-            ),
-            tooltip=[alt.Tooltip("praksis:N"), alt.Tooltip("værdi:Q", format=".2f")],
+    layers = [
+        layer(
+            data,
+            {"type": "bar"},
+            y=field("praksis:N", sort=[d["praksis"] for d in data], title=None),
+            x=field("værdi:Q", title=_axis_title(figures)),
+            color=_who(scale={"domain": WHO, "range": [OWN, OTHER]}, legend={"title": None}),
+            tooltip=[field("praksis:N"), field("værdi:Q", format=".2f")],
         )
-    )
-    layers = [bars]
+    ]
     if figures.cluster and not figures.cluster.hidden and figures.cluster.value is not None:
         layers.append(
-            alt.Chart(alt.Data(values=[{"klyngen": shown_value(figures.indicator, figures.cluster.value)}]))
-            .mark_rule(color=GREY, strokeDash=[6, 4])
-            .encode(x="klyngen:Q")
+            layer(
+                [{"klyngen": shown_value(figures.indicator, figures.cluster.value)}],
+                {"type": "rule", "color": GREY, "strokeDash": [6, 4]},
+                x=field("klyngen:Q"),
+            )
         )
     if figures.indicator.target is not None:
         layers.append(
-            alt.Chart(alt.Data(values=[{"mål": figures.indicator.target}]))
-            .mark_rule(color="#1b7837")
-            .encode(x="mål:Q")
+            layer([{"mål": figures.indicator.target}], {"type": "rule", "color": "#1b7837"}, x=field("mål:Q"))
         )
-    chart = alt.layer(*layers)
-    spec = chart.properties(
+    return layered(
+        layers,
         title=f"{figures.indicator.name_da}: praksis i klyngen",
         width="container",
         height=max(120, 22 * len(data)),
-    ).to_dict(validate=False)
-    spec.pop("config", None)
-    return spec
+    )
 
 
 def funnel_spec(figures: IndicatorFigures) -> dict | None:
@@ -138,44 +139,41 @@ def funnel_spec(figures: IndicatorFigures) -> dict | None:
         if figures.indicator.unit == "per_1000_year"
         else "Patientdage"
     )
-    curve = alt.Chart(alt.Data(values=figures.funnel_curve))
-    layers = []
-    for name, dash in (("lower95", [4, 3]), ("upper95", [4, 3]), ("lower998", []), ("upper998", [])):
-        layers.append(
-            curve.mark_line(color=GREY, strokeDash=dash or [1, 0]).encode(
-                x=alt.X("n:Q", title=x_title, scale=alt.Scale(type="log")),
-                y=alt.Y(f"{name}:Q", title=_axis_title(figures)),
-            )
+    layers = [
+        layer(
+            figures.funnel_curve,
+            {"type": "line", "color": GREY, "strokeDash": dash},
+            x=field("n:Q", title=x_title, scale={"type": "log"}),
+            y=field(f"{name}:Q", title=_axis_title(figures)),
         )
+        for name, dash in (
+            ("lower95", [4, 3]),
+            ("upper95", [4, 3]),
+            ("lower998", [1, 0]),
+            ("upper998", [1, 0]),
+        )
+    ]
     layers.append(
-        alt.Chart(alt.Data(values=[{"klyngen": round(figures.funnel_target, 3)}]))
-        .mark_rule(color=GREY)
-        .encode(y="klyngen:Q")
+        layer(
+            [{"klyngen": round(figures.funnel_target, 3)}],
+            {"type": "rule", "color": GREY},
+            y=field("klyngen:Q"),
+        )
     )
     layers.append(
-        alt.Chart(alt.Data(values=points))
-        .mark_point(filled=True, size=70)
-        .encode(
-            x="nævner:Q",
-            y="værdi:Q",
-            color=alt.Color(
-                "egen:N",
-                scale=alt.Scale(domain=["Din praksis", "Andre"], range=[OWN, OTHER]),
-                legend=alt.Legend(title=None),
-            ),
-            shape=alt.Shape(
-                "egen:N",
-                scale=alt.Scale(domain=["Din praksis", "Andre"], range=["diamond", "circle"]),
-                legend=None,
-            ),
+        layer(
+            points,
+            {"type": "point", "filled": True, "size": 70},
+            x=field("nævner:Q"),
+            y=field("værdi:Q"),
+            color=_who(scale={"domain": WHO, "range": [OWN, OTHER]}, legend={"title": None}),
+            shape=_who(scale={"domain": WHO, "range": ["diamond", "circle"]}, legend=None),
             # The own practice is the point the reader looks for: four times the area of the others.
-            size=alt.Size(
-                "egen:N", scale=alt.Scale(domain=["Din praksis", "Andre"], range=[280, 70]), legend=None
-            ),
-            tooltip=[alt.Tooltip("praksis:N"), alt.Tooltip("værdi:Q", format=".2f"), alt.Tooltip("nævner:Q")],
+            size=_who(scale={"domain": WHO, "range": [280, 70]}, legend=None),
+            tooltip=[field("praksis:N"), field("værdi:Q", format=".2f"), field("nævner:Q")],
         )
     )
-    return _finish(alt.layer(*layers), f"{figures.indicator.name_da}: tragtdiagram")
+    return layered(layers, title=f"{figures.indicator.name_da}: tragtdiagram", width="container", height=260)
 
 
 # What each chart is called where a person reads it (the keys are in URLs and element ids).

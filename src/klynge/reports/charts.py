@@ -1,9 +1,9 @@
-"""Vega-Lite specs (built with Altair) for the reports, drawn by vega-embed in the page and by
+"""Vega-Lite specs (plain data, klynge.core.vegalite) for the reports, drawn by vega-embed in the page and by
 vl-convert to SVG/PNG for PDF and Word. A table with the same numbers always stands beside them."""
 
 from __future__ import annotations
 
-import altair as alt
+from klynge.core.vegalite import field, single
 
 from .danish import day_span
 
@@ -17,18 +17,16 @@ def attendance_chart(figures, *, font: str | None = None) -> dict | None:
     ]
     if not rows:
         return None
-    chart = (
-        alt.Chart(alt.Data(values=rows))
-        .mark_bar(color="#0059b3")
-        .encode(
-            y=alt.Y("Møde:N", sort=None, title=None, axis=alt.Axis(labelLimit=220)),
-            x=alt.X("Deltagere:Q", title="Deltagende medlemmer", axis=alt.Axis(tickMinStep=1)),
-            tooltip=[alt.Tooltip("Møde:N"), alt.Tooltip("Deltagere:Q")],
-        )
-        .properties(height=alt.Step(32))
+    spec = single(
+        rows,
+        {"type": "bar", "color": "#0059b3"},
+        {
+            "y": field("Møde:N", sort=None, title=None, axis={"labelLimit": 220}),
+            "x": field("Deltagere:Q", title="Deltagende medlemmer", axis={"tickMinStep": 1}),
+            "tooltip": [field("Møde:N"), field("Deltagere:Q")],
+        },
+        height={"step": 32},
     )
-    spec = chart.to_dict(validate=False)
-    spec.pop("config", None)
     if font:
         spec["width"] = 380
         spec["title"] = f"Deltagere pr. møde i {figures.year}"
