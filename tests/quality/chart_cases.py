@@ -47,7 +47,9 @@ def _case(indicator: Indicator, rows: list[tuple[str, float, float, bool]], seri
         for d, v in zip(dates, series, strict=True)
     ]
     if series:
-        result.run, result.run_text = selectors.runs_analysis(indicator, list(zip(dates, series)), "month")
+        result.run, result.run_text = selectors.runs_analysis(
+            indicator, list(zip(dates, series, strict=True)), "month"
+        )
     return result
 
 
