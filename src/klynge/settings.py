@@ -132,6 +132,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The pages' cached results (klynge.quality.cache) live in the database, shared by every web process and
+# host; keys carry the data's version, so nothing is ever stale. The table is made by a migration.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "klynge_cache",
+        "OPTIONS": {"MAX_ENTRIES": 50000, "CULL_FREQUENCY": 4},
+    }
+}
+
 AUTH_USER_MODEL = "core.Person"
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out identity or address before any password is checked.

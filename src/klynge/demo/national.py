@@ -19,6 +19,8 @@ from django.utils import timezone
 from klynge.core import audit
 from klynge.core.models import Cluster, Membership, Person, Practice, Region, Role, RoleAssignment, Title
 from klynge.meetings.models import Attendance, Meeting, MeetingKind, MeetingStatus
+from klynge.quality import cache as quality_cache
+from klynge.quality import privacy as quality_privacy
 
 from .people import NameMaker
 from .register import DEMO_PASSWORD
@@ -121,6 +123,14 @@ def build_register(*, seed: int, first_year: int, count: int = CLUSTERS) -> Nati
                 )
             )
     Membership.objects.bulk_create(memberships, batch_size=2000)
+    # Bulk rows send no signals: the pseudonyms and data versions a joining practice gets (klynge.quality).
+    by_cluster: dict[int, list[int]] = {}
+    for membership in memberships:
+        by_cluster.setdefault(membership.cluster_id, []).append(membership.practice_id)
+    for cluster_id, practice_ids in by_cluster.items():
+        quality_privacy.pseudonyms_ensure(cluster_id=cluster_id, practice_ids=practice_ids)
+        quality_cache.bump(cluster_id)
+    quality_cache.bump(None)
     Person.objects.bulk_create([person for _, person in people], batch_size=2000)
     for cluster, person in people:
         if cluster is None:

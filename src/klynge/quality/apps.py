@@ -11,7 +11,9 @@ class QualityConfig(AppConfig):
 
         from klynge.core import frontpage
 
-        from . import rules  # noqa: F401
+        from . import rules, signals  # noqa: F401 (rules registers the permissions)
+
+        signals.connect()
         from .views import frontpage_section
 
         frontpage.register_nav(

@@ -286,3 +286,18 @@ class Pseudonym(models.Model):
 
     def __str__(self) -> str:
         return f"Praksis {self.letters}"
+
+
+class DataVersion(models.Model):
+    """A token that changes, in the same transaction, with every write that can change the figures the
+    quality pages show: "n" for everything that reaches every cluster (national imports, the catalogue,
+    practices), "c<cluster id>" for one cluster's imports, entered counts, indicators, settings, members
+    and pseudonyms. Cached page results are keyed by the tokens (klynge.quality.cache), so they are right
+    the moment the data change, in every web process. A token is random, never a counter, so a key is
+    never reused after the table is emptied."""
+
+    key = models.CharField(max_length=30, primary_key=True)
+    token = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.token}"

@@ -2,7 +2,7 @@
 
 The rules (docs/privacy.md and the suppression section of docs/statistics.md):
 
-* **Pseudonyms** are drawn at random per cluster the first time a practice needs one and stored
+* **Pseudonyms** are drawn at random per cluster when a practice joins (never on a page view) and stored
   (`Pseudonym`), so they follow neither id, ydernummer, name, size nor joining order, stay the same over
   time and across indicators, and do not move when practices join or leave.
 * **Beside a pseudonym** only the practice's value (rounded as on the page) and, in the funnel plot, its
@@ -47,43 +47,52 @@ def _draw(taken: set[str]) -> str:
 
 
 def pseudonym_labels(*, cluster: Cluster, practice_ids) -> dict[int, str]:
-    """ "Praksis K" for each practice id; practices without a pseudonym in the cluster get one now."""
+    """ "Praksis K" for each practice id. Pseudonyms are drawn when a practice joins (signals) and by a
+    data migration for earlier members, so a page view only reads them; a practice that somehow has none
+    (data for a practice that was never a member) gets one here as a last resort."""
     wanted = set(practice_ids)
-    found = dict(
-        Pseudonym.objects.filter(cluster=cluster, practice_id__in=wanted).values_list(
-            "practice_id", "letters"
-        )
-    )
-    missing = wanted - found.keys()
-    for _attempt in range(5):
-        if not missing:
-            break
-        # Another request may draw the same letters or label the same practice at the same moment.
-        with contextlib.suppress(IntegrityError):
-            _assign(cluster, missing)
-        found = dict(
-            Pseudonym.objects.filter(cluster=cluster, practice_id__in=wanted).values_list(
-                "practice_id", "letters"
-            )
-        )
-        missing = wanted - found.keys()
-    if missing:
-        raise RuntimeError("could not give the practices a pseudonym")
+    found = _stored(cluster.pk, wanted)
+    if wanted - found.keys():
+        pseudonyms_ensure(cluster_id=cluster.pk, practice_ids=wanted)
+        found = _stored(cluster.pk, wanted)
     return {pid: f"{PREFIX} {code}" for pid, code in found.items()}
 
 
-def _assign(cluster: Cluster, practice_ids: set[int]) -> None:
+def _stored(cluster_id: int, practice_ids: set[int]) -> dict[int, str]:
+    return dict(
+        Pseudonym.objects.filter(cluster_id=cluster_id, practice_id__in=practice_ids).values_list(
+            "practice_id", "letters"
+        )
+    )
+
+
+def pseudonyms_ensure(*, cluster_id: int, practice_ids) -> None:
+    """Draws a pseudonym in the cluster for each practice that has none (when it joins, on import)."""
+    wanted = set(practice_ids)
+    missing = wanted - _stored(cluster_id, wanted).keys()
+    for _attempt in range(5):
+        if not missing:
+            return
+        # Another transaction may draw the same letters or label the same practice at the same moment.
+        with contextlib.suppress(IntegrityError):
+            _assign(cluster_id, missing)
+        missing = wanted - _stored(cluster_id, wanted).keys()
+    if missing:
+        raise RuntimeError("could not give the practices a pseudonym")
+
+
+def _assign(cluster_id: int, practice_ids: set[int]) -> None:
     with transaction.atomic():
         # One writer per cluster at a time on PostgreSQL; SQLite serialises writers anyway.
-        Cluster.objects.select_for_update().filter(pk=cluster.pk).first()
-        rows = Pseudonym.objects.filter(cluster=cluster).values_list("practice_id", "letters")
+        Cluster.objects.select_for_update().filter(pk=cluster_id).first()
+        rows = Pseudonym.objects.filter(cluster_id=cluster_id).values_list("practice_id", "letters")
         labelled = {pid for pid, _ in rows}
         taken = {code for _, code in rows}
         new = []
         for pid in sorted(practice_ids - labelled):
             code = _draw(taken)
             taken.add(code)
-            new.append(Pseudonym(cluster=cluster, practice_id=pid, letters=code))
+            new.append(Pseudonym(cluster_id=cluster_id, practice_id=pid, letters=code))
         Pseudonym.objects.bulk_create(new)  # never audited: see Pseudonym
 
 

@@ -13,13 +13,14 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Case, Count, F, FloatField, Q, Sum, Value, When
 from django.http import Http404
 
 from klynge.core import selectors as core_selectors
 from klynge.core.models import Cluster, MembershipStatus
 from klynge.meetings.models import MeetingGuest
 
+from . import cache as data_cache
 from . import privacy, stats
 from .models import (
     Granularity,
@@ -343,7 +344,22 @@ def _national(indicator: Indicator, window: Window) -> Figure | None:
 def indicator_figures(
     *, cluster: Cluster, indicator: Indicator, viewer: Viewer, with_series: bool = True
 ) -> IndicatorFigures:
-    """Everything the cluster's view of one indicator shows, already suppressed and pseudonymised."""
+    """Everything the cluster's view of one indicator shows, already suppressed and pseudonymised; cached
+    under the data's version for this viewer (klynge.quality.cache)."""
+    return data_cache.cached(
+        "indicator_figures",
+        cluster_id=cluster.pk,
+        viewer=viewer,
+        parts=(indicator.pk, indicator.updated_at.isoformat() if indicator.updated_at else "", with_series),
+        compute=lambda: _indicator_figures(
+            cluster=cluster, indicator=indicator, viewer=viewer, with_series=with_series
+        ),
+    )
+
+
+def _indicator_figures(
+    *, cluster: Cluster, indicator: Indicator, viewer: Viewer, with_series: bool = True
+) -> IndicatorFigures:
     member_ids = _member_ids(cluster)
     window = latest_window(practice_ids=member_ids, indicator_ids=[indicator.pk])
     if window is None and indicator.is_national:
@@ -392,7 +408,9 @@ def indicator_figures(
     result.own = next((f for f in figures if f.is_own), None)
     _funnel(result)
     if with_series and viewer.practice_id:
-        result.series = practice_series(indicator=indicator, practice_id=viewer.practice_id)
+        result.series = practice_series(
+            indicator=indicator, practice_id=viewer.practice_id, since=series_start(window.end)
+        )
         if result.series:
             result.run, result.run_text = runs_analysis(
                 indicator,
@@ -482,12 +500,15 @@ def _funnel(result: IndicatorFigures) -> None:
     result.funnel_curve = curve
 
 
-def practice_series(*, indicator: Indicator, practice_id: int) -> list[dict]:
-    """The practice's own values over time (finest granularity it has), oldest first."""
+def practice_series(*, indicator: Indicator, practice_id: int, since: dt.date | None = None) -> list[dict]:
+    """The practice's own values over time (finest granularity it has), oldest first; from `since` on."""
+    qs = Measurement.objects.filter(indicator=indicator, scope=f"p{practice_id}")
+    if since is not None:
+        qs = qs.filter(period_start__gte=since)
     rows = list(
-        Measurement.objects.filter(indicator=indicator, scope=f"p{practice_id}")
-        .order_by("granularity", "period_start")
-        .values_list("period_start", "granularity", "numerator", "denominator")
+        qs.order_by("granularity", "period_start").values_list(
+            "period_start", "granularity", "numerator", "denominator"
+        )
     )
     if not rows:
         return []
@@ -540,8 +561,85 @@ def _cluster_figure(indicator: Indicator, per_practice: dict[int, list]) -> Figu
     return _pooled(indicator, figures)
 
 
+def _window_periods(window: Window) -> list[dt.date]:
+    out, start = [], window.start
+    while start <= window.end:
+        out.append(start)
+        start = period_end(start, window.granularity)
+    return out
+
+
+def _window_sums(qs, window: Window, *group) -> list[tuple]:
+    """(*group, numerator sum, denominator sum, rows, rows with a denominator, Σ denominator × days) of
+    the measurements in the window, summed by the database: one row per group, however many years of
+    data there are. The days (for DDD per 1,000 patients per day) are written into the query per period."""
+    days = Case(
+        *(
+            When(period_start=start, then=Value(float((period_end(start, window.granularity) - start).days)))
+            for start in _window_periods(window)
+        ),
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
+    return list(
+        qs.filter(
+            granularity=window.granularity, period_start__gte=window.start, period_start__lte=window.end
+        )
+        .values(*group)
+        .order_by()
+        .annotate(
+            num=Sum("numerator"),
+            den=Sum("denominator"),
+            rows=Count("pk"),
+            rows_den=Count("denominator"),
+            den_days=Sum(F("denominator") * days),
+        )
+        .values_list(*group, "num", "den", "rows", "rows_den", "den_days")
+    )
+
+
+def _summed(indicator: Indicator, granularity: str, num, den, rows, rows_den, den_days):
+    """What _sum_rows gives for the same rows, from their sums."""
+    num = float(num or 0.0)
+    if not rows_den:
+        return num, None, None
+    den_total = float(den or 0.0)
+    if indicator.unit == Unit.PER_1000_YEAR:
+        expo = den_total * YEARS[granularity]
+    elif indicator.unit == Unit.DDD_PER_1000_DAY:
+        expo = float(den_days or 0.0)
+    else:
+        expo = den_total
+    den_out = den_total if indicator.unit == Unit.PERCENT else den_total / max(rows, 1)
+    return num, den_out, expo
+
+
+# The run chart looks at the last five years: room for a seasonal comparison (two or more of each month),
+# for Anhøj's rules and for a change to show against what came before, and the same work however many
+# years of data there are.
+SERIES_MONTHS = 60
+
+
+def series_start(last: dt.date) -> dt.date:
+    """The first period start a run chart ending with the period starting `last` includes."""
+    index = last.year * 12 + last.month - 1 - (SERIES_MONTHS - 1)
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
 def own_overview(*, cluster: Cluster, viewer: Viewer) -> tuple[Window | None, list[OverviewRow]]:
-    """Per indicator: own value, cluster, country, target for the latest window. A fixed number of queries."""
+    """Per indicator: own value, cluster, country, target for the latest window; cached under the data's
+    version for this viewer (klynge.quality.cache)."""
+    return data_cache.cached(
+        "own_overview",
+        cluster_id=cluster.pk,
+        viewer=viewer,
+        parts=(),
+        compute=lambda: _own_overview(cluster=cluster, viewer=viewer),
+    )
+
+
+def _own_overview(*, cluster: Cluster, viewer: Viewer) -> tuple[Window | None, list[OverviewRow]]:
+    """A fixed number of queries, each returning a row per indicator (and practice), summed in SQL."""
     indicators = indicators_for(cluster=cluster)
     member_ids = _member_ids(cluster)
     window = latest_window(practice_ids=member_ids)
@@ -555,35 +653,35 @@ def own_overview(*, cluster: Cluster, viewer: Viewer) -> tuple[Window | None, li
         if last is None:
             return None, []
         window = Window(granularity=last[1], start=last[0], end=last[0])
-    ind_ids = [i.pk for i in indicators]
-    base = Measurement.objects.filter(
-        indicator_id__in=ind_ids,
-        granularity=window.granularity,
-        period_start__gte=window.start,
-        period_start__lte=window.end,
-    )
-    own_rows: dict[int, list] = defaultdict(list)
-    cluster_rows: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
-    national_rows: dict[int, list] = defaultdict(list)
+    by_id = {i.pk: i for i in indicators}
+    base = Measurement.objects.filter(indicator_id__in=list(by_id))
+    own_sums: dict[int, tuple] = {}
+    # Per indicator: each member practice's figure (for the pooled cluster figure).
+    cluster_figs: dict[int, list[Figure]] = defaultdict(list)
     if not viewer.national_only:
-        for ind_id, pid, start, granularity, num, den in base.filter(
-            scope__in=_scopes(member_ids)
-        ).values_list(
-            "indicator_id", "practice_id", "period_start", "granularity", "numerator", "denominator"
+        for ind_id, pid, *sums in _window_sums(
+            base.filter(scope__in=_scopes(member_ids)), window, "indicator_id", "practice_id"
         ):
-            cluster_rows[ind_id][pid].append((start, granularity, num, den))
+            ind = by_id[ind_id]
+            num, den, expo = _summed(ind, window.granularity, *sums)
+            fig = Figure("", num, den, expo, value_of(ind, num, expo))
+            fig.suppressed = hidden(ind, num, den)
+            cluster_figs[ind_id].append(fig)
             if pid == viewer.practice_id:
-                own_rows[ind_id].append((start, granularity, num, den))
-    for ind_id, start, granularity, num, den in base.filter(scope="n").values_list(
-        "indicator_id", "period_start", "granularity", "numerator", "denominator"
-    ):
-        national_rows[ind_id].append((start, granularity, num, den))
-    # Own trend for the run-chart verdict: one query for all indicators.
+                own_sums[ind_id] = (num, den, expo)
+    national_sums = {
+        ind_id: _summed(by_id[ind_id], window.granularity, *sums)
+        for ind_id, *sums in _window_sums(base.filter(scope="n"), window, "indicator_id")
+    }
+    # Own trend for the run-chart verdict: one query for all indicators, the last five years only.
     series: dict[int, list] = defaultdict(list)
     if viewer.practice_id:
         for ind_id, start, num, den in (
-            Measurement.objects.filter(
-                indicator_id__in=ind_ids, scope=f"p{viewer.practice_id}", granularity=window.granularity
+            base.filter(
+                scope=f"p{viewer.practice_id}",
+                granularity=window.granularity,
+                period_start__gte=series_start(window.end),
+                period_start__lte=window.end,
             )
             .order_by("period_start")
             .values_list("indicator_id", "period_start", "numerator", "denominator")
@@ -591,20 +689,14 @@ def own_overview(*, cluster: Cluster, viewer: Viewer) -> tuple[Window | None, li
             series[ind_id].append((start, num, den))
     out = []
     for ind in indicators:
-
-        def fig(rows, ind=ind):
-            if not rows:
-                return None
-            num, den, expo = _sum_rows(ind, rows)
-            return value_of(ind, num, expo)
-
-        own_value = fig(own_rows.get(ind.pk))
-        national_value = fig(national_rows.get(ind.pk))
-        pooled = _cluster_figure(ind, cluster_rows.get(ind.pk, {}))
-        cluster_hidden = pooled is None or pooled.hidden
-        cluster_value = None if pooled is None else pooled.value
-        if not own_rows.get(ind.pk) and not cluster_rows.get(ind.pk) and not national_rows.get(ind.pk):
+        own = own_sums.get(ind.pk)
+        national = national_sums.get(ind.pk)
+        figs = cluster_figs.get(ind.pk)
+        if own is None and not figs and national is None:
             continue
+        own_value = None if own is None else value_of(ind, own[0], own[2])
+        national_value = None if national is None else value_of(ind, national[0], national[2])
+        pooled = _pooled(ind, figs) if figs else None
         target = ""
         if ind.target is not None:
             prefix = "højst " if ind.direction == "low" else "mindst " if ind.direction == "high" else ""
@@ -624,11 +716,9 @@ def own_overview(*, cluster: Cluster, viewer: Viewer) -> tuple[Window | None, li
         out.append(
             OverviewRow(
                 indicator=ind,
-                own=format_value(ind, own_value) if own_rows.get(ind.pk) else "–",
-                cluster="–"
-                if cluster_hidden or not cluster_rows.get(ind.pk)
-                else format_value(ind, cluster_value),
-                national=format_value(ind, national_value) if national_rows.get(ind.pk) else "–",
+                own=format_value(ind, own_value) if own is not None else "–",
+                cluster="–" if pooled is None or pooled.hidden else format_value(ind, pooled.value),
+                national=format_value(ind, national_value) if national is not None else "–",
                 target=target,
                 own_value=own_value,
                 verdict=verdict,

@@ -16,6 +16,7 @@ from klynge.core import services as core_services
 from klynge.core.models import Cluster, Person, Practice, Region
 from klynge.core.services import ServiceError
 
+from . import cache as data_cache
 from . import importing as imp
 from .catalogue import read_catalogue, terms_of
 from .models import (
@@ -62,6 +63,7 @@ def indicators_load_catalogue(*, directory: Path | None = None) -> tuple[int, in
             unchanged += 1
     codes = {f["code"] for f in entries}
     Indicator.objects.filter(cluster__isnull=True, active=True).exclude(code__in=codes).update(active=False)
+    data_cache.bump(None)  # the bulk update sends no signal (klynge.quality.signals)
     return created, updated, unchanged
 
 
