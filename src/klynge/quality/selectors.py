@@ -244,6 +244,59 @@ def _sum_rows(indicator: Indicator, rows) -> tuple[float, float | None, float | 
     return num, den, expo
 
 
+def _window_periods(window: Window) -> list[dt.date]:
+    out, start = [], window.start
+    while start <= window.end:
+        out.append(start)
+        start = period_end(start, window.granularity)
+    return out
+
+
+def _window_sums(qs, window: Window, *group) -> list[tuple]:
+    """(*group, numerator sum, denominator sum, rows, rows with a denominator, Σ denominator × days) of
+    the measurements in the window, summed by the database: one row per group, however many years of
+    data there are. The days (for DDD per 1,000 patients per day) are written into the query per period."""
+    days = Case(
+        *(
+            When(period_start=start, then=Value(float((period_end(start, window.granularity) - start).days)))
+            for start in _window_periods(window)
+        ),
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
+    return list(
+        qs.filter(
+            granularity=window.granularity, period_start__gte=window.start, period_start__lte=window.end
+        )
+        .values(*group)
+        .order_by()
+        .annotate(
+            num=Sum("numerator"),
+            den=Sum("denominator"),
+            rows=Count("pk"),
+            rows_den=Count("denominator"),
+            den_days=Sum(F("denominator") * days),
+        )
+        .values_list(*group, "num", "den", "rows", "rows_den", "den_days")
+    )
+
+
+def _summed(indicator: Indicator, granularity: str, num, den, rows, rows_den, den_days):
+    """What _sum_rows gives for the same rows, from their sums."""
+    num = float(num or 0.0)
+    if not rows_den:
+        return num, None, None
+    den_total = float(den or 0.0)
+    if indicator.unit == Unit.PER_1000_YEAR:
+        expo = den_total * YEARS[granularity]
+    elif indicator.unit == Unit.DDD_PER_1000_DAY:
+        expo = float(den_days or 0.0)
+    else:
+        expo = den_total
+    den_out = den_total if indicator.unit == Unit.PERCENT else den_total / max(rows, 1)
+    return num, den_out, expo
+
+
 def _labels(cluster: Cluster, viewer: Viewer, practice_ids) -> dict[int, str]:
     """Label by practice id: the name for the viewer's own practice and under open data, otherwise the
     practice's stored pseudonym."""
@@ -325,18 +378,10 @@ class IndicatorFigures:
 
 
 def _national(indicator: Indicator, window: Window) -> Figure | None:
-    rows = list(
-        Measurement.objects.filter(
-            indicator=indicator,
-            scope="n",
-            granularity=window.granularity,
-            period_start__gte=window.start,
-            period_start__lte=window.end,
-        ).values_list("period_start", "granularity", "numerator", "denominator")
-    )
+    rows = _window_sums(Measurement.objects.filter(indicator=indicator, scope="n"), window, "indicator_id")
     if not rows:
         return None
-    num, den, expo = _sum_rows(indicator, rows)
+    num, den, expo = _summed(indicator, window.granularity, *rows[0][1:])
     value = value_of(indicator, num, expo)
     return Figure("Hele landet", num, den, expo, value, text=format_value(indicator, value))
 
@@ -379,19 +424,18 @@ def _indicator_figures(
         result.national.exact = True  # imported as published; never computed from the cluster's practices
     if viewer.national_only:
         return result
-    per_practice: dict[int, list] = defaultdict(list)
-    for pid, start, granularity, num, den in Measurement.objects.filter(
-        indicator=indicator,
-        scope__in=_scopes(member_ids),
-        granularity=window.granularity,
-        period_start__gte=window.start,
-        period_start__lte=window.end,
-    ).values_list("practice_id", "period_start", "granularity", "numerator", "denominator"):
-        per_practice[pid].append((start, granularity, num, den))
+    # One row per practice, summed by the database over the window.
+    per_practice = {
+        pid: _summed(indicator, window.granularity, *sums)
+        for pid, *sums in _window_sums(
+            Measurement.objects.filter(indicator=indicator, scope__in=_scopes(member_ids)),
+            window,
+            "practice_id",
+        )
+    }
     labels = _labels(cluster, viewer, per_practice)
     figures = []
-    for pid, rows in per_practice.items():
-        num, den, expo = _sum_rows(indicator, rows)
+    for pid, (num, den, expo) in per_practice.items():
         is_own = pid == viewer.practice_id
         fig = Figure(labels[pid], num, den, expo, value_of(indicator, num, expo), is_own=is_own, key=pid)
         # Small numbers are hidden under open data too: open data opens names, not patients' numbers.
@@ -559,59 +603,6 @@ def _cluster_figure(indicator: Indicator, per_practice: dict[int, list]) -> Figu
         fig.suppressed = hidden(indicator, num, den)
         figures.append(fig)
     return _pooled(indicator, figures)
-
-
-def _window_periods(window: Window) -> list[dt.date]:
-    out, start = [], window.start
-    while start <= window.end:
-        out.append(start)
-        start = period_end(start, window.granularity)
-    return out
-
-
-def _window_sums(qs, window: Window, *group) -> list[tuple]:
-    """(*group, numerator sum, denominator sum, rows, rows with a denominator, Σ denominator × days) of
-    the measurements in the window, summed by the database: one row per group, however many years of
-    data there are. The days (for DDD per 1,000 patients per day) are written into the query per period."""
-    days = Case(
-        *(
-            When(period_start=start, then=Value(float((period_end(start, window.granularity) - start).days)))
-            for start in _window_periods(window)
-        ),
-        default=Value(0.0),
-        output_field=FloatField(),
-    )
-    return list(
-        qs.filter(
-            granularity=window.granularity, period_start__gte=window.start, period_start__lte=window.end
-        )
-        .values(*group)
-        .order_by()
-        .annotate(
-            num=Sum("numerator"),
-            den=Sum("denominator"),
-            rows=Count("pk"),
-            rows_den=Count("denominator"),
-            den_days=Sum(F("denominator") * days),
-        )
-        .values_list(*group, "num", "den", "rows", "rows_den", "den_days")
-    )
-
-
-def _summed(indicator: Indicator, granularity: str, num, den, rows, rows_den, den_days):
-    """What _sum_rows gives for the same rows, from their sums."""
-    num = float(num or 0.0)
-    if not rows_den:
-        return num, None, None
-    den_total = float(den or 0.0)
-    if indicator.unit == Unit.PER_1000_YEAR:
-        expo = den_total * YEARS[granularity]
-    elif indicator.unit == Unit.DDD_PER_1000_DAY:
-        expo = float(den_days or 0.0)
-    else:
-        expo = den_total
-    den_out = den_total if indicator.unit == Unit.PERCENT else den_total / max(rows, 1)
-    return num, den_out, expo
 
 
 # The run chart looks at the last five years: room for a seasonal comparison (two or more of each month),
