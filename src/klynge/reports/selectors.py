@@ -175,10 +175,26 @@ def _decision_fact(
 # The year's facts ------------------------------------------------------------------------------------
 
 
-def year_facts(*, cluster: Cluster, year: int, now: dt.datetime | None = None) -> YearFacts:
+@dataclass
+class YearBasis:
+    """What both the draft and the activity figures start from: read once for a page that shows both."""
+
+    meetings: list[Meeting]
+    projects: list[ProjectFact]
+
+
+def year_basis(*, cluster: Cluster, year: int, now: dt.datetime | None = None) -> YearBasis:
+    meetings = held_meetings(cluster=cluster, year=year, now=now)
+    return YearBasis(meetings, _project_facts(cluster=cluster, year=year, meetings=meetings))
+
+
+def year_facts(
+    *, cluster: Cluster, year: int, now: dt.datetime | None = None, basis: YearBasis | None = None
+) -> YearFacts:
     """Everything the annual report is written from, read in a fixed number of queries."""
     now = now or timezone.now()
-    meetings = held_meetings(cluster=cluster, year=year, now=now)
+    basis = basis or year_basis(cluster=cluster, year=year, now=now)
+    meetings = basis.meetings
     ids = [m.pk for m in meetings]
     facts = YearFacts(cluster_name=cluster.name, year=year, website=cluster.website)
 
@@ -315,7 +331,7 @@ def year_facts(*, cluster: Cluster, year: int, now: dt.datetime | None = None) -
             )
         facts.meetings.append(fact)
 
-    facts.projects = _project_facts(cluster=cluster, year=year, meetings=meetings)
+    facts.projects = basis.projects
     facts.next_year = [
         PlannedMeetingFact(kind=m.kind, start=_local(m.starts_at), end=_local(m.ends_at), venue=m.venue_name)
         for m in cluster.meetings.filter(starts_at__year=year + 1)
@@ -347,6 +363,15 @@ def _project_facts(*, cluster: Cluster, year: int, meetings: list[Meeting]) -> l
         )
         .exclude(status=ProjectStatus.REJECTED)
         .select_related("round__meeting")
+        # Only what the facts use: a project's description fields are long.
+        .only(
+            "title",
+            "status",
+            "created_at",
+            "taken_up_meeting_id",
+            "followup_meeting_id",
+            "round__meeting__starts_at",
+        )
         .order_by("created_at", "id")
     )
     for project in projects:
@@ -374,8 +399,10 @@ class Draft:
     fingerprint: str
 
 
-def draft_for(*, cluster: Cluster, year: int, now: dt.datetime | None = None) -> Draft:
-    facts = year_facts(cluster=cluster, year=year, now=now)
+def draft_for(
+    *, cluster: Cluster, year: int, now: dt.datetime | None = None, basis: YearBasis | None = None
+) -> Draft:
+    facts = year_facts(cluster=cluster, year=year, now=now, basis=basis)
     return Draft(facts=facts, text=prose.compose(facts), fingerprint=fingerprint(facts))
 
 
@@ -429,10 +456,13 @@ class ActivityFigures:
         return [p.provider_number for p in self.practices]
 
 
-def activity_figures(*, cluster: Cluster, year: int, now: dt.datetime | None = None) -> ActivityFigures:
+def activity_figures(
+    *, cluster: Cluster, year: int, now: dt.datetime | None = None, basis: YearBasis | None = None
+) -> ActivityFigures:
     """What KIAP's yearly activity questionnaire and activity report ask for, for the year."""
     now = now or timezone.now()
-    meetings = held_meetings(cluster=cluster, year=year, now=now)
+    basis = basis or year_basis(cluster=cluster, year=year, now=now)
+    meetings = basis.meetings
     ids = [m.pk for m in meetings]
     figures = ActivityFigures(cluster=cluster, year=year)
     guests = defaultdict(set)
@@ -486,7 +516,7 @@ def activity_figures(*, cluster: Cluster, year: int, now: dt.datetime | None = N
     figures.by_kind = sorted(kinds.values(), key=lambda r: order.index(r.kind))
     figures.doctors_attending = len(all_doctors)
     figures.practices_attending = len(all_practices)
-    for project in _project_facts(cluster=cluster, year=year, meetings=meetings):
+    for project in basis.projects:
         if project.started:
             figures.projects_started.append(project.title)
         if project.taken_up:
