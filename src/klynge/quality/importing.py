@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -111,17 +112,68 @@ class FileInfo:
             path.unlink(missing_ok=True)
 
 
-def inspect_file(path: Path, name: str | None = None) -> FileInfo:
-    """Digest the file and, for a CSV that is not valid UTF-8, write a UTF-8 copy (streamed, in chunks)."""
+CHUNK = 1 << 22
+
+
+class Digests:
+    """The SHA-256 of each file, computed in a thread of its own (hashlib lets go of the GIL) while the
+    caller parses; also whether a file has a '.' after its first line, which in a file with decimal
+    commas may be a thousands separator that Polars' own number parser would read as a decimal point."""
+
+    def __init__(self, paths: list[Path]):
+        self.paths = [Path(p) for p in paths]
+        self.bytes = sum(p.stat().st_size for p in self.paths)
+        self._digests: list[str] = []
+        self._dotted: list[bool] = []
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="klynge-digest", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            for path in self.paths:
+                digest, dotted, first = hashlib.sha256(), False, True
+                with path.open("rb", buffering=0) as handle:
+                    while chunk := handle.read(CHUNK):
+                        digest.update(chunk)
+                        if not dotted:
+                            body = chunk[chunk.find(b"\n") + 1 :] if first else chunk
+                            dotted = b"." in body
+                        first = False
+                self._digests.append(digest.hexdigest())
+                self._dotted.append(dotted)
+        except BaseException as error:  # re-raised in the caller's thread
+            self._error = error
+
+    def _wait(self) -> None:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+
+    @property
+    def digests(self) -> list[str]:
+        self._wait()
+        return self._digests
+
+    def dotted(self, index: int) -> bool:
+        self._wait()
+        return self._dotted[index]
+
+
+def inspect_file(path: Path, name: str | None = None, *, digest: str | None = None) -> FileInfo:
+    """Digest the file (unless its digest is known) and, for a CSV that is not valid UTF-8, write a UTF-8
+    copy (streamed, in chunks)."""
     path = Path(path)
-    info = FileInfo(path=path, name=name or path.name, digest="")
-    digest = hashlib.sha256()
+    info = FileInfo(path=path, name=name or path.name, digest=digest or "")
+    hasher = None if digest else hashlib.sha256()
     decoder = codecs.getincrementaldecoder("utf-8")()
     utf8 = not is_xlsx(path)
     with path.open("rb") as handle:
-        while chunk := handle.read(1 << 22):
-            digest.update(chunk)
-            if utf8:
+        while (hasher or utf8) and (chunk := handle.read(CHUNK)):
+            if hasher:
+                hasher.update(chunk)
+            # ASCII is valid UTF-8 on its own unless a character began in the chunk before.
+            if utf8 and not (chunk.isascii() and not decoder.getstate()[0]):
                 try:
                     decoder.decode(chunk)
                 except UnicodeDecodeError:
@@ -131,7 +183,8 @@ def inspect_file(path: Path, name: str | None = None) -> FileInfo:
                 decoder.decode(b"", final=True)
             except UnicodeDecodeError:
                 utf8 = False
-    info.digest = digest.hexdigest()
+    if hasher:
+        info.digest = hasher.hexdigest()
     if not is_xlsx(path) and not utf8:
         tmp = tempfile.NamedTemporaryFile(prefix="klynge-import-", suffix=".csv", delete=False)  # noqa: SIM115 (kept after closing)
         with path.open("rb") as src, tmp:
@@ -244,16 +297,16 @@ def scan_table(info: FileInfo, headers: dict[str, str], required: tuple[str, ...
     )
 
 
-def scan_typed(info: FileInfo, headers: dict[str, str], numeric: tuple[str, ...]) -> pl.LazyFrame | None:
+def scan_typed(path: Path, headers: dict[str, str], numeric: tuple[str, ...]) -> pl.LazyFrame | None:
     """The fast path for large CSV files: Polars parses the numbers itself (decimal comma with ';').
 
     Returns None when the file is not a CSV or a required column is missing; a value Polars cannot
-    parse makes `collect` raise, and the caller then falls back to :func:`scan_table`, which reads
-    every cell as text and names the bad lines.
+    parse, or bytes that are not UTF-8, make `collect` raise, and the caller then falls back to
+    :func:`scan_table`, which reads every cell as text and names the bad lines. No line numbers: they
+    are only wanted for errors, which the text path reports.
     """
-    if is_xlsx(info.path):
+    if is_xlsx(path):
         return None
-    path = info.utf8_path or info.path
     with open(path, encoding="utf-8-sig", errors="replace") as handle:
         first = handle.readline().rstrip("\r\n")
     separator = ";" if first.count(";") >= first.count(",") else ","
@@ -267,19 +320,9 @@ def scan_typed(info: FileInfo, headers: dict[str, str], numeric: tuple[str, ...]
         schema[original] = pl.Float64 if canonical in numeric else pl.String
     if not all(c in rename.values() for c in numeric):
         return None
-    return (
-        pl.scan_csv(
-            path,
-            separator=separator,
-            schema=schema,
-            decimal_comma=separator == ";",
-            row_index_name="line",
-            row_index_offset=2,
-            encoding="utf8-lossy",
-        )
-        .rename(rename)
-        .with_columns(pl.col("line").cast(pl.Int64))
-    )
+    return pl.scan_csv(
+        path, separator=separator, schema=schema, decimal_comma=separator == ";", encoding="utf8"
+    ).rename(rename)
 
 
 # Column expressions -------------------------------------------------------------------------------------

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 
 from klynge.core import services as core_services
 from klynge.core.models import Cluster, Person, Practice, Region
 from klynge.core.services import ServiceError
 
+from . import catalogue, models, storing
 from . import importing as imp
 from .catalogue import read_catalogue, terms_of
 from .models import (
@@ -31,7 +33,6 @@ from .models import (
     period_label,
 )
 
-BATCH_SIZE = 2000
 REPLACED_KEPT = 500
 
 # Catalogue -------------------------------------------------------------------------------------------
@@ -142,6 +143,9 @@ class ImportResult:
     skipped_practices: int = 0
     log: ImportLog | None = None
     seconds: float = 0.0
+    # The earlier import of the very same files when nothing they were computed from has changed since:
+    # the files are then recognised by their digests and not read again.
+    same_as: ImportLog | None = None
 
     @property
     def ok(self) -> bool:
@@ -157,30 +161,58 @@ def _fail(result: ImportResult, line: int, message: str) -> ImportResult:
     return result
 
 
-KEY = ["indicator_id", "scope", "period_start", "granularity"]
-WRITE_SCHEMA = {
-    "indicator_id": pl.Int64,
-    "level": pl.String,
-    "scope": pl.String,
-    "practice_id": pl.Int64,
-    "cluster_id": pl.Int64,
-    "region": pl.String,
-    "period_start": pl.Date,
-    "granularity": pl.String,
-    "numerator": pl.Float64,
-    "denominator": pl.Float64,
-}
+WRITE_SCHEMA = storing.SCHEMA
+_CODE_DIGEST: list[str] = []
 
 
-def _same(a: pl.Expr, b: pl.Expr) -> pl.Expr:
-    # A stored infinity (written before imports refused one) is never "the same" as a new value, so a
-    # corrective import replaces it: inf - x is inf, and inf <= 1e-9 * inf would say "unchanged".
-    close = (a == b) | (
-        a.is_finite()
-        & b.is_finite()
-        & ((a - b).abs() <= 1e-9 * pl.max_horizontal(a.abs(), b.abs(), pl.lit(1.0)))
-    )
-    return (a.is_null() & b.is_null()) | (a.is_not_null() & b.is_not_null() & close)
+def _code_digest() -> str:
+    """The importer's own code: a changed importer may compute other values from the same files."""
+    if not _CODE_DIGEST:
+        digest = hashlib.sha256()
+        for module in (imp, storing, catalogue, models):
+            digest.update(Path(module.__file__).read_bytes())
+        digest.update(Path(__file__).read_bytes())
+        _CODE_DIGEST.append(digest.hexdigest())
+    return _CODE_DIGEST[0]
+
+
+def _basis(*, kind: str, cluster: Cluster | None, indicators: list[tuple], practices: pl.DataFrame) -> str:
+    """A digest of everything besides the files that an import's values are computed from."""
+    digest = hashlib.sha256()
+    for part in (_code_digest(), kind, str(cluster.pk if cluster else "-"), repr(sorted(indicators))):
+        digest.update(part.encode() + b"\0")
+    digest.update(practices.sort(pl.all()).write_csv().encode())
+    return digest.hexdigest()
+
+
+def _fingerprint(basis: str, digests: imp.Digests) -> str:
+    return hashlib.sha256("\0".join([basis, *digests.digests]).encode()).hexdigest()
+
+
+def _same_import(*, kind: str, cluster: Cluster | None, digests: imp.Digests, basis: str) -> ImportLog | None:
+    """The earlier import whose values are still exactly what the same files would give now.
+
+    Only the newest log counts: any later import or entry may have replaced some of its values, and a
+    changed catalogue, register or importer changes the basis. The files' sizes are compared before
+    their digests are waited for, so a new file is never held up by hashing."""
+    last = ImportLog.objects.order_by("-pk").first()
+    if (
+        last is None
+        or not last.fingerprint
+        or last.kind != kind
+        or last.cluster_id != (cluster.pk if cluster else None)
+        or last.file_bytes != digests.bytes
+    ):
+        return None
+    return last if last.fingerprint == _fingerprint(basis, digests) else None
+
+
+def _skipped(result: ImportResult, log: ImportLog, started: float) -> ImportResult:
+    result.same_as = log
+    result.rows_read = log.rows_read
+    result.unchanged = log.rows_created + log.rows_replaced + log.rows_unchanged
+    result.seconds = time.perf_counter() - started
+    return result
 
 
 def _write(
@@ -192,66 +224,21 @@ def _write(
     info: imp.FileInfo | None,
     by: Person | None,
     started: float,
+    file_bytes: int = 0,
+    fingerprint: str = "",
 ) -> ImportResult:
-    """Upserts the indicator rows: only new and changed values are written; replacements are logged."""
-    rows = rows.select([pl.col(c).cast(t) for c, t in WRITE_SCHEMA.items()])
+    """Upserts the indicator rows in one transaction: only new and changed values are written, the
+    replaced ones are logged (quality/storing.py does the SQL)."""
     if rows.is_empty():
         return result
-    existing_qs = Measurement.objects.filter(
-        indicator_id__in=rows["indicator_id"].unique().to_list(),
-        level__in=rows["level"].unique().to_list(),
-        granularity__in=rows["granularity"].unique().to_list(),
-        period_start__gte=rows["period_start"].min(),
-        period_start__lte=rows["period_start"].max(),
-    )
-    scopes = rows["scope"].unique()
-    if len(scopes) <= 500:
-        existing_qs = existing_qs.filter(scope__in=scopes.to_list())
-    existing = pl.DataFrame(
-        list(existing_qs.values_list(*KEY, "numerator", "denominator")),
-        schema={
-            **{k: WRITE_SCHEMA[k] for k in KEY},
-            "old_numerator": pl.Float64,
-            "old_denominator": pl.Float64,
-        },
-        orient="row",
-    )
-    joined = rows.join(existing, on=KEY, how="left")
-    is_new = pl.col("old_numerator").is_null()
-    is_same = _same(pl.col("numerator"), pl.col("old_numerator")) & _same(
-        pl.col("denominator"), pl.col("old_denominator")
-    )
-    new = joined.filter(is_new)
-    changed = joined.filter(~is_new & ~is_same)
-    result.unchanged = joined.height - new.height - changed.height
-    result.created, result.replaced = new.height, changed.height
-    if not result.changed:
-        result.seconds = time.perf_counter() - started
-        return result
-
-    replaced_sample = []
-    if changed.height:
-        codes = dict(
-            Indicator.objects.filter(pk__in=changed["indicator_id"].unique().to_list()).values_list(
-                "pk", "code"
-            )
-        )
-        numbers = dict(
-            Practice.objects.filter(
-                pk__in=changed["practice_id"].drop_nulls().unique().head(REPLACED_KEPT).to_list()
-            ).values_list("pk", "provider_number")
-        )
-        for row in changed.head(REPLACED_KEPT).iter_rows(named=True):
-            replaced_sample.append(
-                {
-                    "indikator": codes.get(row["indicator_id"]),
-                    "enhed": numbers.get(row["practice_id"], row["scope"]),
-                    "periode": period_label(row["period_start"], row["granularity"]),
-                    "før": [_json_number(row["old_numerator"]), _json_number(row["old_denominator"])],
-                    "nu": [row["numerator"], row["denominator"]],
-                }
-            )
     with transaction.atomic():
+        storing.stage(rows)
+        result.created, result.replaced, result.unchanged = storing.differences()
+        if not result.changed:
+            storing.drop()
+            result.seconds = time.perf_counter() - started
+            return result
+        storing.check_references()
         log = ImportLog.objects.create(
             cluster=cluster,
             kind=kind,
@@ -259,13 +246,16 @@ def _write(
             file_name=(info.name if info else "")[:300],
             digest=info.digest if info else "",
             rows_read=result.rows_read,
-            rows_written=new.height + changed.height,
-            rows_created=new.height,
-            rows_replaced=changed.height,
-            replaced_values=replaced_sample,
+            rows_written=result.created + result.replaced,
+            rows_created=result.created,
+            rows_replaced=result.replaced,
+            rows_unchanged=result.unchanged,
+            replaced_values=_replaced_values(storing.replaced(REPLACED_KEPT)) if result.replaced else [],
+            file_bytes=file_bytes,
+            fingerprint=fingerprint,
         )
-        to_write = pl.concat([new, changed]).drop("old_numerator", "old_denominator")
-        _upsert(to_write.with_columns(import_log_id=pl.lit(log.pk, dtype=pl.Int64)))
+        storing.merge(log_id=log.pk, all_new=not (result.replaced or result.unchanged))
+        storing.drop()
         result.seconds = time.perf_counter() - started
         log.seconds = result.seconds
         log.save(update_fields=["seconds"])
@@ -273,57 +263,30 @@ def _write(
     return result
 
 
+def _replaced_values(rows: list[tuple]) -> list[dict]:
+    """The log's sample of replaced values, with the indicator's code and the practice's ydernummer."""
+    codes = dict(Indicator.objects.filter(pk__in={r[0] for r in rows}).values_list("pk", "code"))
+    numbers = dict(
+        Practice.objects.filter(pk__in={r[1] for r in rows if r[1]}).values_list("pk", "provider_number")
+    )
+    sample = []
+    for indicator_id, practice_id, scope, start, granularity, old_num, old_den, num, den in rows:
+        start = dt.date.fromisoformat(start) if isinstance(start, str) else start
+        sample.append(
+            {
+                "indikator": codes.get(indicator_id),
+                "enhed": numbers.get(practice_id, scope),
+                "periode": period_label(start, granularity),
+                "før": [_json_number(old_num), _json_number(old_den)],
+                "nu": [num, den],
+            }
+        )
+    return sample
+
+
 def _json_number(value):
     """A number for the log's JSON; an infinity stored before imports refused one is written as text."""
     return value if value is None or math.isfinite(value) else str(value)
-
-
-COLUMNS = [*WRITE_SCHEMA, "import_log_id"]
-
-
-def _upsert(frame: pl.DataFrame) -> None:
-    """INSERT ... ON CONFLICT (the measurement key) DO UPDATE, in batches, straight from the frame's rows.
-
-    Django's bulk_create(update_conflicts=True) gives the same SQL but builds a model instance per row
-    (about 0.3 ms each: 2 minutes for a national year), so the rows go to the cursor directly; on
-    PostgreSQL through COPY into a temporary table.
-    """
-    table = Measurement._meta.db_table
-    names = ", ".join(COLUMNS)
-    conflict = ", ".join(KEY)
-    update = "numerator = excluded.numerator, denominator = excluded.denominator, import_log_id = excluded.import_log_id"
-    frame = frame.select(COLUMNS)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                f"CREATE TEMPORARY TABLE quality_incoming (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP"
-            )
-            cursor.execute("ALTER TABLE quality_incoming DROP COLUMN id")
-            # Polars writes the CSV (empty unquoted = NULL, "" = empty text); COPY streams it in.
-            with cursor.cursor.copy(f"COPY quality_incoming ({names}) FROM STDIN WITH (FORMAT csv)") as copy:
-                for batch in frame.iter_slices(BATCH_SIZE * 25):
-                    copy.write(batch.write_csv(include_header=False, quote_style="non_numeric").encode())
-            cursor.execute(
-                f"INSERT INTO {table} ({names}) SELECT {names} FROM quality_incoming "  # noqa: S608 (constants)
-                f"ON CONFLICT ({conflict}) DO UPDATE SET {update}"
-            )
-            cursor.execute("DROP TABLE quality_incoming")
-        else:
-            # The DB-API connection itself: Django's cursor wrapper costs about 0.1 ms a row here, and
-            # dates go in as the ISO text Django's SQLite backend stores.
-            placeholders = ", ".join(["?"] * len(COLUMNS))
-            sql = (
-                f"INSERT INTO {table} ({names}) VALUES ({placeholders}) "  # noqa: S608 (constants)
-                f"ON CONFLICT ({conflict}) DO UPDATE SET {update}"
-            )
-            connection.ensure_connection()
-            raw = connection.connection
-            # Rows in key order fill the B-trees from one end; a larger page cache (this connection only)
-            # keeps the indexes of a national year in memory while they are written.
-            raw.execute("PRAGMA cache_size = -262144")
-            frame = frame.with_columns(pl.col("period_start").cast(pl.String)).sort(KEY)
-            for batch in frame.iter_slices(BATCH_SIZE * 25):
-                raw.executemany(sql, batch.rows())
 
 
 def _practice_frame(cluster: Cluster | None) -> pl.DataFrame:
@@ -360,7 +323,19 @@ def measurements_import(
         raise ServiceError("Vælg enten en klynge eller nationale referenceværdier.")
     started = time.perf_counter()
     result = ImportResult()
-    info = imp.inspect_file(Path(path), file_name)
+    kind = ImportLog.Kind.MEASUREMENTS
+    digests = imp.Digests([Path(path)])
+    indicators = list(Indicator.objects.filter(Q(cluster__isnull=True) | Q(cluster=cluster), active=True))
+    practices = _practice_frame(cluster)
+    basis = _basis(
+        kind=kind,
+        cluster=cluster,
+        indicators=[(i.pk, i.code, i.unit) for i in indicators],
+        practices=practices,
+    )
+    if same := _same_import(kind=kind, cluster=cluster, digests=digests, basis=basis):
+        return _skipped(result, same, started)
+    info = imp.inspect_file(Path(path), file_name, digest=digests.digests[0])
     try:
         try:
             lazy = imp.scan_table(
@@ -383,7 +358,6 @@ def measurements_import(
     if not frame.height:
         return _fail(result, 0, "Filen indeholder ingen målinger.")
 
-    indicators = Indicator.objects.filter(Q(cluster__isnull=True) | Q(cluster=cluster), active=True)
     ind_frame = pl.DataFrame(
         [(i.code.lower(), i.pk, i.unit) for i in indicators],
         schema={"indicator_key": pl.String, "indicator_id": pl.Int64, "unit": pl.String},
@@ -393,7 +367,6 @@ def measurements_import(
     region_frame = pl.DataFrame(
         list(REGION_NAMES.items()), schema={"unit_key": pl.String, "region": pl.String}, orient="row"
     )
-    practices = _practice_frame(cluster)
     parsed = (
         frame.with_columns(
             *imp.period_columns(),
@@ -484,10 +457,12 @@ def measurements_import(
         rows=rows,
         result=result,
         cluster=cluster,
-        kind=ImportLog.Kind.MEASUREMENTS,
+        kind=kind,
         info=info,
         by=by,
         started=started,
+        file_bytes=digests.bytes,
+        fingerprint=_fingerprint(basis, digests),
     )
 
 
@@ -495,125 +470,165 @@ def _prescription_indicators() -> list[Indicator]:
     return list(Indicator.objects.filter(cluster__isnull=True, active=True, source_kind=Source.PRESCRIPTIONS))
 
 
+ATC_PATTERN = r"^[A-Z](\d{2}([A-Z]([A-Z](\d{2})?)?)?)?$"
+NUMERIC = ("prescriptions", "persons", "ddd")
+
+
+def catalogue_prefixes(indicators: list[Indicator]) -> list[str]:
+    """The catalogue's ATC prefixes that a row must start with to count at all (none inside another)."""
+    prefixes = {t.prefix for t in terms_of(indicators)}
+    return sorted(p for p in prefixes if not any(p != q and p.startswith(q) for q in prefixes))
+
+
+def _groups(base: pl.LazyFrame, numbers: list[pl.Expr], prefixes: list[str], *, text: bool) -> pl.LazyFrame:
+    """One streaming pass over the prescription file: per practice, period and ATC code of the catalogue
+    the sums of prescriptions, persons and DDD; the rows of other codes are only counted, per practice and
+    period (atc null). Every row's numbers and code are checked: `bad` counts the rows with a problem.
+
+    The text path (text=True: every cell read as text) normalises the codes and keeps each group's first
+    line for error messages; the fast path reads codes as written (normalising every code triples the
+    time of a pass), so a file with any odd code or number goes through the text path instead."""
+    atc = pl.col("atc").str.strip_chars().str.to_uppercase() if text else pl.col("atc")
+    relevant = pl.any_horizontal([atc.str.starts_with(p) for p in prefixes])
+    bad = pl.any_horizontal(
+        [
+            pl.col(c).is_null() | (pl.col(c) < 0) | ~pl.col(c).is_finite() | (pl.col(c) > imp.MAX_COUNT)
+            for c in ("recepter", "personer", "ddd")
+        ]
+        + [pl.col(c) != pl.col(c).floor() for c in ("recepter", "personer")]
+        + [~atc.str.contains(ATC_PATTERN)]
+    )
+    aggregates = [
+        pl.col("recepter").sum(),
+        pl.col("personer").sum(),
+        pl.col("ddd").sum(),
+        pl.len().alias("n"),
+        pl.col("bad").sum(),
+    ]
+    if text:
+        aggregates.append(pl.col("line").min().alias("first_line"))
+    return (
+        base.with_columns(*numbers)
+        .with_columns(bad=bad, atc=pl.when(relevant).then(atc))
+        .group_by(["provider", "period", "atc"])
+        .agg(aggregates)
+    )
+
+
+def _text_numbers(info: imp.FileInfo) -> list[pl.Expr]:
+    return [
+        imp.whole_number("prescriptions").alias("recepter"),
+        imp.whole_number("persons").alias("personer"),
+        imp.number("ddd", danish=info.separator == ";").alias("ddd"),
+    ]
+
+
+def _key_map(grouped: pl.DataFrame) -> pl.DataFrame:
+    """Each ydernummer and period as written → the practice's number and the period's start and kind."""
+    first_line = (
+        pl.col("first_line").min()
+        if "first_line" in grouped.columns
+        else pl.lit(None, dtype=pl.Int64).alias("first_line")
+    )
+    return (
+        grouped.group_by("provider", "period")
+        .agg(first_line)
+        .with_columns(*imp.period_columns(), provider_number=imp.provider())
+    )
+
+
+def _bad_keys(key_map: pl.DataFrame) -> pl.DataFrame:
+    return key_map.filter(pl.col("provider_number").is_null() | pl.col("period_start").is_null())
+
+
+def _prescription_errors(info: imp.FileInfo) -> list[tuple[int, str]]:
+    """A second pass, only when something is wrong: every cell read as text, each bad line named."""
+    base = imp.scan_table(info, imp.PRESCRIPTION_HEADERS, ("provider", "period", "atc", *NUMERIC))
+    errors = (
+        base.with_columns(*_text_numbers(info), *imp.period_columns(), provider_number=imp.provider())
+        .with_columns(
+            imp.errors_expr(
+                [
+                    imp.provider_problem(),
+                    imp.period_problem(),
+                    imp.problem(
+                        ~imp.text("atc").str.to_uppercase().str.contains(ATC_PATTERN),
+                        pl.format("ATC-kode »{}« er ikke gyldig", imp.text("atc")),
+                    ),
+                    imp.count_problem("prescriptions", "recepter", "recepter", whole=True),
+                    imp.count_problem("persons", "personer", "personer", whole=True),
+                    imp.count_problem("ddd", "ddd", "ddd", whole=False),
+                ]
+            )
+        )
+        .filter(pl.col("error").is_not_null())
+        .select("line", "error")
+        .head(imp.MAX_ERRORS)
+        .collect(engine="streaming")
+        .sort("line")
+    )
+    return imp.error_rows(errors)
+
+
 def prescriptions_aggregate(
-    *, info: imp.FileInfo, patients_info: imp.FileInfo, indicators: list[Indicator]
+    *,
+    path: Path,
+    patients_info: imp.FileInfo,
+    indicators: list[Indicator],
+    digests: imp.Digests,
+    file_name: str | None = None,
+    fast: bool = True,
 ) -> tuple[list[tuple[int, str]], int, pl.DataFrame | None]:
     """(errors, rows read, indicator rows per ydernummer/period) from the two files.
 
-    The prescription file is scanned once by the streaming engine: rows are checked, filtered to the
-    catalogue's ATC prefixes and summed per practice, period and ATC code before anything is collected.
+    The prescription file is scanned once by the streaming engine (see :func:`_groups`); only the rows of
+    the catalogue's ATC codes are summed per practice, period and code before anything is collected. The
+    fast path lets Polars parse the numbers; it gives way to the text path when a number or code is odd,
+    when the file is not UTF-8, when a '.' in it may be a Danish thousands separator, and whenever there
+    is an error to report by line.
     """
     terms = terms_of(indicators)
-    prefixes = sorted({t.prefix for t in terms})
-    keys_raw = ["provider", "period"]
-    numeric = ("prescriptions", "persons", "ddd")
-
-    def queries(base: pl.LazyFrame, numbers: list[pl.Expr], *, normalise: bool) -> list[pl.LazyFrame]:
-        """Two streaming passes: the catalogue's ATC codes summed per practice, period and code; and per
-        practice and period the row count, first line and the number of rows with a bad number or code."""
-        # Normalising every code (strip, upper case) triples the time of a pass, so the fast path reads
-        # codes as written; a file with any odd code or number goes through the text path instead.
-        atc = pl.col("atc").str.strip_chars().str.to_uppercase() if normalise else pl.col("atc")
-        relevant = pl.any_horizontal([atc.str.starts_with(p) for p in prefixes])
-        bad_number = pl.any_horizontal(
-            [
-                pl.col(c).is_null() | (pl.col(c) < 0) | ~pl.col(c).is_finite() | (pl.col(c) > imp.MAX_COUNT)
-                for c in ("recepter", "personer", "ddd")
-            ]
-            + [pl.col(c) != pl.col(c).floor() for c in ("recepter", "personer")]
-        )
-        bad_atc = ~atc.str.contains(r"^[A-Z](\d{2}([A-Z]([A-Z](\d{2})?)?)?)?$")
-        summed = (
-            base.filter(relevant)
-            .with_columns(*numbers, atc.alias("atc"))
-            .group_by([*keys_raw, "atc"])
-            .agg(pl.col("recepter").sum(), pl.col("personer").sum(), pl.col("ddd").sum())
-        )
-        checked = (
-            base.with_columns(numbers)
-            .with_columns(bad=bad_number | bad_atc)
-            .group_by(keys_raw)
-            .agg(
-                pl.col("line").min().alias("first_line"),
-                pl.len().alias("n"),
-                pl.col("bad").sum().alias("bad"),
-            )
-        )
-        return [checked, summed]
-
-    typed = imp.scan_typed(info, imp.PRESCRIPTION_HEADERS, numeric)
-
-    def string_numbers() -> list[pl.Expr]:
-        return [
-            imp.whole_number("prescriptions").alias("recepter"),
-            imp.whole_number("persons").alias("personer"),
-            imp.number("ddd", danish=info.separator == ";").alias("ddd"),
+    prefixes = catalogue_prefixes(indicators)
+    grouped = None
+    if fast and (typed := imp.scan_typed(path, imp.PRESCRIPTION_HEADERS, NUMERIC)) is not None:
+        numbers = [
+            pl.col("prescriptions").alias("recepter"),
+            pl.col("persons").alias("personer"),
+            pl.col("ddd"),
         ]
-
-    base = None
-    raw_keys = summed = None
-    if typed is not None:
         try:
-            raw_keys, summed = pl.collect_all(
-                queries(
-                    typed,
-                    [
-                        pl.col("prescriptions").alias("recepter"),
-                        pl.col("persons").alias("personer"),
-                        pl.col("ddd"),
-                    ],
-                    normalise=False,
-                ),
-                engine="streaming",
-            )
+            grouped = _groups(typed, numbers, prefixes, text=False).collect(engine="streaming")
         except pl.exceptions.PolarsError:
-            raw_keys = summed = None
+            grouped = None
         else:
-            if int(raw_keys["bad"].sum() or 0):
-                raw_keys = summed = None
-    if raw_keys is None:
-        base = imp.scan_table(info, imp.PRESCRIPTION_HEADERS, ("provider", "period", "atc", *numeric))
-        raw_keys, summed = pl.collect_all(queries(base, string_numbers(), normalise=True), engine="streaming")
-    rows_read = int(raw_keys["n"].sum() or 0)
+            if int(grouped["bad"].sum() or 0) or digests.dotted(0):
+                grouped = None
+    info = None
+    errors: list[tuple[int, str]] = []
+    if grouped is None:
+        info = imp.inspect_file(path, file_name, digest=digests.digests[0])
+        try:
+            base = imp.scan_table(info, imp.PRESCRIPTION_HEADERS, ("provider", "period", "atc", *NUMERIC))
+            grouped = _groups(base, _text_numbers(info), prefixes, text=True).collect(engine="streaming")
+            if int(grouped["bad"].sum() or 0) or _bad_keys(_key_map(grouped)).height:
+                errors = _prescription_errors(info)
+        finally:
+            info.cleanup()
+    rows_read = int(grouped["n"].sum() or 0)
     keys = ["provider_number", "period_start", "granularity"]
-    key_map = raw_keys.with_columns(*imp.period_columns(), provider_number=imp.provider())
-    bad_keys = key_map.filter(pl.col("provider_number").is_null() | pl.col("period_start").is_null())
-    errors = pl.DataFrame(schema={"line": pl.Int64, "error": pl.String})
-    if bad_keys.height or int(raw_keys["bad"].sum() or 0):
-        # A second pass, only when something is wrong, reads every cell as text and names each bad line.
-        base = imp.scan_table(info, imp.PRESCRIPTION_HEADERS, ("provider", "period", "atc", *numeric))
-        errors = (
-            base.with_columns(*string_numbers(), *imp.period_columns(), provider_number=imp.provider())
-            .with_columns(
-                imp.errors_expr(
-                    [
-                        imp.provider_problem(),
-                        imp.period_problem(),
-                        imp.problem(
-                            ~imp.text("atc")
-                            .str.to_uppercase()
-                            .str.contains(r"^[A-Z](\d{2}([A-Z]([A-Z](\d{2})?)?)?)?$"),
-                            pl.format("ATC-kode »{}« er ikke gyldig", imp.text("atc")),
-                        ),
-                        imp.count_problem("prescriptions", "recepter", "recepter", whole=True),
-                        imp.count_problem("persons", "personer", "personer", whole=True),
-                        imp.count_problem("ddd", "ddd", "ddd", whole=False),
-                    ]
-                )
-            )
-            .filter(pl.col("error").is_not_null())
-            .select("line", "error")
-            .head(imp.MAX_ERRORS)
-            .collect(engine="streaming")
-            .sort("line")
+    key_map = _key_map(grouped)
+    if info is None and _bad_keys(key_map).height:
+        return prescriptions_aggregate(
+            path=path,
+            patients_info=patients_info,
+            indicators=indicators,
+            digests=digests,
+            file_name=file_name,
+            fast=False,
         )
-    summed = (
-        summed.join(key_map.select(*keys_raw, *keys), on=keys_raw, how="inner")
-        .with_columns(atc_code=imp.text("atc").str.to_uppercase())
-        .group_by([*keys, "atc_code"])
-        .agg(pl.col("recepter").sum(), pl.col("personer").sum(), pl.col("ddd").sum())
-    )
-    pairs = key_map.group_by(keys).agg(pl.col("first_line").min())
+    # Each practice and period gets a number: the sums below are grouped by small integers, not by text.
+    pairs = key_map.group_by(keys).agg(pl.col("first_line").min()).with_row_index("key")
+    key_map = key_map.join(pairs.select(*keys, "key"), on=keys)
 
     pt = imp.scan_table(patients_info, imp.PATIENT_HEADERS, ("provider", "period", "patients")).collect()
     pt = pt.with_columns(
@@ -634,7 +649,7 @@ def prescriptions_aggregate(
         .then(pl.format("samme ydernummer og periode som linje {}", duplicate))
         .otherwise(pl.col("error"))
     )
-    all_errors = [(line, f"Receptfilen: {msg[:1].upper()}{msg[1:]}") for line, msg in imp.error_rows(errors)]
+    all_errors = [(line, f"Receptfilen: {msg}") for line, msg in errors]
     pt_bad = (
         pt.filter(pl.col("error").is_not_null()).select("line", "error").sort("line").head(imp.MAX_ERRORS)
     )
@@ -642,7 +657,18 @@ def prescriptions_aggregate(
     if all_errors:
         return all_errors, rows_read, None
     pt = pt.select(*keys, "patients")
-    missing = pairs.join(pt, on=keys, how="anti").sort("first_line").head(imp.MAX_ERRORS)
+    missing = pairs.join(pt, on=keys, how="anti")
+    if missing.height and info is None:
+        # The fast path has no line numbers to name.
+        return prescriptions_aggregate(
+            path=path,
+            patients_info=patients_info,
+            indicators=indicators,
+            digests=digests,
+            file_name=file_name,
+            fast=False,
+        )
+    missing = missing.sort("first_line").head(imp.MAX_ERRORS)
     if missing.height:
         return (
             [
@@ -657,48 +683,49 @@ def prescriptions_aggregate(
             None,
         )
 
-    # Sum each catalogue term (ATC prefix, measure) per practice and period, one join per prefix length.
+    # Sum each catalogue term (ATC prefix, measure) per practice and period: the file's codes are matched
+    # to the terms once (a few hundred codes), then every group of the scan joins its terms by code.
     term_frame = pl.DataFrame(
-        [(t.code, t.role, t.prefix, t.measure, len(t.prefix)) for t in terms],
-        schema={
-            "code": pl.String,
-            "role": pl.String,
-            "prefix": pl.String,
-            "measure": pl.String,
-            "plen": pl.Int64,
-        },
+        [(t.code, t.role, t.prefix, t.measure) for t in terms],
+        schema={"code": pl.String, "role": pl.String, "prefix": pl.String, "measure": pl.String},
         orient="row",
+    ).with_columns(term=pl.struct("code", "role").rank("dense"))  # one number per indicator and role
+    code_terms = (
+        grouped.select(pl.col("atc").drop_nulls().unique())
+        .join(term_frame, how="cross")
+        .filter(pl.col("atc").str.starts_with(pl.col("prefix")))
+        .select("atc", "term", "measure")
     )
-    parts = []
-    for plen in term_frame["plen"].unique().to_list():
-        parts.append(
-            summed.with_columns(prefix=pl.col("atc_code").str.slice(0, plen)).join(
-                term_frame.filter(pl.col("plen") == plen), on="prefix", how="inner"
-            )
-        )
     sums = (
-        pl.concat(parts)
-        .with_columns(
-            value=pl.when(pl.col("measure") == "recepter")
+        grouped.lazy()
+        .filter(pl.col("atc").is_not_null())
+        .join(key_map.lazy().select("provider", "period", "key"), on=["provider", "period"])
+        .join(code_terms.lazy(), on="atc")
+        .group_by("key", "term")
+        .agg(
+            pl.when(pl.col("measure") == "recepter")
             .then(pl.col("recepter"))
             .when(pl.col("measure") == "personer")
             .then(pl.col("personer"))
             .otherwise(pl.col("ddd"))
+            .sum()
+            .alias("value")
         )
-        .group_by([*keys, "code", "role"])
-        .agg(pl.col("value").sum())
+        .join(term_frame.lazy().select("term", "code", "role").unique(), on="term")
     )
     ind_frame = pl.DataFrame(
         [(i.code, i.pk, i.denominator_kind) for i in indicators],
         schema={"code": pl.String, "indicator_id": pl.Int64, "den_kind": pl.String},
         orient="row",
     )
-    grid = pt.join(ind_frame, how="cross")
-    num = sums.filter(pl.col("role") == "num").select(*keys, "code", pl.col("value").alias("num"))
-    den = sums.filter(pl.col("role") == "den").select(*keys, "code", pl.col("value").alias("den"))
+    num = sums.filter(pl.col("role") == "num").select("key", "code", pl.col("value").alias("num"))
+    den = sums.filter(pl.col("role") == "den").select("key", "code", pl.col("value").alias("den"))
     out = (
-        grid.join(num, on=[*keys, "code"], how="left")
-        .join(den, on=[*keys, "code"], how="left")
+        pt.lazy()
+        .join(pairs.lazy().select(*keys, "key"), on=keys)
+        .join(ind_frame.lazy(), how="cross")
+        .join(num, on=["key", "code"], how="left")
+        .join(den, on=["key", "code"], how="left")
         .with_columns(
             numerator=pl.col("num").fill_null(0.0),
             denominator=pl.when(pl.col("den_kind") == DenominatorKind.LISTED_PATIENTS)
@@ -706,6 +733,7 @@ def prescriptions_aggregate(
             .otherwise(pl.col("den").fill_null(0.0)),
         )
         .select(*keys, "indicator_id", "numerator", "denominator")
+        .collect()
     )
     return [], rows_read, out
 
@@ -729,28 +757,48 @@ def prescriptions_import(
     indicators = _prescription_indicators()
     if not indicators:
         return _fail(result, 0, "Indikatorkataloget er ikke indlæst (klynge load-indicators).")
-    info = imp.inspect_file(Path(path), file_name)
-    patients_info = imp.inspect_file(Path(patients_path), patients_file_name)
-    combined = imp.FileInfo(
-        path=info.path,
-        name=f"{info.name} + {patients_info.name}",
-        digest=info.digest,
+    kind = ImportLog.Kind.PRESCRIPTIONS
+    path, patients_path = Path(path), Path(patients_path)
+    # Hashing runs beside the parse; an unchanged file is recognised by its digests and skipped.
+    digests = imp.Digests([path, patients_path])
+    practices = _practice_frame(cluster)
+    basis = _basis(
+        kind=kind,
+        cluster=cluster,
+        indicators=[
+            (
+                i.pk,
+                i.code,
+                i.numerator_atc,
+                i.numerator_measure,
+                i.denominator_kind,
+                i.denominator_atc,
+                i.denominator_measure,
+            )
+            for i in indicators
+        ],
+        practices=practices,
     )
+    if same := _same_import(kind=kind, cluster=cluster, digests=digests, basis=basis):
+        return _skipped(result, same, started)
+    patients_info = imp.inspect_file(patients_path, patients_file_name)
     try:
         try:
             errors, rows_read, out = prescriptions_aggregate(
-                info=info, patients_info=patients_info, indicators=indicators
+                path=path,
+                patients_info=patients_info,
+                indicators=indicators,
+                digests=digests,
+                file_name=file_name,
             )
         except imp.ImportFileError as error:
             return _fail(result, 1, str(error))
     finally:
-        info.cleanup()
         patients_info.cleanup()
     result.rows_read = rows_read
     if errors:
         result.errors = errors
         return result
-    practices = _practice_frame(cluster)
     keys = ["provider_number", "period_start", "granularity"]
     out = out.join(practices, on="provider_number", how="left")
     if cluster is not None:
@@ -798,10 +846,16 @@ def prescriptions_import(
         rows=rows,
         result=result,
         cluster=cluster,
-        kind=ImportLog.Kind.PRESCRIPTIONS,
-        info=combined,
+        kind=kind,
+        info=imp.FileInfo(
+            path=path,
+            name=f"{file_name or path.name} + {patients_file_name or patients_path.name}",
+            digest=digests.digests[0],
+        ),
         by=by,
         started=started,
+        file_bytes=digests.bytes,
+        fingerprint=_fingerprint(basis, digests),
     )
 
 
