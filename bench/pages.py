@@ -23,7 +23,8 @@ import threading
 import time
 import urllib.parse
 
-from bench.servers import django_env, gunicorn, percentile, postgres
+from bench.measure import percentile, print_load
+from bench.servers import django_env, gunicorn, postgres
 
 SEED = 20261122
 REQUESTS = int(os.environ.get("BENCH_PAGES_REQUESTS", "200"))
@@ -177,6 +178,7 @@ def measure(base: str, path: str, cookie: str) -> dict:
 
 
 def main() -> None:
+    print_load("start")
     clusters = os.environ.get("BENCH_PAGES_CLUSTERS", "116")
     years_data = os.environ.get("BENCH_PAGES_YEARS_DATA", "10")
     with postgres() as database_url, tempfile.TemporaryDirectory() as var_dir:
@@ -250,6 +252,7 @@ def main() -> None:
     )
     print(f"pages over {GOAL:.0f}x the baseline: {', '.join(over) if over else 'none'}")
     print(f"pages over {GOAL:.0f}x the logged-in /healthz: {', '.join(over_login) if over_login else 'none'}")
+    print_load("end")
 
 
 if __name__ == "__main__":

@@ -116,47 +116,70 @@ CHUNK = 1 << 22
 
 
 class Digests:
-    """The SHA-256 of each file, computed in a thread of its own (hashlib lets go of the GIL) while the
-    caller parses; also whether a file has a '.' after its first line, which in a file with decimal
-    commas may be a thousands separator that Polars' own number parser would read as a decimal point."""
+    """The SHA-256 of each file, computed in a thread of its own (hashlib lets go of the GIL), and whether
+    a file has a '.' after its first line, which in a file with decimal commas may be a thousands
+    separator that Polars' own number parser would take for a decimal point.
 
-    def __init__(self, paths: list[Path]):
+    The search for '.' runs at once; the hashing waits for :meth:`start` when `hash_now` is false, so
+    that it runs while the caller writes to the database (one core) rather than while Polars parses
+    (every core). Both read the files in chunks into one buffer."""
+
+    def __init__(self, paths: list[Path], *, hash_now: bool = True):
         self.paths = [Path(p) for p in paths]
         self.bytes = sum(p.stat().st_size for p in self.paths)
         self._digests: list[str] = []
         self._dotted: list[bool] = []
         self._error: BaseException | None = None
+        self._searched = threading.Event()
+        self._go = threading.Event()
+        if hash_now:
+            self._go.set()
         self._thread = threading.Thread(target=self._run, name="klynge-digest", daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
+        buffer = bytearray(CHUNK)
         try:
             for path in self.paths:
-                digest, dotted, first = hashlib.sha256(), False, True
-                with path.open("rb", buffering=0) as handle:
-                    while chunk := handle.read(CHUNK):
-                        digest.update(chunk)
-                        if not dotted:
-                            body = chunk[chunk.find(b"\n") + 1 :] if first else chunk
-                            dotted = b"." in body
-                        first = False
+                self._dotted.append(self._has_dot(path, buffer))
+            self._searched.set()
+            self._go.wait()
+            for path in self.paths:
+                digest = hashlib.sha256()
+                with path.open("rb", buffering=0) as handle, memoryview(buffer) as memory:
+                    while size := handle.readinto(buffer):
+                        digest.update(memory[:size])
                 self._digests.append(digest.hexdigest())
-                self._dotted.append(dotted)
         except BaseException as error:  # re-raised in the caller's thread
             self._error = error
+        finally:
+            self._searched.set()
 
-    def _wait(self) -> None:
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
+    @staticmethod
+    def _has_dot(path: Path, buffer: bytearray) -> bool:
+        with path.open("rb", buffering=0) as handle:
+            size, start = handle.readinto(buffer), buffer.find(b"\n") + 1
+            while size:
+                if buffer.find(b".", start, size) >= 0:
+                    return True
+                size, start = handle.readinto(buffer), 0
+        return False
+
+    def start(self) -> None:
+        self._go.set()
 
     @property
     def digests(self) -> list[str]:
-        self._wait()
+        self._go.set()
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
         return self._digests
 
     def dotted(self, index: int) -> bool:
-        self._wait()
+        self._searched.wait()
+        if self._error is not None:
+            raise self._error
         return self._dotted[index]
 
 
@@ -297,13 +320,16 @@ def scan_table(info: FileInfo, headers: dict[str, str], required: tuple[str, ...
     )
 
 
-def scan_typed(path: Path, headers: dict[str, str], numeric: tuple[str, ...]) -> pl.LazyFrame | None:
+def scan_typed(
+    path: Path, headers: dict[str, str], numeric: tuple[str, ...], categorical: tuple[str, ...] = ()
+) -> pl.LazyFrame | None:
     """The fast path for large CSV files: Polars parses the numbers itself (decimal comma with ';').
 
     Returns None when the file is not a CSV or a required column is missing; a value Polars cannot
     parse, or bytes that are not UTF-8, make `collect` raise, and the caller then falls back to
     :func:`scan_table`, which reads every cell as text and names the bad lines. No line numbers: they
-    are only wanted for errors, which the text path reports.
+    are only wanted for errors, which the text path reports. The `categorical` columns get categories of
+    their own (every distinct value in the file, readable from the dtype of a collected column).
     """
     if is_xlsx(path):
         return None
@@ -317,7 +343,13 @@ def scan_typed(path: Path, headers: dict[str, str], numeric: tuple[str, ...]) ->
         canonical = headers.get(_normalise_header(name))
         if canonical is not None and canonical not in rename.values():
             rename[original] = canonical
-        schema[original] = pl.Float64 if canonical in numeric else pl.String
+        schema[original] = (
+            pl.Float64
+            if canonical in numeric
+            else pl.Categorical(pl.Categories.random())
+            if canonical in categorical
+            else pl.String
+        )
     if not all(c in rename.values() for c in numeric):
         return None
     return pl.scan_csv(

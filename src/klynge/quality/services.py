@@ -146,6 +146,8 @@ class ImportResult:
     # The earlier import of the very same files when nothing they were computed from has changed since:
     # the files are then recognised by their digests and not read again.
     same_as: ImportLog | None = None
+    # Seconds of each step ("read": parse and compute, "write": stage, compare and merge, "commit").
+    timings: dict[str, float] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -221,44 +223,49 @@ def _write(
     result: ImportResult,
     cluster: Cluster | None,
     kind: str,
-    info: imp.FileInfo | None,
+    file_name: str,
+    digests: imp.Digests,
+    basis: str,
     by: Person | None,
     started: float,
-    file_bytes: int = 0,
-    fingerprint: str = "",
 ) -> ImportResult:
     """Upserts the indicator rows in one transaction: only new and changed values are written, the
-    replaced ones are logged (quality/storing.py does the SQL)."""
+    replaced ones are logged (quality/storing.py does the SQL). The files' digests are waited for only
+    when the log is written, so hashing overlaps the staging."""
     if rows.is_empty():
         return result
-    with transaction.atomic():
+    result.timings["read"] = time.perf_counter() - started
+    with storing.page_cache(), transaction.atomic():
         storing.stage(rows)
         result.created, result.replaced, result.unchanged = storing.differences()
         if not result.changed:
             storing.drop()
             result.seconds = time.perf_counter() - started
             return result
-        storing.check_references()
+        storing.check_references(rows)
         log = ImportLog.objects.create(
             cluster=cluster,
             kind=kind,
             by=by,
-            file_name=(info.name if info else "")[:300],
-            digest=info.digest if info else "",
+            file_name=file_name[:300],
+            digest=digests.digests[0],
             rows_read=result.rows_read,
             rows_written=result.created + result.replaced,
             rows_created=result.created,
             rows_replaced=result.replaced,
             rows_unchanged=result.unchanged,
             replaced_values=_replaced_values(storing.replaced(REPLACED_KEPT)) if result.replaced else [],
-            file_bytes=file_bytes,
-            fingerprint=fingerprint,
+            file_bytes=digests.bytes,
+            fingerprint=_fingerprint(basis, digests),
         )
         storing.merge(log_id=log.pk, all_new=not (result.replaced or result.unchanged))
         storing.drop()
-        result.seconds = time.perf_counter() - started
-        log.seconds = result.seconds
+        log.seconds = time.perf_counter() - started
         log.save(update_fields=["seconds"])
+        committing = time.perf_counter()
+        result.timings["write"] = committing - started - result.timings["read"]
+    result.timings["commit"] = time.perf_counter() - committing
+    result.seconds = time.perf_counter() - started
     result.log = log
     return result
 
@@ -458,11 +465,11 @@ def measurements_import(
         result=result,
         cluster=cluster,
         kind=kind,
-        info=info,
+        file_name=info.name,
+        digests=digests,
+        basis=basis,
         by=by,
         started=started,
-        file_bytes=digests.bytes,
-        fingerprint=_fingerprint(basis, digests),
     )
 
 
@@ -480,38 +487,64 @@ def catalogue_prefixes(indicators: list[Indicator]) -> list[str]:
     return sorted(p for p in prefixes if not any(p != q and p.startswith(q) for q in prefixes))
 
 
-def _groups(base: pl.LazyFrame, numbers: list[pl.Expr], prefixes: list[str], *, text: bool) -> pl.LazyFrame:
-    """One streaming pass over the prescription file: per practice, period and ATC code of the catalogue
-    the sums of prescriptions, persons and DDD; the rows of other codes are only counted, per practice and
-    period (atc null). Every row's numbers and code are checked: `bad` counts the rows with a problem.
-
-    The text path (text=True: every cell read as text) normalises the codes and keeps each group's first
-    line for error messages; the fast path reads codes as written (normalising every code triples the
-    time of a pass), so a file with any odd code or number goes through the text path instead."""
-    atc = pl.col("atc").str.strip_chars().str.to_uppercase() if text else pl.col("atc")
-    relevant = pl.any_horizontal([atc.str.starts_with(p) for p in prefixes])
-    bad = pl.any_horizontal(
+def _bad_numbers() -> pl.Expr:
+    return pl.any_horizontal(
         [
             pl.col(c).is_null() | (pl.col(c) < 0) | ~pl.col(c).is_finite() | (pl.col(c) > imp.MAX_COUNT)
             for c in ("recepter", "personer", "ddd")
         ]
         + [pl.col(c) != pl.col(c).floor() for c in ("recepter", "personer")]
-        + [~atc.str.contains(ATC_PATTERN)]
     )
-    aggregates = [
-        pl.col("recepter").sum(),
-        pl.col("personer").sum(),
-        pl.col("ddd").sum(),
-        pl.len().alias("n"),
-        pl.col("bad").sum(),
-    ]
-    if text:
-        aggregates.append(pl.col("line").min().alias("first_line"))
+
+
+def _sums() -> list[pl.Expr]:
+    return [pl.col("recepter").sum(), pl.col("personer").sum(), pl.col("ddd").sum(), pl.col("bad").sum()]
+
+
+def _fast_groups(path: Path, prefixes: list[str]) -> tuple[pl.DataFrame, int] | None:
+    """The fast path: one streaming pass in which Polars parses the numbers and reads the ATC codes into
+    categories of their own. Per practice, period and ATC code of the catalogue it sums prescriptions,
+    persons and DDD; of the other rows only those where the practice or period changes from the row
+    before (or with a bad number) are kept, with atc null, so that every practice and period of the file
+    is seen without grouping all its rows. Every number is checked per row (`bad`), every distinct code
+    once, from the categories. Returns (groups, rows read), or None when the text path must read the file
+    (not a CSV, not UTF-8, a value Polars cannot parse, a bad number or code)."""
+    typed = imp.scan_typed(path, imp.PRESCRIPTION_HEADERS, NUMERIC, categorical=("atc",))
+    if typed is None:
+        return None
+    typed = typed.with_columns(pl.col("prescriptions").alias("recepter"), pl.col("persons").alias("personer"))
+    relevant = pl.any_horizontal([pl.col("atc").cat.starts_with(p) for p in prefixes])
+    changed = pl.any_horizontal(
+        [(pl.col(c) != pl.col(c).shift(1)).fill_null(True) for c in ("provider", "period")]
+    )
+    groups = (
+        typed.with_columns(bad=_bad_numbers(), changed=changed)
+        .filter(relevant | pl.col("changed") | pl.col("bad"))
+        .with_columns(atc=pl.when(relevant).then(pl.col("atc")))
+        .group_by("provider", "period", "atc")
+        .agg(_sums())
+    )
+    try:
+        grouped, count = pl.collect_all([groups, typed.select(pl.len())], engine="streaming")
+        codes = grouped.get_column("atc").dtype.categories.to_series()
+    except pl.exceptions.PolarsError:
+        return None
+    if int(grouped["bad"].sum() or 0) or not codes.str.contains(ATC_PATTERN).all():
+        return None
+    return grouped.with_columns(pl.col("atc").cast(pl.String)), int(count.item())
+
+
+def _text_groups(base: pl.LazyFrame, numbers: list[pl.Expr], prefixes: list[str]) -> pl.LazyFrame:
+    """The text path (every cell read as text, codes normalised): per practice, period and catalogue code
+    the sums; the other rows grouped per practice and period (atc null); each group's row count (`n`),
+    first line and number of rows with a bad number or code (`bad`)."""
+    atc = pl.col("atc").str.strip_chars().str.to_uppercase()
+    relevant = pl.any_horizontal([atc.str.starts_with(p) for p in prefixes])
     return (
         base.with_columns(*numbers)
-        .with_columns(bad=bad, atc=pl.when(relevant).then(atc))
-        .group_by(["provider", "period", "atc"])
-        .agg(aggregates)
+        .with_columns(bad=_bad_numbers() | ~atc.str.contains(ATC_PATTERN), atc=pl.when(relevant).then(atc))
+        .group_by("provider", "period", "atc")
+        .agg(*_sums(), pl.len().alias("n"), pl.col("line").min().alias("first_line"))
     )
 
 
@@ -581,40 +614,31 @@ def prescriptions_aggregate(
 ) -> tuple[list[tuple[int, str]], int, pl.DataFrame | None]:
     """(errors, rows read, indicator rows per ydernummer/period) from the two files.
 
-    The prescription file is scanned once by the streaming engine (see :func:`_groups`); only the rows of
-    the catalogue's ATC codes are summed per practice, period and code before anything is collected. The
-    fast path lets Polars parse the numbers; it gives way to the text path when a number or code is odd,
-    when the file is not UTF-8, when a '.' in it may be a Danish thousands separator, and whenever there
-    is an error to report by line.
+    The prescription file is scanned once by the streaming engine; only the rows of the catalogue's ATC
+    codes are summed per practice, period and code before anything is collected. The fast path
+    (:func:`_fast_groups`) lets Polars parse the numbers; it gives way to the text path
+    (:func:`_text_groups`) when a number or code is odd, when the file is not UTF-8, when a '.' in it may
+    be a Danish thousands separator, and whenever there is an error to report by line.
     """
     terms = terms_of(indicators)
     prefixes = catalogue_prefixes(indicators)
-    grouped = None
-    if fast and (typed := imp.scan_typed(path, imp.PRESCRIPTION_HEADERS, NUMERIC)) is not None:
-        numbers = [
-            pl.col("prescriptions").alias("recepter"),
-            pl.col("persons").alias("personer"),
-            pl.col("ddd"),
-        ]
-        try:
-            grouped = _groups(typed, numbers, prefixes, text=False).collect(engine="streaming")
-        except pl.exceptions.PolarsError:
-            grouped = None
-        else:
-            if int(grouped["bad"].sum() or 0) or digests.dotted(0):
-                grouped = None
+    fast_result = _fast_groups(path, prefixes) if fast else None
+    if fast_result is not None and digests.dotted(0):
+        fast_result = None
     info = None
     errors: list[tuple[int, str]] = []
-    if grouped is None:
+    if fast_result is not None:
+        grouped, rows_read = fast_result
+    else:
         info = imp.inspect_file(path, file_name, digest=digests.digests[0])
         try:
             base = imp.scan_table(info, imp.PRESCRIPTION_HEADERS, ("provider", "period", "atc", *NUMERIC))
-            grouped = _groups(base, _text_numbers(info), prefixes, text=True).collect(engine="streaming")
+            grouped = _text_groups(base, _text_numbers(info), prefixes).collect(engine="streaming")
             if int(grouped["bad"].sum() or 0) or _bad_keys(_key_map(grouped)).height:
                 errors = _prescription_errors(info)
         finally:
             info.cleanup()
-    rows_read = int(grouped["n"].sum() or 0)
+        rows_read = int(grouped["n"].sum() or 0)
     keys = ["provider_number", "period_start", "granularity"]
     key_map = _key_map(grouped)
     if info is None and _bad_keys(key_map).height:
@@ -759,8 +783,9 @@ def prescriptions_import(
         return _fail(result, 0, "Indikatorkataloget er ikke indlæst (klynge load-indicators).")
     kind = ImportLog.Kind.PRESCRIPTIONS
     path, patients_path = Path(path), Path(patients_path)
-    # Hashing runs beside the parse; an unchanged file is recognised by its digests and skipped.
-    digests = imp.Digests([path, patients_path])
+    # An unchanged file is recognised by its digests and skipped. Otherwise the hashing waits until
+    # Polars has parsed the file (with every core) and runs beside the writing (one core).
+    digests = imp.Digests([path, patients_path], hash_now=False)
     practices = _practice_frame(cluster)
     basis = _basis(
         kind=kind,
@@ -795,6 +820,7 @@ def prescriptions_import(
             return _fail(result, 1, str(error))
     finally:
         patients_info.cleanup()
+        digests.start()
     result.rows_read = rows_read
     if errors:
         result.errors = errors
@@ -847,15 +873,11 @@ def prescriptions_import(
         result=result,
         cluster=cluster,
         kind=kind,
-        info=imp.FileInfo(
-            path=path,
-            name=f"{file_name or path.name} + {patients_file_name or patients_path.name}",
-            digest=digests.digests[0],
-        ),
+        file_name=f"{file_name or path.name} + {patients_file_name or patients_path.name}",
+        digests=digests,
+        basis=basis,
         by=by,
         started=started,
-        file_bytes=digests.bytes,
-        fingerprint=_fingerprint(basis, digests),
     )
 
 
