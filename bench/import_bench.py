@@ -115,11 +115,8 @@ def prepare_child(database_url: str, folder: str) -> None:
     import polars as pl
 
     from klynge.core.models import Practice
-    from klynge.quality.services import (
-        _prescription_indicators,
-        catalogue_prefixes,
-        indicators_load_catalogue,
-    )
+    from klynge.quality.importing.prescriptions import catalogue_prefixes
+    from klynge.quality.services import _prescription_indicators, indicators_load_catalogue
 
     indicators_load_catalogue()
     numbers = pl.read_csv(Path(folder) / "tilmeldte.csv", separator=";", infer_schema=False)[
@@ -206,7 +203,12 @@ def fault_child(database_url: str, folder: str, after: str) -> None:
         )
     print(
         json.dumps(
-            {"failed": failed, "stored": Measurement.objects.count(), "logs": ImportLog.objects.count()}
+            {
+                "after": int(after),
+                "failed": failed,
+                "stored": Measurement.objects.count(),
+                "logs": ImportLog.objects.count(),
+            }
         )
     )
 

@@ -149,8 +149,9 @@ def _insert(raw, table: str, frame: pl.DataFrame) -> None:
         )
     if whole < frame.height:
         raw.executemany(
-            f"INSERT INTO {table} VALUES {one}", zip(*[column[whole:] for column in columns], strict=True)
-        )  # noqa: S608
+            f"INSERT INTO {table} VALUES {one}",  # noqa: S608 (constants)
+            zip(*[column[whole:] for column in columns], strict=True),
+        )
 
 
 def drop() -> None:

@@ -94,6 +94,16 @@ DANISH_NAMES = {
 }
 
 
+@dataclass
+class Rows:
+    """What a pipeline makes of its files: the rows to store (storing.SCHEMA) or the bad lines."""
+
+    errors: list[tuple[int, str]] = field(default_factory=list)
+    rows_read: int = 0
+    frame: pl.DataFrame | None = None
+    skipped_practices: int = 0  # national prescriptions: ydernumre not in the register
+
+
 class ImportFileError(ValueError):
     """The file cannot be read at all (wrong type, no header, missing columns); the message is Danish."""
 
