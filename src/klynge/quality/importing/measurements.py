@@ -34,11 +34,7 @@ def measurement_rows(
     frame = lazy.collect()
     if not has_den:
         frame = frame.with_columns(denominator=pl.lit(""))
-    frame = frame.filter(
-        pl.any_horizontal(
-            [imp.text(c) != "" for c in ("provider", "indicator", "period", "numerator", "denominator")]
-        )
-    )
+    frame = frame.filter(imp.not_blank(("provider", "indicator", "period", "numerator", "denominator")))
     result.rows_read = frame.height
     if not frame.height:
         result.errors.append((0, "Filen indeholder ingen målinger."))

@@ -15,6 +15,7 @@ from .reading import Rows
 
 ATC_PATTERN = r"^[A-Z](\d{2}([A-Z]([A-Z](\d{2})?)?)?)?$"
 NUMERIC = ("prescriptions", "persons", "ddd")
+COLUMNS = ("provider", "period", "atc", *NUMERIC)
 
 
 def catalogue_prefixes(indicators: list[Indicator]) -> list[str]:
@@ -48,7 +49,10 @@ def _fast_groups(path: Path, prefixes: list[str]) -> tuple[pl.DataFrame, int] | 
     typed = imp.scan_typed(path, imp.PRESCRIPTION_HEADERS, NUMERIC, categorical=("atc",))
     if typed is None:
         return None
-    typed = typed.with_columns(pl.col("prescriptions").alias("recepter"), pl.col("persons").alias("personer"))
+    blank = pl.all_horizontal([pl.col(c).is_null() for c in ("provider", "period", "atc", *NUMERIC)])
+    typed = typed.filter(~blank).with_columns(
+        pl.col("prescriptions").alias("recepter"), pl.col("persons").alias("personer")
+    )
     relevant = pl.any_horizontal([pl.col("atc").cat.starts_with(p) for p in prefixes])
     changed = pl.any_horizontal(
         [(pl.col(c) != pl.col(c).shift(1)).fill_null(True) for c in ("provider", "period")]
@@ -77,7 +81,8 @@ def _text_groups(base: pl.LazyFrame, numbers: list[pl.Expr], prefixes: list[str]
     atc = pl.col("atc").str.strip_chars().str.to_uppercase()
     relevant = pl.any_horizontal([atc.str.starts_with(p) for p in prefixes])
     return (
-        base.with_columns(*numbers)
+        base.filter(imp.not_blank(COLUMNS))
+        .with_columns(*numbers)
         .with_columns(bad=_bad_numbers() | ~atc.str.contains(ATC_PATTERN), atc=pl.when(relevant).then(atc))
         .group_by("provider", "period", "atc")
         .agg(*_sums(), pl.len().alias("n"), pl.col("line").min().alias("first_line"))
@@ -114,7 +119,8 @@ def _prescription_errors(info: imp.FileInfo) -> list[tuple[int, str]]:
     """A second pass, only when something is wrong: every cell read as text, each bad line named."""
     base = imp.scan_table(info, imp.PRESCRIPTION_HEADERS, ("provider", "period", "atc", *NUMERIC))
     errors = (
-        base.with_columns(*_text_numbers(info), *imp.period_columns(), provider_number=imp.provider())
+        base.filter(imp.not_blank(COLUMNS))
+        .with_columns(*_text_numbers(info), *imp.period_columns(), provider_number=imp.provider())
         .with_columns(
             imp.errors_expr(
                 [
@@ -190,7 +196,11 @@ def prescriptions_aggregate(
     pairs = key_map.group_by(keys).agg(pl.col("first_line").min()).with_row_index("key")
     key_map = key_map.join(pairs.select(*keys, "key"), on=keys)
 
-    pt = imp.scan_table(patients_info, imp.PATIENT_HEADERS, ("provider", "period", "patients")).collect()
+    pt = (
+        imp.scan_table(patients_info, imp.PATIENT_HEADERS, ("provider", "period", "patients"))
+        .filter(imp.not_blank(("provider", "period", "patients")))
+        .collect()
+    )
     pt = pt.with_columns(
         *imp.period_columns(), provider_number=imp.provider(), patients=imp.whole_number("patients")
     )

@@ -446,6 +446,11 @@ def period_columns(name: str = "period") -> list[pl.Expr]:
     ]
 
 
+def not_blank(columns: tuple[str, ...] | list[str]) -> pl.Expr:
+    """A line with something in it: spreadsheets often end a file with empty lines, which are no error."""
+    return pl.any_horizontal([text(c) != "" for c in columns])
+
+
 def problem(condition: pl.Expr, message: pl.Expr | str) -> pl.Expr:
     message = pl.lit(message) if isinstance(message, str) else message
     return pl.when(condition).then(message).otherwise(pl.lit(None, dtype=pl.String))
