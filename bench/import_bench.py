@@ -48,7 +48,7 @@ SAME_WORK = r"""
 import json, resource, sys, time
 import polars as pl
 path, prefixes = sys.argv[1], json.loads(sys.argv[2])
-started = time.perf_counter()
+started, cpu = time.perf_counter(), time.process_time()
 with open(path, encoding="utf-8-sig", errors="replace") as handle:
     header = handle.readline().rstrip("\r\n")
 separator = ";" if header.count(";") >= header.count(",") else ","
@@ -62,8 +62,8 @@ out = (
     .agg(pl.col("recepter").sum(), pl.col("personer").sum(), pl.col("ddd").sum())
     .collect(engine="streaming")
 )
-seconds = time.perf_counter() - started
-print(json.dumps({"seconds": seconds, "groups": out.height,
+seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+print(json.dumps({"seconds": seconds, "cpu": cpu, "groups": out.height,
                   "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 BARE = r"""
@@ -137,15 +137,15 @@ def import_child(database_url: str, folder: str) -> None:
     _empty_quality_tables()
     files = {"path": Path(folder) / "recepter.csv", "patients_path": Path(folder) / "tilmeldte.csv"}
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     result = prescriptions_import(**files)
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     if not result.ok:
         raise SystemExit(f"the import failed: {result.errors[:5]}")
-    started = time.perf_counter()
+    started, again_cpu = time.perf_counter(), time.process_time()
     again = prescriptions_import(**files)
-    again_seconds = time.perf_counter() - started
+    again_seconds, again_cpu = time.perf_counter() - started, time.process_time() - again_cpu
     print(
         json.dumps(
             {
@@ -154,10 +154,12 @@ def import_child(database_url: str, folder: str) -> None:
                 "stored": Measurement.objects.count(),
                 "logs": ImportLog.objects.count(),
                 "seconds": seconds,
+                "cpu": cpu,
                 "timings": result.timings,
                 "peak_rss_mb": peak / 1024,
                 "rss_before_import_mb": rss_before / 1024,
                 "again_seconds": again_seconds,
+                "again_cpu": again_cpu,
                 "again_skipped": again.same_as is not None,
                 "again_changed": again.created + again.replaced,
             }
@@ -274,10 +276,23 @@ def main() -> None:
             print(f"{label}: schema, catalogue and register ready", flush=True)
         same_args = [str(prescriptions), json.dumps(prefixes)]
         _run(same_args, code=SAME_WORK)  # warm-up: the file into the page cache; not counted
-        same, bare = Spread(), Spread()
+        same, bare, same_cpu = Spread(), Spread(), Spread()
         same_peak, bare_peak = Spread(), Spread()
         results: dict[str, dict[str, Spread]] = {
-            label: {k: Spread() for k in ("seconds", "read", "write", "commit", "peak", "again", "written")}
+            label: {
+                k: Spread()
+                for k in (
+                    "seconds",
+                    "cpu",
+                    "read",
+                    "write",
+                    "commit",
+                    "peak",
+                    "again",
+                    "again_cpu",
+                    "written",
+                )
+            }
             for label, _, _ in targets
         }
         checks: list[str] = []
@@ -286,6 +301,7 @@ def main() -> None:
             figures = []
             baseline = _run(same_args, code=SAME_WORK)
             same.add(baseline["seconds"])
+            same_cpu.add(baseline["cpu"])
             same_peak.add(baseline["peak_rss_mb"])
             reference = _run([str(prescriptions)], code=BARE)
             bare.add(reference["seconds"])
@@ -301,6 +317,8 @@ def main() -> None:
                     spreads[step].add(r["timings"].get(step, 0.0))
                 spreads["peak"].add(r["peak_rss_mb"])
                 spreads["again"].add(r["again_seconds"])
+                spreads["cpu"].add(r["cpu"])
+                spreads["again_cpu"].add(r["again_cpu"])
                 spreads["written"].add(r["written"])
                 if (
                     r["stored"] != r["written"]
@@ -319,12 +337,12 @@ def main() -> None:
             after = int(results[label]["written"].values[-1] * 0.75)
             faults[label] = _run(["--fault", url, folder, str(after)])
     load_end = print_load("end")
-    _report(generated["rows"], size_mb, same, bare, same_peak, bare_peak, results, faults, checks)
+    _report(generated["rows"], size_mb, same, bare, same_peak, bare_peak, results, faults, checks, same_cpu)
     if warning := busy_warning(load_start, load_end):
         print(warning)
 
 
-def _report(rows, size_mb, same, bare, same_peak, bare_peak, results, faults, checks) -> None:
+def _report(rows, size_mb, same, bare, same_peak, bare_peak, results, faults, checks, same_cpu) -> None:
     print(
         f"== Import of a national year: {rows:,} rows ({size_mb:.0f} MB); median (min, max) of {ROUNDS} rounds =="
     )
@@ -345,6 +363,12 @@ def _report(rows, size_mb, same, bare, same_peak, bare_peak, results, faults, ch
         print(f"  / same-work read {ratio.show('×')}; / bare read-and-group {to_bare.show('×')}")
         print(f"  peak memory of the importing process (Django included) {spreads['peak'].show('MB', 0)}")
         print(f"  same files again (recognised, skipped) {spreads['again'].show()}")
+        # CPU seconds of the process (every thread): what the work costs when the machine is busy with
+        # other work; the server's share (PostgreSQL) is not in it.
+        print(
+            f"  CPU seconds: import {spreads['cpu'].show()} / same-work read {same_cpu.show()} = "
+            f"{ratios(spreads['cpu'], same_cpu).show('×')}; skip {spreads['again_cpu'].show()}"
+        )
         goal = SQLITE_GOAL if label == "SQLite" else POSTGRES_GOAL
         own = Spread([s - b for s, b in zip(spreads["seconds"].values, same.values, strict=True)])
         goals.append(

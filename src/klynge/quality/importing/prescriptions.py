@@ -39,39 +39,35 @@ def _sums() -> list[pl.Expr]:
 
 
 def _fast_groups(path: Path, prefixes: list[str]) -> tuple[pl.DataFrame, int] | None:
-    """The fast path: one streaming pass in which Polars parses the numbers and reads the ATC codes into
-    categories of their own. Per practice, period and ATC code of the catalogue it sums prescriptions,
-    persons and DDD; of the other rows only those where the practice or period changes from the row
-    before (or with a bad number) are kept, with atc null, so that every practice and period of the file
-    is seen without grouping all its rows. Every number is checked per row (`bad`), every distinct code
-    once, from the categories. Returns (groups, rows read), or None when the text path must read the file
-    (not a CSV, not UTF-8, a value Polars cannot parse, a bad number or code)."""
-    typed = imp.scan_typed(path, imp.PRESCRIPTION_HEADERS, NUMERIC, categorical=("atc",))
+    """The fast path: one streaming pass in which Polars parses the numbers and reads the ydernumre,
+    periods and ATC codes into categories of their own, so that every row is grouped by three small
+    integers. Per practice, period and ATC code of the catalogue it sums prescriptions, persons and DDD;
+    the other rows of a practice and period form one group (atc null), so every practice and period of
+    the file is seen, and every row is counted. Every number is checked per row (`bad`), every distinct
+    code once, from the categories. Nothing but the groups is held in memory (no step needs the rows in
+    order). Returns (groups, rows read), or None when the text path must read the file (not a CSV, not
+    UTF-8, a value Polars cannot parse, a bad number or code)."""
+    typed = imp.scan_typed(path, imp.PRESCRIPTION_HEADERS, NUMERIC, categorical=("provider", "period", "atc"))
     if typed is None:
         return None
     blank = pl.all_horizontal([pl.col(c).is_null() for c in ("provider", "period", "atc", *NUMERIC)])
-    typed = typed.filter(~blank).with_columns(
-        pl.col("prescriptions").alias("recepter"), pl.col("persons").alias("personer")
-    )
     relevant = pl.any_horizontal([pl.col("atc").cat.starts_with(p) for p in prefixes])
-    changed = pl.any_horizontal(
-        [(pl.col(c) != pl.col(c).shift(1)).fill_null(True) for c in ("provider", "period")]
-    )
     groups = (
-        typed.with_columns(bad=_bad_numbers(), changed=changed)
-        .filter(relevant | pl.col("changed") | pl.col("bad"))
-        .with_columns(atc=pl.when(relevant).then(pl.col("atc")))
+        typed.filter(~blank)
+        .with_columns(pl.col("prescriptions").alias("recepter"), pl.col("persons").alias("personer"))
+        .with_columns(bad=_bad_numbers(), atc=pl.when(relevant).then(pl.col("atc")))
         .group_by("provider", "period", "atc")
-        .agg(_sums())
+        .agg(*_sums(), pl.len().alias("n"))
     )
     try:
-        grouped, count = pl.collect_all([groups, typed.select(pl.len())], engine="streaming")
+        grouped = groups.collect(engine="streaming")
         codes = grouped.get_column("atc").dtype.categories.to_series()
     except pl.exceptions.PolarsError:
         return None
     if int(grouped["bad"].sum() or 0) or not codes.str.contains(ATC_PATTERN).all():
         return None
-    return grouped.with_columns(pl.col("atc").cast(pl.String)), int(count.item())
+    rows = int(grouped["n"].sum() or 0)
+    return grouped.drop("n").with_columns(pl.col("provider", "period", "atc").cast(pl.String)), rows
 
 
 def _text_groups(base: pl.LazyFrame, numbers: list[pl.Expr], prefixes: list[str]) -> pl.LazyFrame:
