@@ -177,9 +177,8 @@ def prescriptions_aggregate(
         finally:
             info.cleanup()
         rows_read = int(grouped["n"].sum() or 0)
-    keys = ["provider_number", "period_start", "granularity"]
-    key_map = _key_map(grouped)
-    if info is None and _bad_keys(key_map).height:
+
+    def text_path():
         return prescriptions_aggregate(
             path=path,
             patients_info=patients_info,
@@ -188,6 +187,11 @@ def prescriptions_aggregate(
             file_name=file_name,
             fast=False,
         )
+
+    keys = ["provider_number", "period_start", "granularity"]
+    key_map = _key_map(grouped)
+    if info is None and _bad_keys(key_map).height:
+        return text_path()
     # Each practice and period gets a number: the sums below are grouped by small integers, not by text.
     pairs = key_map.group_by(keys).agg(pl.col("first_line").min()).with_row_index("key")
     key_map = key_map.join(pairs.select(*keys, "key"), on=keys)
@@ -226,14 +230,7 @@ def prescriptions_aggregate(
     missing = pairs.join(pt, on=keys, how="anti")
     if missing.height and info is None:
         # The fast path has no line numbers to name.
-        return prescriptions_aggregate(
-            path=path,
-            patients_info=patients_info,
-            indicators=indicators,
-            digests=digests,
-            file_name=file_name,
-            fast=False,
-        )
+        return text_path()
     missing = missing.sort("first_line").head(imp.MAX_ERRORS)
     if missing.height:
         return (

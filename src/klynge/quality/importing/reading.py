@@ -20,16 +20,19 @@ MAX_ERRORS = 200
 # No count of prescriptions, persons, DDD or listed patients for one practice, region or the whole
 # country in one period comes near this; anything above (or not finite: 1e309 reads as infinity) is a
 # mistake in the file. Limits of a kind of indicator (a share's numerator is at most its denominator)
-# are checked where the indicator is known (quality/services.py).
+# are checked where the indicator is known (importing/measurements.py).
 MAX_COUNT = 1e12
 
-MEASUREMENT_HEADERS = {
+PROVIDER_HEADERS = {
     "ydernummer": "provider",
     "ydernr": "provider",
     "ydernr.": "provider",
     "provider_number": "provider",
     "provider number": "provider",
     "provider": "provider",
+}
+MEASUREMENT_HEADERS = {
+    **PROVIDER_HEADERS,
     "enhed": "provider",
     "unit": "provider",
     "indikator": "indicator",
@@ -44,12 +47,7 @@ MEASUREMENT_HEADERS = {
     "denominator": "denominator",
 }
 PRESCRIPTION_HEADERS = {
-    "ydernummer": "provider",
-    "ydernr": "provider",
-    "ydernr.": "provider",
-    "provider_number": "provider",
-    "provider number": "provider",
-    "provider": "provider",
+    **PROVIDER_HEADERS,
     "periode": "period",
     "period": "period",
     "atc": "atc",
@@ -65,12 +63,7 @@ PRESCRIPTION_HEADERS = {
     "ddd": "ddd",
 }
 PATIENT_HEADERS = {
-    "ydernummer": "provider",
-    "ydernr": "provider",
-    "ydernr.": "provider",
-    "provider_number": "provider",
-    "provider number": "provider",
-    "provider": "provider",
+    **PROVIDER_HEADERS,
     "periode": "period",
     "period": "period",
     "tilmeldte_patienter": "patients",
