@@ -331,36 +331,29 @@ def prescription_rows(
             result.errors.append((0, f"Ydernummer {numbers} er ikke med i klyngen; intet er importeret."))
             return result
     result.skipped_practices = out.filter(pl.col("practice_id").is_null())["provider_number"].n_unique()
-    practice_rows = out.filter(pl.col("practice_id").is_not_null()).select(
-        "indicator_id",
-        pl.lit(Level.PRACTICE).alias("level"),
-        pl.format("p{}", pl.col("practice_id")).alias("scope"),
-        "practice_id",
-        pl.lit(None, dtype=pl.Int64).alias("cluster_id"),
-        pl.lit("").alias("region"),
-        "period_start",
-        "granularity",
-        "numerator",
-        "denominator",
-    )
-    frames = [practice_rows]
-    if not in_cluster:
-        national = (
-            out.group_by(["indicator_id", *keys[1:]])
-            .agg(pl.col("numerator").sum(), pl.col("denominator").sum())
-            .select(
-                "indicator_id",
-                pl.lit(Level.NATIONAL).alias("level"),
-                pl.lit("n").alias("scope"),
-                pl.lit(None, dtype=pl.Int64).alias("practice_id"),
-                pl.lit(None, dtype=pl.Int64).alias("cluster_id"),
-                pl.lit("").alias("region"),
-                "period_start",
-                "granularity",
-                "numerator",
-                "denominator",
-            )
+
+    def stored(frame: pl.DataFrame, level: str, scope: pl.Expr, practice_id: pl.Expr) -> pl.DataFrame:
+        return frame.select(
+            "indicator_id",
+            pl.lit(level).alias("level"),
+            scope.alias("scope"),
+            practice_id.cast(pl.Int64).alias("practice_id"),
+            pl.lit(None, dtype=pl.Int64).alias("cluster_id"),
+            pl.lit("").alias("region"),
+            "period_start",
+            "granularity",
+            "numerator",
+            "denominator",
         )
-        frames.append(national)
+
+    practices_only = out.filter(pl.col("practice_id").is_not_null())
+    frames = [
+        stored(practices_only, Level.PRACTICE, pl.format("p{}", pl.col("practice_id")), pl.col("practice_id"))
+    ]
+    if not in_cluster:
+        national = out.group_by(["indicator_id", *keys[1:]]).agg(
+            pl.col("numerator").sum(), pl.col("denominator").sum()
+        )
+        frames.append(stored(national, Level.NATIONAL, pl.lit("n"), pl.lit(None, dtype=pl.Int64)))
     result.frame = pl.concat(frames)
     return result
