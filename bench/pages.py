@@ -29,7 +29,8 @@ import threading
 import time
 import urllib.parse
 
-from bench.servers import django_env, gunicorn, percentile, postgres
+from bench.measure import percentile, print_load
+from bench.servers import django_env, gunicorn, postgres
 
 SEED = 20261122
 ROUNDS = int(os.environ.get("BENCH_PAGES_ROUNDS", "5"))
@@ -257,6 +258,7 @@ def in_process(env: dict, data: dict) -> dict:
 
 
 def main() -> None:
+    print_load("start")
     clusters = os.environ.get("BENCH_PAGES_CLUSTERS", "116")
     years_data = os.environ.get("BENCH_PAGES_YEARS_DATA", "10")
     with postgres() as database_url, tempfile.TemporaryDirectory() as var_dir:
@@ -341,6 +343,7 @@ def main() -> None:
     )
     for label, r in cold.items():
         print(f"{label:<22} cold {spread(r['cold'], 1000):>22}   warm {spread(r['warm'], 1000):>22}")
+    print_load("end")
 
 
 if __name__ == "__main__":

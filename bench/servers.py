@@ -24,8 +24,11 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def postgres():
-    """Yields a DATABASE_URL: BENCH_DATABASE_URL if set, else a throwaway server started here (as root)."""
+def postgres(*, durable: bool = False):
+    """Yields a DATABASE_URL: BENCH_DATABASE_URL if set, else a throwaway server started here (as root).
+
+    The throwaway server runs without fsync unless `durable`: a commit then waits for its log to reach
+    the disk, as on a real server (the import benchmark measures commits; the page benchmark does not)."""
     if url := os.environ.get("BENCH_DATABASE_URL"):
         yield url
         return
@@ -60,7 +63,8 @@ def postgres():
         check=True,
         stdout=subprocess.DEVNULL,
     )
-    options = f"-c listen_addresses=127.0.0.1 -p {port} -k {root} -c fsync=off -c max_connections=300 -c shared_buffers=512MB"
+    fsync = "" if durable else " -c fsync=off"
+    options = f"-c listen_addresses=127.0.0.1 -p {port} -k {root}{fsync} -c max_connections=300 -c shared_buffers=512MB"
     subprocess.run(
         [
             *run_as,
@@ -143,11 +147,3 @@ def django_env(database_url: str, var_dir: str) -> dict:
         }
     )
     return env
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    index = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
-    return ordered[index]

@@ -15,7 +15,8 @@ import threading
 import time
 import urllib.request
 
-from bench.servers import django_env, gunicorn, percentile, postgres
+from bench.measure import percentile, print_load
+from bench.servers import django_env, gunicorn, postgres
 
 VOTERS = 100
 SETUP = r"""
@@ -61,6 +62,7 @@ print(Ballot.objects.filter(poll=poll).count())
 
 
 def main() -> None:
+    print_load("start")
     with postgres() as database_url, tempfile.TemporaryDirectory() as var_dir:
         env = django_env(database_url, var_dir)
         subprocess.run([sys.executable, "-m", "klynge.cli", "migrate", "-v0"], env=env, check=True)
@@ -123,6 +125,7 @@ def main() -> None:
     print(f"all within:      {wall:.1f} s")
     print(f"latency p50:     {percentile(latencies, 50) * 1000:.0f} ms")
     print(f"latency p99:     {percentile(latencies, 99) * 1000:.0f} ms")
+    print_load("end")
     if int(counted) != VOTERS or len(latencies) != VOTERS:
         raise SystemExit("votes counted differ from votes sent")
 

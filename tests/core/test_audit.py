@@ -54,7 +54,6 @@ NOT_WRITING = {
     "surveys.pending_invitations",
     "surveys.surveys_due_for_reminder",
     "surveys.has_answered",
-    "quality.prescriptions_aggregate",
     "quality.is_whole",
 }
 

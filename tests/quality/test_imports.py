@@ -229,7 +229,15 @@ def test_commands_generate_and_import(tmp_path, world, catalogue):
         cluster=world.cluster.slug,
         stdout=again,
     )
-    assert "Ingen ændringer" in again.getvalue()
+    # Read again (the measurements were imported since), and nothing changed.
+    assert "Ingen ændringer" in again.getvalue() and "ikke læst igen" not in again.getvalue()
+    skipped = io.StringIO()
+    call_command(
+        "import_measurements", str(tmp_path / "maalinger.csv"), cluster=world.cluster.slug, stdout=skipped
+    )
+    assert (
+        "Ingen ændringer: filen er den samme" in skipped.getvalue() and "ikke læst igen" in skipped.getvalue()
+    )
 
 
 @pytest.mark.parametrize("seed", [1])

@@ -176,7 +176,12 @@ def period_label(start: dt.date, granularity: str) -> str:
 
 
 class ImportLog(models.Model):
-    """One import that changed something: who, when, which file (and its digest), how many rows."""
+    """One import that changed something: who, when, which file (and its digest), how many rows.
+
+    `fingerprint` names everything the import's values were computed from (the files' bytes, the
+    catalogue, the register, the importer's code): when the newest log carries the same fingerprint,
+    importing the same files again would change nothing, and the import is skipped.
+    """
 
     class Kind(models.TextChoices):
         MEASUREMENTS = "measurements", _("målinger (langt format)")
@@ -195,8 +200,11 @@ class ImportLog(models.Model):
     rows_written = models.PositiveIntegerField(_("værdier skrevet"), default=0)
     rows_created = models.PositiveIntegerField(_("nye værdier"), default=0)
     rows_replaced = models.PositiveIntegerField(_("erstattede værdier"), default=0)
+    rows_unchanged = models.PositiveIntegerField(_("uændrede værdier"), default=0)
     replaced_values = models.JSONField(_("erstattede værdier (de første)"), default=list, blank=True)
     seconds = models.FloatField(default=0)
+    file_bytes = models.PositiveBigIntegerField(_("filernes størrelse (bytes)"), default=0)
+    fingerprint = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-at", "-pk"]
@@ -219,15 +227,25 @@ class Measurement(models.Model):
     so that a plain unique constraint (no NULLs) makes bulk upserts work on SQLite and PostgreSQL.
     """
 
+    # No foreign-key constraints in the database: a national import writes a quarter of a million values,
+    # and PostgreSQL checks a constraint with a query per row and key (four keys: seconds at commit).
+    # The import checks every reference once, in set form, under a lock on the referenced rows
+    # (quality/storing.py); Django's on_delete still deletes a deleted practice's or indicator's values.
     indicator = models.ForeignKey(
-        Indicator, on_delete=models.CASCADE, related_name="measurements", db_index=False
+        Indicator, on_delete=models.CASCADE, related_name="measurements", db_index=False, db_constraint=False
     )  # the unique key starts with it
     level = models.CharField(max_length=10, choices=Level.choices)
     scope = models.CharField(max_length=30)
     # Few indexes keep a national import fast: the unique key serves every page query (by scope),
     # and (practice, granularity, period_start) serves deletes of a practice; the FKs get none of their own.
     practice = models.ForeignKey(
-        Practice, null=True, blank=True, on_delete=models.CASCADE, related_name="measurements", db_index=False
+        Practice,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="measurements",
+        db_index=False,
+        db_constraint=False,
     )
     cluster = models.ForeignKey(
         Cluster,
@@ -236,6 +254,7 @@ class Measurement(models.Model):
         on_delete=models.CASCADE,
         related_name="reference_measurements",
         db_index=False,
+        db_constraint=False,
     )
     region = models.CharField(max_length=20, blank=True)
     period_start = models.DateField()
@@ -243,7 +262,13 @@ class Measurement(models.Model):
     numerator = models.FloatField()
     denominator = models.FloatField(null=True, blank=True)
     import_log = models.ForeignKey(
-        ImportLog, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+        ImportLog,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
 
     class Meta:

@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 
 from klynge.core import services as core_services
-from klynge.core.models import Cluster, Person, Practice, Region
+from klynge.core.models import Cluster, Person, Practice
 from klynge.core.services import ServiceError
 
 from . import cache as data_cache
-from . import importing as imp
-from .catalogue import read_catalogue, terms_of
+from . import catalogue, models, storing
+from .catalogue import read_catalogue
+from .importing import measurements, prescriptions
+from .importing import reading as imp
+from .importing.measurements import measurement_rows
+from .importing.prescriptions import prescription_rows
 from .models import (
     DenominatorKind,
     Granularity,
@@ -32,7 +37,6 @@ from .models import (
     period_label,
 )
 
-BATCH_SIZE = 2000
 REPLACED_KEPT = 500
 
 # Catalogue -------------------------------------------------------------------------------------------
@@ -144,6 +148,11 @@ class ImportResult:
     skipped_practices: int = 0
     log: ImportLog | None = None
     seconds: float = 0.0
+    # The earlier import of the very same files when nothing they were computed from has changed since:
+    # the files are then recognised by their digests and not read again.
+    same_as: ImportLog | None = None
+    # Seconds of each step ("read": parse and compute, "write": stage, compare and merge, "commit").
+    timings: dict[str, float] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -159,173 +168,142 @@ def _fail(result: ImportResult, line: int, message: str) -> ImportResult:
     return result
 
 
-KEY = ["indicator_id", "scope", "period_start", "granularity"]
-WRITE_SCHEMA = {
-    "indicator_id": pl.Int64,
-    "level": pl.String,
-    "scope": pl.String,
-    "practice_id": pl.Int64,
-    "cluster_id": pl.Int64,
-    "region": pl.String,
-    "period_start": pl.Date,
-    "granularity": pl.String,
-    "numerator": pl.Float64,
-    "denominator": pl.Float64,
-}
+WRITE_SCHEMA = storing.SCHEMA
+_CODE_DIGEST: list[str] = []
 
 
-def _same(a: pl.Expr, b: pl.Expr) -> pl.Expr:
-    # A stored infinity (written before imports refused one) is never "the same" as a new value, so a
-    # corrective import replaces it: inf - x is inf, and inf <= 1e-9 * inf would say "unchanged".
-    close = (a == b) | (
-        a.is_finite()
-        & b.is_finite()
-        & ((a - b).abs() <= 1e-9 * pl.max_horizontal(a.abs(), b.abs(), pl.lit(1.0)))
-    )
-    return (a.is_null() & b.is_null()) | (a.is_not_null() & b.is_not_null() & close)
+def _code_digest() -> str:
+    """The importer's own code: a changed importer may compute other values from the same files."""
+    if not _CODE_DIGEST:
+        digest = hashlib.sha256()
+        for module in (imp, measurements, prescriptions, storing, catalogue, models):
+            digest.update(Path(module.__file__).read_bytes())
+        digest.update(Path(__file__).read_bytes())
+        _CODE_DIGEST.append(digest.hexdigest())
+    return _CODE_DIGEST[0]
+
+
+def _basis(*, kind: str, cluster: Cluster | None, indicators: list[tuple], practices: pl.DataFrame) -> str:
+    """A digest of everything besides the files that an import's values are computed from."""
+    digest = hashlib.sha256()
+    for part in (_code_digest(), kind, str(cluster.pk if cluster else "-"), repr(sorted(indicators))):
+        digest.update(part.encode() + b"\0")
+    digest.update(practices.sort(pl.all()).write_csv().encode())
+    return digest.hexdigest()
+
+
+def _fingerprint(basis: str, digests: imp.Digests) -> str:
+    return hashlib.sha256("\0".join([basis, *digests.digests]).encode()).hexdigest()
+
+
+def _same_import(*, kind: str, cluster: Cluster | None, digests: imp.Digests, basis: str) -> ImportLog | None:
+    """The earlier import whose values are still exactly what the same files would give now.
+
+    Only the newest log counts: any later import or entry may have replaced some of its values, and a
+    changed catalogue, register or importer changes the basis. The files' sizes are compared before
+    their digests are waited for, so a new file is never held up by hashing."""
+    last = ImportLog.objects.order_by("-pk").first()
+    if (
+        last is None
+        or not last.fingerprint
+        or last.kind != kind
+        or last.cluster_id != (cluster.pk if cluster else None)
+        or last.file_bytes != digests.bytes
+    ):
+        return None
+    return last if last.fingerprint == _fingerprint(basis, digests) else None
+
+
+def _skipped(result: ImportResult, log: ImportLog, started: float) -> ImportResult:
+    result.same_as = log
+    result.rows_read = log.rows_read
+    result.unchanged = log.rows_created + log.rows_replaced + log.rows_unchanged
+    result.seconds = time.perf_counter() - started
+    return result
 
 
 def _write(
     *,
-    rows: pl.DataFrame,
+    rows: imp.Rows,
     result: ImportResult,
     cluster: Cluster | None,
     kind: str,
-    info: imp.FileInfo | None,
+    file_name: str,
+    digests: imp.Digests,
+    basis: str,
     by: Person | None,
     started: float,
 ) -> ImportResult:
-    """Upserts the indicator rows: only new and changed values are written; replacements are logged."""
-    rows = rows.select([pl.col(c).cast(t) for c, t in WRITE_SCHEMA.items()])
-    if rows.is_empty():
+    """Reports the pipeline's bad lines, or stores its rows in one transaction: only new and changed
+    values are written, the replaced ones are logged (quality/storing.py does the SQL). The files' digests
+    are waited for only when the log is written, so hashing overlaps the staging."""
+    result.rows_read, result.skipped_practices = rows.rows_read, rows.skipped_practices
+    if rows.errors:
+        result.errors = rows.errors
         return result
-    existing_qs = Measurement.objects.filter(
-        indicator_id__in=rows["indicator_id"].unique().to_list(),
-        level__in=rows["level"].unique().to_list(),
-        granularity__in=rows["granularity"].unique().to_list(),
-        period_start__gte=rows["period_start"].min(),
-        period_start__lte=rows["period_start"].max(),
-    )
-    scopes = rows["scope"].unique()
-    if len(scopes) <= 500:
-        existing_qs = existing_qs.filter(scope__in=scopes.to_list())
-    existing = pl.DataFrame(
-        list(existing_qs.values_list(*KEY, "numerator", "denominator")),
-        schema={
-            **{k: WRITE_SCHEMA[k] for k in KEY},
-            "old_numerator": pl.Float64,
-            "old_denominator": pl.Float64,
-        },
-        orient="row",
-    )
-    joined = rows.join(existing, on=KEY, how="left")
-    is_new = pl.col("old_numerator").is_null()
-    is_same = _same(pl.col("numerator"), pl.col("old_numerator")) & _same(
-        pl.col("denominator"), pl.col("old_denominator")
-    )
-    new = joined.filter(is_new)
-    changed = joined.filter(~is_new & ~is_same)
-    result.unchanged = joined.height - new.height - changed.height
-    result.created, result.replaced = new.height, changed.height
-    if not result.changed:
-        result.seconds = time.perf_counter() - started
+    if rows.frame is None or rows.frame.is_empty():
         return result
-
-    replaced_sample = []
-    if changed.height:
-        codes = dict(
-            Indicator.objects.filter(pk__in=changed["indicator_id"].unique().to_list()).values_list(
-                "pk", "code"
-            )
-        )
-        numbers = dict(
-            Practice.objects.filter(
-                pk__in=changed["practice_id"].drop_nulls().unique().head(REPLACED_KEPT).to_list()
-            ).values_list("pk", "provider_number")
-        )
-        for row in changed.head(REPLACED_KEPT).iter_rows(named=True):
-            replaced_sample.append(
-                {
-                    "indikator": codes.get(row["indicator_id"]),
-                    "enhed": numbers.get(row["practice_id"], row["scope"]),
-                    "periode": period_label(row["period_start"], row["granularity"]),
-                    "før": [_json_number(row["old_numerator"]), _json_number(row["old_denominator"])],
-                    "nu": [row["numerator"], row["denominator"]],
-                }
-            )
-    with transaction.atomic():
+    frame = rows.frame
+    result.timings["read"] = time.perf_counter() - started
+    with storing.page_cache(), transaction.atomic():
+        storing.stage(frame)
+        result.created, result.replaced, result.unchanged = storing.differences()
+        if not result.changed:
+            storing.drop()
+            result.seconds = time.perf_counter() - started
+            return result
+        storing.check_references(frame)
         log = ImportLog.objects.create(
             cluster=cluster,
             kind=kind,
             by=by,
-            file_name=(info.name if info else "")[:300],
-            digest=info.digest if info else "",
+            file_name=file_name[:300],
+            digest=digests.digests[0],
             rows_read=result.rows_read,
-            rows_written=new.height + changed.height,
-            rows_created=new.height,
-            rows_replaced=changed.height,
-            replaced_values=replaced_sample,
+            rows_written=result.created + result.replaced,
+            rows_created=result.created,
+            rows_replaced=result.replaced,
+            rows_unchanged=result.unchanged,
+            replaced_values=_replaced_values(storing.replaced(REPLACED_KEPT)) if result.replaced else [],
+            file_bytes=digests.bytes,
+            fingerprint=_fingerprint(basis, digests),
         )
-        to_write = pl.concat([new, changed]).drop("old_numerator", "old_denominator")
-        _upsert(to_write.with_columns(import_log_id=pl.lit(log.pk, dtype=pl.Int64)))
-        result.seconds = time.perf_counter() - started
-        log.seconds = result.seconds
+        storing.merge(log_id=log.pk, all_new=not (result.replaced or result.unchanged))
+        storing.drop()
+        log.seconds = time.perf_counter() - started
         log.save(update_fields=["seconds"])
+        committing = time.perf_counter()
+        result.timings["write"] = committing - started - result.timings["read"]
+    result.timings["commit"] = time.perf_counter() - committing
+    result.seconds = time.perf_counter() - started
     result.log = log
     return result
+
+
+def _replaced_values(rows: list[tuple]) -> list[dict]:
+    """The log's sample of replaced values, with the indicator's code and the practice's ydernummer."""
+    codes = dict(Indicator.objects.filter(pk__in={r[0] for r in rows}).values_list("pk", "code"))
+    numbers = dict(
+        Practice.objects.filter(pk__in={r[1] for r in rows if r[1]}).values_list("pk", "provider_number")
+    )
+    sample = []
+    for indicator_id, practice_id, scope, start, granularity, old_num, old_den, num, den in rows:
+        start = dt.date.fromisoformat(start) if isinstance(start, str) else start
+        sample.append(
+            {
+                "indikator": codes.get(indicator_id),
+                "enhed": numbers.get(practice_id, scope),
+                "periode": period_label(start, granularity),
+                "før": [_json_number(old_num), _json_number(old_den)],
+                "nu": [num, den],
+            }
+        )
+    return sample
 
 
 def _json_number(value):
     """A number for the log's JSON; an infinity stored before imports refused one is written as text."""
     return value if value is None or math.isfinite(value) else str(value)
-
-
-COLUMNS = [*WRITE_SCHEMA, "import_log_id"]
-
-
-def _upsert(frame: pl.DataFrame) -> None:
-    """INSERT ... ON CONFLICT (the measurement key) DO UPDATE, in batches, straight from the frame's rows.
-
-    Django's bulk_create(update_conflicts=True) gives the same SQL but builds a model instance per row
-    (about 0.3 ms each: 2 minutes for a national year), so the rows go to the cursor directly; on
-    PostgreSQL through COPY into a temporary table.
-    """
-    table = Measurement._meta.db_table
-    names = ", ".join(COLUMNS)
-    conflict = ", ".join(KEY)
-    update = "numerator = excluded.numerator, denominator = excluded.denominator, import_log_id = excluded.import_log_id"
-    frame = frame.select(COLUMNS)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                f"CREATE TEMPORARY TABLE quality_incoming (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP"
-            )
-            cursor.execute("ALTER TABLE quality_incoming DROP COLUMN id")
-            # Polars writes the CSV (empty unquoted = NULL, "" = empty text); COPY streams it in.
-            with cursor.cursor.copy(f"COPY quality_incoming ({names}) FROM STDIN WITH (FORMAT csv)") as copy:
-                for batch in frame.iter_slices(BATCH_SIZE * 25):
-                    copy.write(batch.write_csv(include_header=False, quote_style="non_numeric").encode())
-            cursor.execute(
-                f"INSERT INTO {table} ({names}) SELECT {names} FROM quality_incoming "  # noqa: S608 (constants)
-                f"ON CONFLICT ({conflict}) DO UPDATE SET {update}"
-            )
-            cursor.execute("DROP TABLE quality_incoming")
-        else:
-            # The DB-API connection itself: Django's cursor wrapper costs about 0.1 ms a row here, and
-            # dates go in as the ISO text Django's SQLite backend stores.
-            placeholders = ", ".join(["?"] * len(COLUMNS))
-            sql = (
-                f"INSERT INTO {table} ({names}) VALUES ({placeholders}) "  # noqa: S608 (constants)
-                f"ON CONFLICT ({conflict}) DO UPDATE SET {update}"
-            )
-            connection.ensure_connection()
-            raw = connection.connection
-            # Rows in key order fill the B-trees from one end; a larger page cache (this connection only)
-            # keeps the indexes of a national year in memory while they are written.
-            raw.execute("PRAGMA cache_size = -262144")
-            frame = frame.with_columns(pl.col("period_start").cast(pl.String)).sort(KEY)
-            for batch in frame.iter_slices(BATCH_SIZE * 25):
-                raw.executemany(sql, batch.rows())
 
 
 def _practice_frame(cluster: Cluster | None) -> pl.DataFrame:
@@ -337,14 +315,6 @@ def _practice_frame(cluster: Cluster | None) -> pl.DataFrame:
     return pl.DataFrame(
         list(pairs), schema={"provider_number": pl.String, "practice_id": pl.Int64}, orient="row"
     )
-
-
-REGION_NAMES = {}
-for _value, _label in Region.choices:
-    REGION_NAMES[_value] = _value
-    REGION_NAMES[str(_label).lower()] = _value
-    REGION_NAMES[str(_label).lower().removeprefix("region ")] = _value
-NATIONAL_NAMES = {"national", "landet", "hele landet", "dk", "danmark", "land"}
 
 
 def measurements_import(
@@ -362,132 +332,38 @@ def measurements_import(
         raise ServiceError("Vælg enten en klynge eller nationale referenceværdier.")
     started = time.perf_counter()
     result = ImportResult()
-    info = imp.inspect_file(Path(path), file_name)
+    kind = ImportLog.Kind.MEASUREMENTS
+    digests = imp.Digests([Path(path)])
+    indicators = list(Indicator.objects.filter(Q(cluster__isnull=True) | Q(cluster=cluster), active=True))
+    practices = _practice_frame(cluster)
+    basis = _basis(
+        kind=kind,
+        cluster=cluster,
+        indicators=[(i.pk, i.code, i.unit) for i in indicators],
+        practices=practices,
+    )
+    if same := _same_import(kind=kind, cluster=cluster, digests=digests, basis=basis):
+        return _skipped(result, same, started)
+    info = imp.inspect_file(Path(path), file_name, digest=digests.digests[0])
     try:
-        try:
-            lazy = imp.scan_table(
-                info, imp.MEASUREMENT_HEADERS, ("provider", "indicator", "period", "numerator")
-            )
-        except imp.ImportFileError as error:
-            return _fail(result, 1, str(error))
-        has_den = "denominator" in lazy.collect_schema().names()
-        frame = lazy.collect()
+        rows = measurement_rows(
+            info,
+            indicators=[(i.code, i.pk, i.unit) for i in indicators],
+            practices=practices,
+            national=national,
+        )
+    except imp.ImportFileError as error:
+        return _fail(result, 1, str(error))
     finally:
         info.cleanup()
-    if not has_den:
-        frame = frame.with_columns(denominator=pl.lit(""))
-    frame = frame.filter(
-        pl.any_horizontal(
-            [imp.text(c) != "" for c in ("provider", "indicator", "period", "numerator", "denominator")]
-        )
-    )
-    result.rows_read = frame.height
-    if not frame.height:
-        return _fail(result, 0, "Filen indeholder ingen målinger.")
-
-    indicators = Indicator.objects.filter(Q(cluster__isnull=True) | Q(cluster=cluster), active=True)
-    ind_frame = pl.DataFrame(
-        [(i.code.lower(), i.pk, i.unit) for i in indicators],
-        schema={"indicator_key": pl.String, "indicator_id": pl.Int64, "unit": pl.String},
-        orient="row",
-    )
-    unit_text = imp.text("provider").str.to_lowercase()
-    region_frame = pl.DataFrame(
-        list(REGION_NAMES.items()), schema={"unit_key": pl.String, "region": pl.String}, orient="row"
-    )
-    practices = _practice_frame(cluster)
-    parsed = (
-        frame.with_columns(
-            *imp.period_columns(),
-            provider_number=imp.provider(),
-            indicator_key=imp.text("indicator").str.to_lowercase(),
-            unit_key=unit_text.str.replace(r"^region\s+", "region "),
-            numerator_value=imp.number("numerator", danish=info.separator == ";"),
-            denominator_value=imp.number("denominator", danish=info.separator == ";"),
-        )
-        .join(ind_frame, on="indicator_key", how="left")
-        .join(practices, on="provider_number", how="left")
-        .join(region_frame, on="unit_key", how="left")
-        .with_columns(is_national=pl.col("unit_key").is_in(list(NATIONAL_NAMES)))
-    )
-    if national:
-        unit_problem = imp.problem(
-            pl.col("practice_id").is_null() & pl.col("region").is_null() & ~pl.col("is_national"),
-            pl.format(
-                "»{}« er hverken »hele landet«, en region eller et kendt ydernummer", imp.text("provider")
-            ),
-        )
-    else:
-        unit_problem = imp.problem(
-            pl.col("practice_id").is_null(),
-            pl.when(pl.col("provider_number").is_null())
-            .then(pl.format("ydernummer »{}« skal være 6 cifre", imp.text("provider")))
-            .otherwise(pl.format("ydernummer {} er ikke med i klyngen", pl.col("provider_number"))),
-        )
-    needs_den = pl.col("unit") != Unit.COUNT
-    problems = [
-        unit_problem,
-        imp.problem(
-            pl.col("indicator_id").is_null(), pl.format("ukendt indikator »{}«", imp.text("indicator"))
-        ),
-        imp.period_problem(),
-        imp.count_problem("numerator", "numerator_value", "tæller", whole=False),
-        imp.problem(
-            needs_den.fill_null(False) & pl.col("denominator_value").is_null(),
-            pl.format("nævner »{}« skal være et tal over 0", imp.text("denominator")),
-        ),
-        imp.problem(pl.col("denominator_value") <= 0, "nævneren skal være over 0"),
-        imp.bound_problem("denominator", "denominator_value", "nævner"),
-        imp.problem(
-            (pl.col("unit") == Unit.PERCENT) & (pl.col("numerator_value") > pl.col("denominator_value")),
-            "tælleren er større end nævneren",
-        ),
-    ]
-    parsed = parsed.with_columns(
-        level=pl.when(pl.col("practice_id").is_not_null())
-        .then(pl.lit(Level.PRACTICE))
-        .when(pl.col("region").is_not_null())
-        .then(pl.lit(Level.REGION))
-        .otherwise(pl.lit(Level.NATIONAL)),
-    ).with_columns(
-        scope=pl.when(pl.col("level") == Level.PRACTICE)
-        .then(pl.format("p{}", pl.col("practice_id")))
-        .when(pl.col("level") == Level.REGION)
-        .then(pl.format("r{}", pl.col("region")))
-        .otherwise(pl.lit("n"))
-    )
-    duplicate = pl.col("line").min().over(["indicator_id", "scope", "period_start", "granularity"])
-    problems.append(
-        imp.problem(
-            pl.col("indicator_id").is_not_null()
-            & pl.col("period_start").is_not_null()
-            & (duplicate != pl.col("line")),
-            pl.format("samme praksis, indikator og periode som linje {}", duplicate),
-        )
-    )
-    checked = parsed.with_columns(imp.errors_expr(problems))
-    bad = checked.filter(pl.col("error").is_not_null()).select("line", "error").sort("line")
-    if bad.height:
-        result.errors = imp.error_rows(bad.head(imp.MAX_ERRORS))
-        return result
-    rows = checked.select(
-        "indicator_id",
-        "level",
-        "scope",
-        "practice_id",
-        pl.lit(None, dtype=pl.Int64).alias("cluster_id"),
-        pl.col("region").fill_null(""),
-        "period_start",
-        "granularity",
-        pl.col("numerator_value").alias("numerator"),
-        pl.when(needs_den).then(pl.col("denominator_value")).alias("denominator"),
-    )
     return _write(
         rows=rows,
         result=result,
         cluster=cluster,
-        kind=ImportLog.Kind.MEASUREMENTS,
-        info=info,
+        kind=kind,
+        file_name=info.name,
+        digests=digests,
+        basis=basis,
         by=by,
         started=started,
     )
@@ -495,221 +371,6 @@ def measurements_import(
 
 def _prescription_indicators() -> list[Indicator]:
     return list(Indicator.objects.filter(cluster__isnull=True, active=True, source_kind=Source.PRESCRIPTIONS))
-
-
-def prescriptions_aggregate(
-    *, info: imp.FileInfo, patients_info: imp.FileInfo, indicators: list[Indicator]
-) -> tuple[list[tuple[int, str]], int, pl.DataFrame | None]:
-    """(errors, rows read, indicator rows per ydernummer/period) from the two files.
-
-    The prescription file is scanned once by the streaming engine: rows are checked, filtered to the
-    catalogue's ATC prefixes and summed per practice, period and ATC code before anything is collected.
-    """
-    terms = terms_of(indicators)
-    prefixes = sorted({t.prefix for t in terms})
-    keys_raw = ["provider", "period"]
-    numeric = ("prescriptions", "persons", "ddd")
-
-    def queries(base: pl.LazyFrame, numbers: list[pl.Expr], *, normalise: bool) -> list[pl.LazyFrame]:
-        """Two streaming passes: the catalogue's ATC codes summed per practice, period and code; and per
-        practice and period the row count, first line and the number of rows with a bad number or code."""
-        # Normalising every code (strip, upper case) triples the time of a pass, so the fast path reads
-        # codes as written; a file with any odd code or number goes through the text path instead.
-        atc = pl.col("atc").str.strip_chars().str.to_uppercase() if normalise else pl.col("atc")
-        relevant = pl.any_horizontal([atc.str.starts_with(p) for p in prefixes])
-        bad_number = pl.any_horizontal(
-            [
-                pl.col(c).is_null() | (pl.col(c) < 0) | ~pl.col(c).is_finite() | (pl.col(c) > imp.MAX_COUNT)
-                for c in ("recepter", "personer", "ddd")
-            ]
-            + [pl.col(c) != pl.col(c).floor() for c in ("recepter", "personer")]
-        )
-        bad_atc = ~atc.str.contains(r"^[A-Z](\d{2}([A-Z]([A-Z](\d{2})?)?)?)?$")
-        summed = (
-            base.filter(relevant)
-            .with_columns(*numbers, atc.alias("atc"))
-            .group_by([*keys_raw, "atc"])
-            .agg(pl.col("recepter").sum(), pl.col("personer").sum(), pl.col("ddd").sum())
-        )
-        checked = (
-            base.with_columns(numbers)
-            .with_columns(bad=bad_number | bad_atc)
-            .group_by(keys_raw)
-            .agg(
-                pl.col("line").min().alias("first_line"),
-                pl.len().alias("n"),
-                pl.col("bad").sum().alias("bad"),
-            )
-        )
-        return [checked, summed]
-
-    typed = imp.scan_typed(info, imp.PRESCRIPTION_HEADERS, numeric)
-
-    def string_numbers() -> list[pl.Expr]:
-        return [
-            imp.whole_number("prescriptions").alias("recepter"),
-            imp.whole_number("persons").alias("personer"),
-            imp.number("ddd", danish=info.separator == ";").alias("ddd"),
-        ]
-
-    base = None
-    raw_keys = summed = None
-    if typed is not None:
-        try:
-            raw_keys, summed = pl.collect_all(
-                queries(
-                    typed,
-                    [
-                        pl.col("prescriptions").alias("recepter"),
-                        pl.col("persons").alias("personer"),
-                        pl.col("ddd"),
-                    ],
-                    normalise=False,
-                ),
-                engine="streaming",
-            )
-        except pl.exceptions.PolarsError:
-            raw_keys = summed = None
-        else:
-            if int(raw_keys["bad"].sum() or 0):
-                raw_keys = summed = None
-    if raw_keys is None:
-        base = imp.scan_table(info, imp.PRESCRIPTION_HEADERS, ("provider", "period", "atc", *numeric))
-        raw_keys, summed = pl.collect_all(queries(base, string_numbers(), normalise=True), engine="streaming")
-    rows_read = int(raw_keys["n"].sum() or 0)
-    keys = ["provider_number", "period_start", "granularity"]
-    key_map = raw_keys.with_columns(*imp.period_columns(), provider_number=imp.provider())
-    bad_keys = key_map.filter(pl.col("provider_number").is_null() | pl.col("period_start").is_null())
-    errors = pl.DataFrame(schema={"line": pl.Int64, "error": pl.String})
-    if bad_keys.height or int(raw_keys["bad"].sum() or 0):
-        # A second pass, only when something is wrong, reads every cell as text and names each bad line.
-        base = imp.scan_table(info, imp.PRESCRIPTION_HEADERS, ("provider", "period", "atc", *numeric))
-        errors = (
-            base.with_columns(*string_numbers(), *imp.period_columns(), provider_number=imp.provider())
-            .with_columns(
-                imp.errors_expr(
-                    [
-                        imp.provider_problem(),
-                        imp.period_problem(),
-                        imp.problem(
-                            ~imp.text("atc")
-                            .str.to_uppercase()
-                            .str.contains(r"^[A-Z](\d{2}([A-Z]([A-Z](\d{2})?)?)?)?$"),
-                            pl.format("ATC-kode »{}« er ikke gyldig", imp.text("atc")),
-                        ),
-                        imp.count_problem("prescriptions", "recepter", "recepter", whole=True),
-                        imp.count_problem("persons", "personer", "personer", whole=True),
-                        imp.count_problem("ddd", "ddd", "ddd", whole=False),
-                    ]
-                )
-            )
-            .filter(pl.col("error").is_not_null())
-            .select("line", "error")
-            .head(imp.MAX_ERRORS)
-            .collect(engine="streaming")
-            .sort("line")
-        )
-    summed = (
-        summed.join(key_map.select(*keys_raw, *keys), on=keys_raw, how="inner")
-        .with_columns(atc_code=imp.text("atc").str.to_uppercase())
-        .group_by([*keys, "atc_code"])
-        .agg(pl.col("recepter").sum(), pl.col("personer").sum(), pl.col("ddd").sum())
-    )
-    pairs = key_map.group_by(keys).agg(pl.col("first_line").min())
-
-    pt = imp.scan_table(patients_info, imp.PATIENT_HEADERS, ("provider", "period", "patients")).collect()
-    pt = pt.with_columns(
-        *imp.period_columns(), provider_number=imp.provider(), patients=imp.whole_number("patients")
-    )
-    pt_problems = [
-        imp.provider_problem(),
-        imp.period_problem(),
-        imp.count_problem("patients", "patients", "tilmeldte patienter", whole=True),
-        imp.problem(pl.col("patients") == 0, "tilmeldte patienter skal være over 0"),
-    ]
-    pt = pt.with_columns(imp.errors_expr(pt_problems))
-    duplicate = pl.col("line").min().over(keys)
-    pt = pt.with_columns(
-        error=pl.when(
-            pl.col("error").is_null() & pl.col("period_start").is_not_null() & (duplicate != pl.col("line"))
-        )
-        .then(pl.format("samme ydernummer og periode som linje {}", duplicate))
-        .otherwise(pl.col("error"))
-    )
-    all_errors = [(line, f"Receptfilen: {msg[:1].upper()}{msg[1:]}") for line, msg in imp.error_rows(errors)]
-    pt_bad = (
-        pt.filter(pl.col("error").is_not_null()).select("line", "error").sort("line").head(imp.MAX_ERRORS)
-    )
-    all_errors += [(line, f"Patientfilen: {msg}") for line, msg in imp.error_rows(pt_bad)]
-    if all_errors:
-        return all_errors, rows_read, None
-    pt = pt.select(*keys, "patients")
-    missing = pairs.join(pt, on=keys, how="anti").sort("first_line").head(imp.MAX_ERRORS)
-    if missing.height:
-        return (
-            [
-                (
-                    int(r["first_line"]),
-                    f"Receptfilen: ydernummer {r['provider_number']} har ingen tilmeldte patienter for perioden "
-                    f"{period_label(r['period_start'], r['granularity'])} i patientfilen.",
-                )
-                for r in missing.iter_rows(named=True)
-            ],
-            rows_read,
-            None,
-        )
-
-    # Sum each catalogue term (ATC prefix, measure) per practice and period, one join per prefix length.
-    term_frame = pl.DataFrame(
-        [(t.code, t.role, t.prefix, t.measure, len(t.prefix)) for t in terms],
-        schema={
-            "code": pl.String,
-            "role": pl.String,
-            "prefix": pl.String,
-            "measure": pl.String,
-            "plen": pl.Int64,
-        },
-        orient="row",
-    )
-    parts = []
-    for plen in term_frame["plen"].unique().to_list():
-        parts.append(
-            summed.with_columns(prefix=pl.col("atc_code").str.slice(0, plen)).join(
-                term_frame.filter(pl.col("plen") == plen), on="prefix", how="inner"
-            )
-        )
-    sums = (
-        pl.concat(parts)
-        .with_columns(
-            value=pl.when(pl.col("measure") == "recepter")
-            .then(pl.col("recepter"))
-            .when(pl.col("measure") == "personer")
-            .then(pl.col("personer"))
-            .otherwise(pl.col("ddd"))
-        )
-        .group_by([*keys, "code", "role"])
-        .agg(pl.col("value").sum())
-    )
-    ind_frame = pl.DataFrame(
-        [(i.code, i.pk, i.denominator_kind) for i in indicators],
-        schema={"code": pl.String, "indicator_id": pl.Int64, "den_kind": pl.String},
-        orient="row",
-    )
-    grid = pt.join(ind_frame, how="cross")
-    num = sums.filter(pl.col("role") == "num").select(*keys, "code", pl.col("value").alias("num"))
-    den = sums.filter(pl.col("role") == "den").select(*keys, "code", pl.col("value").alias("den"))
-    out = (
-        grid.join(num, on=[*keys, "code"], how="left")
-        .join(den, on=[*keys, "code"], how="left")
-        .with_columns(
-            numerator=pl.col("num").fill_null(0.0),
-            denominator=pl.when(pl.col("den_kind") == DenominatorKind.LISTED_PATIENTS)
-            .then(pl.col("patients"))
-            .otherwise(pl.col("den").fill_null(0.0)),
-        )
-        .select(*keys, "indicator_id", "numerator", "denominator")
-    )
-    return [], rows_read, out
 
 
 def prescriptions_import(
@@ -731,77 +392,55 @@ def prescriptions_import(
     indicators = _prescription_indicators()
     if not indicators:
         return _fail(result, 0, "Indikatorkataloget er ikke indlæst (klynge load-indicators).")
-    info = imp.inspect_file(Path(path), file_name)
-    patients_info = imp.inspect_file(Path(patients_path), patients_file_name)
-    combined = imp.FileInfo(
-        path=info.path,
-        name=f"{info.name} + {patients_info.name}",
-        digest=info.digest,
-    )
-    try:
-        try:
-            errors, rows_read, out = prescriptions_aggregate(
-                info=info, patients_info=patients_info, indicators=indicators
-            )
-        except imp.ImportFileError as error:
-            return _fail(result, 1, str(error))
-    finally:
-        info.cleanup()
-        patients_info.cleanup()
-    result.rows_read = rows_read
-    if errors:
-        result.errors = errors
-        return result
+    kind = ImportLog.Kind.PRESCRIPTIONS
+    path, patients_path = Path(path), Path(patients_path)
+    # An unchanged file is recognised by its digests and skipped. Otherwise the hashing waits until
+    # Polars has parsed the file (with every core) and runs beside the writing (one core).
+    digests = imp.Digests([path, patients_path], hash_now=False)
     practices = _practice_frame(cluster)
-    keys = ["provider_number", "period_start", "granularity"]
-    out = out.join(practices, on="provider_number", how="left")
-    if cluster is not None:
-        unknown = out.filter(pl.col("practice_id").is_null())["provider_number"].unique().sort()
-        if unknown.len():
-            return _fail(
-                result,
-                0,
-                f"Ydernummer {', '.join(unknown.head(20).to_list())} er ikke med i klyngen; intet er importeret.",
+    basis = _basis(
+        kind=kind,
+        cluster=cluster,
+        indicators=[
+            (
+                i.pk,
+                i.code,
+                i.numerator_atc,
+                i.numerator_measure,
+                i.denominator_kind,
+                i.denominator_atc,
+                i.denominator_measure,
             )
-    result.skipped_practices = out.filter(pl.col("practice_id").is_null())["provider_number"].n_unique()
-    practice_rows = out.filter(pl.col("practice_id").is_not_null()).select(
-        "indicator_id",
-        pl.lit(Level.PRACTICE).alias("level"),
-        pl.format("p{}", pl.col("practice_id")).alias("scope"),
-        "practice_id",
-        pl.lit(None, dtype=pl.Int64).alias("cluster_id"),
-        pl.lit("").alias("region"),
-        "period_start",
-        "granularity",
-        "numerator",
-        "denominator",
+            for i in indicators
+        ],
+        practices=practices,
     )
-    frames = [practice_rows]
-    if cluster is None:
-        national = (
-            out.group_by(["indicator_id", *keys[1:]])
-            .agg(pl.col("numerator").sum(), pl.col("denominator").sum())
-            .select(
-                "indicator_id",
-                pl.lit(Level.NATIONAL).alias("level"),
-                pl.lit("n").alias("scope"),
-                pl.lit(None, dtype=pl.Int64).alias("practice_id"),
-                pl.lit(None, dtype=pl.Int64).alias("cluster_id"),
-                pl.lit("").alias("region"),
-                "period_start",
-                "granularity",
-                "numerator",
-                "denominator",
-            )
+    if same := _same_import(kind=kind, cluster=cluster, digests=digests, basis=basis):
+        return _skipped(result, same, started)
+    patients_info = imp.inspect_file(patients_path, patients_file_name)
+    try:
+        rows = prescription_rows(
+            path=path,
+            patients_info=patients_info,
+            indicators=indicators,
+            digests=digests,
+            practices=practices,
+            in_cluster=cluster is not None,
+            file_name=file_name,
         )
-        frames.append(national)
-    rows = pl.concat(frames)
+    except imp.ImportFileError as error:
+        return _fail(result, 1, str(error))
+    finally:
+        patients_info.cleanup()
+        digests.start()
     return _write(
         rows=rows,
         result=result,
         cluster=cluster,
-        kind=ImportLog.Kind.PRESCRIPTIONS,
-        info=combined,
+        kind=kind,
+        file_name=f"{file_name or path.name} + {patients_file_name or patients_path.name}",
+        digests=digests,
+        basis=basis,
         by=by,
         started=started,
     )

@@ -8,6 +8,13 @@ def print_result(command, result) -> None:
         for line, message in result.errors:
             command.stderr.write(f"Linje {line}: {message}" if line else message)
         raise CommandError("Intet er importeret.")
+    if result.same_as is not None:
+        command.stdout.write(
+            f"Ingen ændringer: filen er den samme som ved importen {result.same_as.at:%d/%m %Y %H:%M} "
+            f"({counted(result.unchanged, 'værdi', 'værdier')}), og intet den bygger på er ændret siden; "
+            "den er ikke læst igen."
+        )
+        return
     if not result.changed:
         command.stdout.write(
             f"Ingen ændringer ({counted(result.rows_read, 'række', 'rækker')} læst; alle værdier fandtes allerede)."

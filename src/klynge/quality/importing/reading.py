@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,16 +20,19 @@ MAX_ERRORS = 200
 # No count of prescriptions, persons, DDD or listed patients for one practice, region or the whole
 # country in one period comes near this; anything above (or not finite: 1e309 reads as infinity) is a
 # mistake in the file. Limits of a kind of indicator (a share's numerator is at most its denominator)
-# are checked where the indicator is known (quality/services.py).
+# are checked where the indicator is known (importing/measurements.py).
 MAX_COUNT = 1e12
 
-MEASUREMENT_HEADERS = {
+PROVIDER_HEADERS = {
     "ydernummer": "provider",
     "ydernr": "provider",
     "ydernr.": "provider",
     "provider_number": "provider",
     "provider number": "provider",
     "provider": "provider",
+}
+MEASUREMENT_HEADERS = {
+    **PROVIDER_HEADERS,
     "enhed": "provider",
     "unit": "provider",
     "indikator": "indicator",
@@ -43,12 +47,7 @@ MEASUREMENT_HEADERS = {
     "denominator": "denominator",
 }
 PRESCRIPTION_HEADERS = {
-    "ydernummer": "provider",
-    "ydernr": "provider",
-    "ydernr.": "provider",
-    "provider_number": "provider",
-    "provider number": "provider",
-    "provider": "provider",
+    **PROVIDER_HEADERS,
     "periode": "period",
     "period": "period",
     "atc": "atc",
@@ -64,12 +63,7 @@ PRESCRIPTION_HEADERS = {
     "ddd": "ddd",
 }
 PATIENT_HEADERS = {
-    "ydernummer": "provider",
-    "ydernr": "provider",
-    "ydernr.": "provider",
-    "provider_number": "provider",
-    "provider number": "provider",
-    "provider": "provider",
+    **PROVIDER_HEADERS,
     "periode": "period",
     "period": "period",
     "tilmeldte_patienter": "patients",
@@ -93,6 +87,16 @@ DANISH_NAMES = {
 }
 
 
+@dataclass
+class Rows:
+    """What a pipeline makes of its files: the rows to store (storing.SCHEMA) or the bad lines."""
+
+    errors: list[tuple[int, str]] = field(default_factory=list)
+    rows_read: int = 0
+    frame: pl.DataFrame | None = None
+    skipped_practices: int = 0  # national prescriptions: ydernumre not in the register
+
+
 class ImportFileError(ValueError):
     """The file cannot be read at all (wrong type, no header, missing columns); the message is Danish."""
 
@@ -111,17 +115,91 @@ class FileInfo:
             path.unlink(missing_ok=True)
 
 
-def inspect_file(path: Path, name: str | None = None) -> FileInfo:
-    """Digest the file and, for a CSV that is not valid UTF-8, write a UTF-8 copy (streamed, in chunks)."""
+CHUNK = 1 << 22
+
+
+class Digests:
+    """The SHA-256 of each file, computed in a thread of its own (hashlib lets go of the GIL), and whether
+    a file has a '.' after its first line, which in a file with decimal commas may be a thousands
+    separator that Polars' own number parser would take for a decimal point.
+
+    The search for '.' runs at once; the hashing waits for :meth:`start` when `hash_now` is false, so
+    that it runs while the caller writes to the database (one core) rather than while Polars parses
+    (every core). Both read the files in chunks into one buffer."""
+
+    def __init__(self, paths: list[Path], *, hash_now: bool = True):
+        self.paths = [Path(p) for p in paths]
+        self.bytes = sum(p.stat().st_size for p in self.paths)
+        self._digests: list[str] = []
+        self._dotted: list[bool] = []
+        self._error: BaseException | None = None
+        self._searched = threading.Event()
+        self._go = threading.Event()
+        if hash_now:
+            self._go.set()
+        self._thread = threading.Thread(target=self._run, name="klynge-digest", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        buffer = bytearray(CHUNK)
+        try:
+            for path in self.paths:
+                self._dotted.append(self._has_dot(path, buffer))
+            self._searched.set()
+            self._go.wait()
+            for path in self.paths:
+                digest = hashlib.sha256()
+                with path.open("rb", buffering=0) as handle, memoryview(buffer) as memory:
+                    while size := handle.readinto(buffer):
+                        digest.update(memory[:size])
+                self._digests.append(digest.hexdigest())
+        except BaseException as error:  # re-raised in the caller's thread
+            self._error = error
+        finally:
+            self._searched.set()
+
+    @staticmethod
+    def _has_dot(path: Path, buffer: bytearray) -> bool:
+        with path.open("rb", buffering=0) as handle:
+            size, start = handle.readinto(buffer), buffer.find(b"\n") + 1
+            while size:
+                if buffer.find(b".", start, size) >= 0:
+                    return True
+                size, start = handle.readinto(buffer), 0
+        return False
+
+    def start(self) -> None:
+        self._go.set()
+
+    @property
+    def digests(self) -> list[str]:
+        self._go.set()
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._digests
+
+    def dotted(self, index: int) -> bool:
+        self._searched.wait()
+        if self._error is not None:
+            raise self._error
+        return self._dotted[index]
+
+
+def inspect_file(path: Path, name: str | None = None, *, digest: str | None = None) -> FileInfo:
+    """Digest the file (unless its digest is known) and, for a CSV that is not valid UTF-8, write a UTF-8
+    copy (streamed, in chunks)."""
     path = Path(path)
-    info = FileInfo(path=path, name=name or path.name, digest="")
-    digest = hashlib.sha256()
+    info = FileInfo(path=path, name=name or path.name, digest=digest or "")
+    hasher = None if digest else hashlib.sha256()
     decoder = codecs.getincrementaldecoder("utf-8")()
     utf8 = not is_xlsx(path)
     with path.open("rb") as handle:
-        while chunk := handle.read(1 << 22):
-            digest.update(chunk)
-            if utf8:
+        while (hasher or utf8) and (chunk := handle.read(CHUNK)):
+            if hasher:
+                hasher.update(chunk)
+            # ASCII is valid UTF-8 on its own unless a character began in the chunk before.
+            if utf8 and not (chunk.isascii() and not decoder.getstate()[0]):
                 try:
                     decoder.decode(chunk)
                 except UnicodeDecodeError:
@@ -131,7 +209,8 @@ def inspect_file(path: Path, name: str | None = None) -> FileInfo:
                 decoder.decode(b"", final=True)
             except UnicodeDecodeError:
                 utf8 = False
-    info.digest = digest.hexdigest()
+    if hasher:
+        info.digest = hasher.hexdigest()
     if not is_xlsx(path) and not utf8:
         tmp = tempfile.NamedTemporaryFile(prefix="klynge-import-", suffix=".csv", delete=False)  # noqa: SIM115 (kept after closing)
         with path.open("rb") as src, tmp:
@@ -244,16 +323,19 @@ def scan_table(info: FileInfo, headers: dict[str, str], required: tuple[str, ...
     )
 
 
-def scan_typed(info: FileInfo, headers: dict[str, str], numeric: tuple[str, ...]) -> pl.LazyFrame | None:
+def scan_typed(
+    path: Path, headers: dict[str, str], numeric: tuple[str, ...], categorical: tuple[str, ...] = ()
+) -> pl.LazyFrame | None:
     """The fast path for large CSV files: Polars parses the numbers itself (decimal comma with ';').
 
     Returns None when the file is not a CSV or a required column is missing; a value Polars cannot
-    parse makes `collect` raise, and the caller then falls back to :func:`scan_table`, which reads
-    every cell as text and names the bad lines.
+    parse, or bytes that are not UTF-8, make `collect` raise, and the caller then falls back to
+    :func:`scan_table`, which reads every cell as text and names the bad lines. No line numbers: they
+    are only wanted for errors, which the text path reports. The `categorical` columns get categories of
+    their own (every distinct value in the file, readable from the dtype of a collected column).
     """
-    if is_xlsx(info.path):
+    if is_xlsx(path):
         return None
-    path = info.utf8_path or info.path
     with open(path, encoding="utf-8-sig", errors="replace") as handle:
         first = handle.readline().rstrip("\r\n")
     separator = ";" if first.count(";") >= first.count(",") else ","
@@ -264,22 +346,18 @@ def scan_typed(info: FileInfo, headers: dict[str, str], numeric: tuple[str, ...]
         canonical = headers.get(_normalise_header(name))
         if canonical is not None and canonical not in rename.values():
             rename[original] = canonical
-        schema[original] = pl.Float64 if canonical in numeric else pl.String
+        schema[original] = (
+            pl.Float64
+            if canonical in numeric
+            else pl.Categorical(pl.Categories.random())
+            if canonical in categorical
+            else pl.String
+        )
     if not all(c in rename.values() for c in numeric):
         return None
-    return (
-        pl.scan_csv(
-            path,
-            separator=separator,
-            schema=schema,
-            decimal_comma=separator == ";",
-            row_index_name="line",
-            row_index_offset=2,
-            encoding="utf8-lossy",
-        )
-        .rename(rename)
-        .with_columns(pl.col("line").cast(pl.Int64))
-    )
+    return pl.scan_csv(
+        path, separator=separator, schema=schema, decimal_comma=separator == ";", encoding="utf8"
+    ).rename(rename)
 
 
 # Column expressions -------------------------------------------------------------------------------------
@@ -359,6 +437,11 @@ def period_columns(name: str = "period") -> list[pl.Expr]:
         pl.when(year_ok).then(pl.date(year, month, 1)).alias("period_start"),
         pl.when(year_ok).then(granularity).alias("granularity"),
     ]
+
+
+def not_blank(columns: tuple[str, ...] | list[str]) -> pl.Expr:
+    """A line with something in it: spreadsheets often end a file with empty lines, which are no error."""
+    return pl.any_horizontal([text(c) != "" for c in columns])
 
 
 def problem(condition: pl.Expr, message: pl.Expr | str) -> pl.Expr:

@@ -1,0 +1,124 @@
+"""Imports of real size: all or nothing when the database fails midway, and an unchanged file recognised
+and skipped without going stale (issue 18, item 3).
+
+The files are the generator's (the format the national data comes in): 80 practices × 12 months × 600
+ATC codes, about 580,000 prescription rows and 20,000 indicator values, written in the staged, set-form
+merge that a national import uses. Run on SQLite and, with DATABASE_URL, on PostgreSQL.
+"""
+
+import sqlite3
+import time
+
+import pytest
+from django.db import DatabaseError, connection
+
+from klynge.quality.generate import generate
+from klynge.quality.models import ImportLog, Measurement
+from klynge.quality.services import measurement_enter, measurements_import, prescriptions_import
+from tests.factories import make_practice
+
+PRACTICES = 80
+
+
+@pytest.fixture
+def national_files(world, catalogue, tmp_path):
+    numbers = [make_practice(world.cluster).provider_number for _ in range(PRACTICES)]
+    generate(out=tmp_path, practices=PRACTICES, months=12, seed=18, provider_numbers=numbers)
+    return {"path": tmp_path / "recepter.csv", "patients_path": tmp_path / "tilmeldte.csv"}
+
+
+def install_fault(after: int) -> None:
+    """A database that fails once `after` values are in, as a full disk or a lost connection would."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "CREATE FUNCTION klynge_fail_late() RETURNS trigger AS $$ BEGIN "
+                f"IF (SELECT count(*) FROM quality_measurement) >= {after} THEN "
+                "RAISE EXCEPTION 'the disk is full'; END IF; RETURN NULL; END $$ LANGUAGE plpgsql"
+            )
+            cursor.execute(
+                "CREATE TRIGGER klynge_fail_late AFTER INSERT ON quality_measurement "
+                "FOR EACH STATEMENT EXECUTE FUNCTION klynge_fail_late()"
+            )
+        else:
+            cursor.execute(
+                "CREATE TRIGGER klynge_fail_late AFTER INSERT ON quality_measurement "
+                f"WHEN NEW.id % 100 = 0 AND (SELECT count(*) FROM quality_measurement) >= {after} "
+                "BEGIN SELECT RAISE(ABORT, 'the disk is full'); END"
+            )
+
+
+def remove_fault() -> None:
+    with connection.cursor() as cursor:
+        suffix = " ON quality_measurement" if connection.vendor == "postgresql" else ""
+        cursor.execute(f"DROP TRIGGER klynge_fail_late{suffix}")
+
+
+@pytest.mark.django_db
+def test_a_national_import_that_fails_midway_leaves_nothing(national_files):
+    after = 5_000
+    install_fault(after)
+    with pytest.raises((DatabaseError, sqlite3.DatabaseError), match="the disk is full"):
+        prescriptions_import(**national_files)
+    assert Measurement.objects.count() == 0
+    assert ImportLog.objects.count() == 0
+    # Control: without the fault the same import writes far more than `after` values, so the fault
+    # struck in the middle of the writing, not before it.
+    remove_fault()
+    result = prescriptions_import(**national_files)
+    assert result.ok, result.errors
+    assert Measurement.objects.count() == result.created > 1.5 * after
+    assert ImportLog.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_an_unchanged_national_file_is_recognised_and_skipped(national_files, tmp_path):
+    first = prescriptions_import(**national_files)
+    assert first.ok and first.created > 10_000
+    stored = sorted(Measurement.objects.values_list("pk", "numerator", "denominator", "import_log_id"))
+    started = time.perf_counter()
+    again = prescriptions_import(**national_files)
+    seconds = time.perf_counter() - started
+    assert again.same_as == first.log and not again.changed and again.unchanged == first.created
+    assert seconds < 1.0
+    assert (
+        sorted(Measurement.objects.values_list("pk", "numerator", "denominator", "import_log_id")) == stored
+    )
+    assert ImportLog.objects.count() == 1
+    # Control: the same rows in files that differ by a trailing empty line (as spreadsheets write them)
+    # are read again, and change nothing.
+    copies = {}
+    for key, source in national_files.items():
+        copies[key] = tmp_path / f"kopi-{source.name}"
+        copies[key].write_bytes(source.read_bytes() + b"\n;;\n")
+    read_again = prescriptions_import(**copies)
+    assert read_again.ok and read_again.same_as is None
+    assert not read_again.changed and read_again.unchanged == first.created
+    assert ImportLog.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_new_practice_in_the_register_means_the_file_is_read_again(national_files, world):
+    first = prescriptions_import(**national_files)
+    assert first.ok
+    make_practice(world.cluster)  # the register changed: the file's values may now belong elsewhere
+    again = prescriptions_import(**national_files)
+    assert again.ok and again.same_as is None and again.unchanged == first.created
+
+
+@pytest.mark.django_db
+def test_a_value_entered_after_an_import_is_not_hidden_by_the_skip(world, catalogue, tmp_path):
+    from klynge.quality.models import Indicator
+
+    indicator = Indicator.objects.get(code="attester", cluster=None)
+    path = tmp_path / "maalinger.csv"
+    path.write_text(
+        f"ydernummer;indikator;periode;tæller;nævner\n{world.practice.provider_number};attester;2025-01;7;2400\n"
+    )
+    assert measurements_import(path=path, cluster=world.cluster).created == 1
+    measurement_enter(
+        indicator=indicator, practice=world.practice, period="2025-01", numerator=9, denominator=2400, by=None
+    )
+    again = measurements_import(path=path, cluster=world.cluster)
+    assert again.same_as is None and again.replaced == 1
+    assert Measurement.objects.get(indicator=indicator).numerator == 7
