@@ -28,6 +28,12 @@ log = logging.getLogger(__name__)
 # the database for the processes (gunicorn's workers). See `secret_write`.
 _thread_turn = threading.Lock()
 _held = threading.local()
+# The votes of this process that want or hold the turn, those committed, and those known to have left
+# the log: a vote queued behind another one empties the log for both (see `secret_write`).
+_queue = threading.Condition()
+_queued = 0
+_committed = 0
+_emptied = 0
 
 # A vote waits at most this long for readers before the log is truncated (the next secret write or
 # `klynge scrub` finishes the job); closing a poll waits longer.
@@ -141,22 +147,56 @@ def _empty_log_after_commit() -> None:
 
 @contextlib.contextmanager
 def secret_write():
-    """Wraps the transaction of a secret vote (or anonymous answer): on SQLite, one at a time across
-    threads and processes, then the log emptied (see `after_secret_write`). Without it, 100 votes at once
-    each poll SQLite's busy lock (sleeping up to 100 ms between tries, in no order) and the last ones give
-    up after busy_timeout with "database is locked"; with it they queue on a lock the kernel hands on
-    at once. On PostgreSQL it does nothing: there the poll's row lock orders the votes."""
+    """Wraps the transaction of a vote: on SQLite, one at a time across threads and processes, then the
+    log emptied before the caller goes on (see `after_secret_write`). On PostgreSQL it does nothing:
+    there the poll's row lock orders the votes.
+
+    Without it, 100 votes at once each poll SQLite's busy lock (sleeping up to 100 ms between tries, in
+    no order) and the last ones give up after busy_timeout with "database is locked"; with it they queue
+    on a lock the kernel hands on at once. A vote that has committed while others of this process are
+    queued leaves the truncation to the last of them, which empties the log for all: one fsync of the
+    database file for a queue of votes instead of one each. Each still returns only once its pages have
+    left the log (or a truncation has been tried and logged as blocked by readers).
+    """
+    global _queued
     if connection.vendor != "sqlite":
         yield
         return
-    _held.pending = False
+    _held.pending = 0
+    with _queue:
+        _queued += 1
+    try:
+        with _turn():
+            yield
+    finally:
+        with _queue:
+            _queued -= 1
+            _queue.notify_all()
+    if _held.pending:
+        mine, _held.pending = _held.pending, 0
+        _empty_log_for(mine)
+
+
+def _empty_log_for(mine: int) -> None:
+    """Returns once the log no longer holds this process's secret commit number `mine`."""
+    global _emptied
+    with _queue:
+        while _emptied < mine and _queued:
+            # A vote queued behind this one will empty the log after its commit, for both.
+            if not _queue.wait(timeout=1.0):
+                break
+        if _emptied >= mine:
+            return
     with _turn():
-        yield
-    # Truncate after letting go of the turn, so the votes queued behind this one commit first and one
-    # truncation covers them all.
-    if getattr(_held, "pending", False):
-        _held.pending = False
-        _empty_log_after_commit()
+        with _queue:
+            if _emptied >= mine:
+                return
+            upto = _committed
+        if not _log_emptied_since_commit():
+            truncate_sqlite_log(wait_ms=VOTE_WAIT_MS)
+        with _queue:
+            _emptied = max(_emptied, upto)
+            _queue.notify_all()
 
 
 def after_secret_write() -> None:
@@ -168,8 +208,11 @@ def after_secret_write() -> None:
 
 
 def _after_commit() -> None:
+    global _committed
     if getattr(_held, "depth", 0):
-        _held.pending = True
+        with _queue:
+            _committed += 1
+            _held.pending = _committed
     else:
         _empty_log_after_commit()
 
