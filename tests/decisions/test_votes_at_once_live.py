@@ -15,8 +15,6 @@ import os
 import subprocess
 import sys
 import threading
-import time
-import urllib.request
 from collections import Counter
 from pathlib import Path
 
@@ -25,7 +23,7 @@ from django.db import connection
 from klynge.core.services import api_token_create
 from klynge.decisions import services
 from klynge.decisions.models import BallotCount, Turnout
-from tests.core.test_restart import database_url, free_port
+from tests.core.test_restart import database_url, free_port, wait_until_serving
 from tests.factories import ClusterWorld
 
 from .helpers import add_voters, online_poll
@@ -36,7 +34,7 @@ VOTERS = 60
 
 @contextlib.contextmanager
 def klynge_serve(env):
-    """`klynge serve --workers 2` on a free port, as deployment.md runs it; yields the base URL."""
+    """`klynge serve --workers 2` on a free port, as deployment.md runs it; yields its port."""
     port = free_port()
     process = subprocess.Popen(
         [
@@ -54,16 +52,8 @@ def klynge_serve(env):
         env=env,
         stdout=subprocess.DEVNULL,
     )
-    base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=2)  # noqa: S310 - loopback
-                break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            raise AssertionError("klynge serve did not start")
+        wait_until_serving(process, f"http://127.0.0.1:{port}", tries=300)
         yield port
     finally:
         process.terminate()
