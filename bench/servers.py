@@ -97,19 +97,24 @@ def postgres(*, durable: bool = False):
 
 
 @contextlib.contextmanager
-def gunicorn(env: dict, *, workers: int = 2):
-    """Serves Klynge with gunicorn on a free port; yields the base URL."""
+def gunicorn(env: dict, *, workers: int = 2, worker_class: str = "sync", threads: int = 1, app: str = ""):
+    """Serves Klynge with gunicorn on a free port; yields the base URL. `app` replaces the WSGI module
+    (a benchmark's variant); `worker_class` and `threads` are gunicorn's options of the same names."""
     port = free_port()
     process = subprocess.Popen(
         [
             sys.executable,
             "-m",
             "gunicorn",
-            "klynge.wsgi:application",
+            app or "klynge.wsgi:application",
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
             str(workers),
+            "--worker-class",
+            worker_class,
+            "--threads",
+            str(threads),
             "--log-level",
             "warning",
             "--timeout",

@@ -57,10 +57,16 @@ def serve(env, workers: int = 1):
         env=env,
     )
     base = f"http://127.0.0.1:{port}"
-    for _ in range(150):
+    wait_until_serving(process, base)
+    return process, base
+
+
+def wait_until_serving(process, base: str, tries: int = 150) -> None:
+    """Waits for /healthz to answer; kills the server and fails the test if it never does."""
+    for _ in range(tries):
         try:
             urllib.request.urlopen(base + "/healthz", timeout=2)  # noqa: S310 - loopback
-            return process, base
+            return
         except OSError:
             time.sleep(0.1)
     process.kill()

@@ -13,12 +13,27 @@ Models whose rows are secret say so with `holds_secrets = True`; `klynge scrub` 
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import logging
+import os
+import threading
 
 from django.apps import apps
 from django.db import DatabaseError, connection, transaction
 
 log = logging.getLogger(__name__)
+
+# One secret write at a time on SQLite: a lock for the threads of this process, and a lock file beside
+# the database for the processes (gunicorn's workers). See `secret_write`.
+_thread_turn = threading.Lock()
+_held = threading.local()
+# The votes of this process that want or hold the turn, those committed, and those known to have left
+# the log: a vote queued behind another one empties the log for both (see `secret_write`).
+_queue = threading.Condition()
+_queued = 0
+_committed = 0
+_emptied = 0
 
 # A vote waits at most this long for readers before the log is truncated (the next secret write or
 # `klynge scrub` finishes the job); closing a poll waits longer.
@@ -74,11 +89,132 @@ def vacuum_postgres_tables(tables: list[str], *, lock_timeout: str = "2s") -> bo
     return True
 
 
+def _sqlite_file() -> str | None:
+    """The database file, or None for an in-memory database (which has no log to copy)."""
+    if connection.vendor != "sqlite" or connection.is_in_memory_db():
+        return None
+    return str(connection.settings_dict["NAME"])
+
+
+@contextlib.contextmanager
+def _turn():
+    """Holds SQLite's turn: one secret write or log truncation at a time in this process and, through a
+    lock file beside the database, across the server's processes. Re-entrant within one thread."""
+    if getattr(_held, "depth", 0):
+        _held.depth += 1
+        try:
+            yield
+        finally:
+            _held.depth -= 1
+        return
+    database = _sqlite_file()
+    with _thread_turn:
+        descriptor = None
+        if database is not None:
+            descriptor = os.open(f"{database}-secret.lock", os.O_RDWR | os.O_CREAT, 0o600)
+            fcntl.flock(descriptor, fcntl.LOCK_EX)  # the kernel wakes the next waiter at once
+        _held.depth = 1
+        try:
+            yield
+        finally:
+            _held.depth = 0
+            if descriptor is not None:
+                fcntl.flock(descriptor, fcntl.LOCK_UN)
+                os.close(descriptor)
+
+
+def _log_emptied_since_commit() -> bool:
+    """True when SQLite's log is 0 bytes: every frame written before now, this transaction's included,
+    has been copied into the database file and the log cut back (only a full checkpoint, TRUNCATE or a
+    log restart under journal_size_limit=0, leaves it empty)."""
+    database = _sqlite_file()
+    if database is None:
+        return False
+    try:
+        return os.stat(f"{database}-wal").st_size == 0
+    except FileNotFoundError:
+        return True
+
+
+def _empty_log_after_commit() -> None:
+    """Empties the log in SQLite's turn, unless a truncation since this commit already did: when 100
+    votes arrive at once, the votes that committed while one truncated are covered by the next one,
+    and each vote still returns only once its own pages have left the log."""
+    with _turn():
+        if not _log_emptied_since_commit():
+            truncate_sqlite_log(wait_ms=VOTE_WAIT_MS)
+
+
+@contextlib.contextmanager
+def secret_write():
+    """Wraps the transaction of a vote: on SQLite, one at a time across threads and processes, then the
+    log emptied before the caller goes on (see `after_secret_write`). On PostgreSQL it does nothing:
+    there the poll's row lock orders the votes.
+
+    Without it, 100 votes at once each poll SQLite's busy lock (sleeping up to 100 ms between tries, in
+    no order) and the last ones give up after busy_timeout with "database is locked"; with it they queue
+    on a lock the kernel hands on at once. A vote that has committed while others of this process are
+    queued leaves the truncation to the last of them, which empties the log for all: one fsync of the
+    database file for a queue of votes instead of one each. Each still returns only once its pages have
+    left the log (or a truncation has been tried and logged as blocked by readers).
+    """
+    global _queued
+    if connection.vendor != "sqlite":
+        yield
+        return
+    _held.pending = 0
+    with _queue:
+        _queued += 1
+    try:
+        with _turn():
+            yield
+    finally:
+        with _queue:
+            _queued -= 1
+            _queue.notify_all()
+    if _held.pending:
+        mine, _held.pending = _held.pending, 0
+        _empty_log_for(mine)
+
+
+def _empty_log_for(mine: int) -> None:
+    """Returns once the log no longer holds this process's secret commit number `mine`."""
+    global _emptied
+    with _queue:
+        while _emptied < mine and _queued:
+            # A vote queued behind this one will empty the log after its commit, for both.
+            if not _queue.wait(timeout=1.0):
+                break
+        if _emptied >= mine:
+            return
+    with _turn():
+        with _queue:
+            if _emptied >= mine:
+                return
+            upto = _committed
+        if not _log_emptied_since_commit():
+            truncate_sqlite_log(wait_ms=VOTE_WAIT_MS)
+        with _queue:
+            _emptied = max(_emptied, upto)
+            _queue.notify_all()
+
+
 def after_secret_write() -> None:
     """After a secret vote or an anonymous answer commits: empty SQLite's log, which holds the pages
-    before and after this transaction, i.e. the vote or answer next to the person's turnout row."""
+    before and after this transaction, i.e. the vote or answer next to the person's turnout row.
+    Inside `secret_write` the truncation waits until the turn is let go; the reply waits for it."""
     if connection.vendor == "sqlite":
-        transaction.on_commit(lambda: truncate_sqlite_log(wait_ms=VOTE_WAIT_MS), robust=True)
+        transaction.on_commit(_after_commit, robust=True)
+
+
+def _after_commit() -> None:
+    global _committed
+    if getattr(_held, "depth", 0):
+        with _queue:
+            _committed += 1
+            _held.pending = _committed
+    else:
+        _empty_log_after_commit()
 
 
 def after_secret_closed(*models) -> None:
