@@ -117,6 +117,18 @@ EXCEPTIONS = {
     "logout": "Ends a browser session; a token is revoked with DELETE /me/tokens/{id}.",
     "password_reset": "Passwords belong to the browser login; the API never handles them.",
     "password_reset_confirm": "Passwords belong to the browser login; the API never handles them.",
+    "two_factor_backup_codes": "Backup codes stand in for the phone at the browser login; a token holder "
+    "must not be able to mint new ones (a leaked token would then be a second factor too).",
+    "two_factor_disable": "Turning the second factor off asks for the password in the browser; a token "
+    "alone must never weaken the login.",
+    "passkey_login_begin": "A passkey login is the browser login (WebAuthn runs in the browser).",
+    "passkey_login_complete": "A passkey login is the browser login (WebAuthn runs in the browser).",
+    "passkey_register_begin": "A passkey is made by the browser's authenticator (WebAuthn), not by a client.",
+    "passkey_register_complete": "A passkey is made by the browser's authenticator (WebAuthn), not by a client.",
+    "passkey_rename": "Passkeys guard the browser login; a token must not manage the login's factors.",
+    "passkey_remove": "Passkeys guard the browser login; a token must not manage the login's factors.",
+    "oidc_logout": "Ends a browser session signed in through the region's login (OIDC); a token is "
+    "revoked with DELETE /me/tokens/{id}.",
     "core:invitation_accept": "Setting one's first password from the invitation mail is the browser login.",
     "core:account_delete": "Erasing one's account asks for the password; a token alone must never be "
     "enough to erase a person (a leaked token would be).",
