@@ -53,7 +53,6 @@ NOT_WRITING = {
     "surveys.invitation_from_token",
     "surveys.pending_invitations",
     "surveys.surveys_due_for_reminder",
-    "surveys.has_answered",
     "quality.is_whole",
 }
 

@@ -24,6 +24,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY, login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.views import redirect_to_login as to_login
 from django.db import transaction
 from django.db.models import Exists
 from django.shortcuts import redirect, render
@@ -84,6 +85,7 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def get_context_data(self, **kwargs):
+        # Circular: oidc imports this module's session keys.
         from . import oidc
 
         return {
@@ -197,6 +199,7 @@ def two_factor_login(request):
 
 def second_factor_context(request, person: Person, form) -> dict:
     """What the code page offers: the passkey button when the person has a passkey, and the code form."""
+    # Circular: passkeys builds on this module's login steps.
     from .passkeys import passkeys_of
 
     has_passkey = passkeys_of(person).exists()
@@ -279,6 +282,7 @@ def two_factor_setup(request):
 
 
 def passkey_browser_config(request) -> dict:
+    # Circular: passkeys builds on this module's login steps.
     from .passkeys import browser_config
 
     return browser_config(request)
@@ -384,8 +388,6 @@ class TwoFactorRequiredMiddleware:
 
 
 def redirect_to_login(request):
-    from django.contrib.auth.views import redirect_to_login as to_login
-
     path = request.get_full_path()
     if not url_has_allowed_host_and_scheme(path, allowed_hosts={request.get_host()}):
         path = "/"

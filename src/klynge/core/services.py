@@ -14,7 +14,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -595,8 +595,6 @@ def _outbox_mark(*, message: OutboxMessage, error: Exception | None, now: dt.dat
 
 
 def connection_supports_skip_locked() -> bool:
-    from django.db import connection
-
     return connection.features.has_select_for_update_skip_locked
 
 

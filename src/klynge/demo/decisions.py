@@ -13,6 +13,7 @@ import zoneinfo
 from django.utils import timezone
 
 from klynge.core.models import Cluster, Person, Practice
+from klynge.core.selectors import cluster_voters
 from klynge.decisions import services
 from klynge.decisions.models import Entitlement
 from klynge.meetings import services as meeting_services
@@ -112,8 +113,6 @@ def _vote(poll, rng, *, yes: float, no: float, when: dt.datetime) -> None:
 def _check_in_if_empty(meeting: Meeting, cluster: Cluster, day: dt.date, rng) -> None:
     if meeting.attendances.exists():
         return
-    from klynge.core.selectors import cluster_voters
-
     for person in cluster_voters(cluster=cluster, day=day):
         if rng.random() < 0.8:
             meeting_services.attendance_check_in(meeting=meeting, person=person)

@@ -28,7 +28,7 @@ from .models import (
     ProjectStatus,
     RotationPlan,
 )
-from .planning import IdeaTally, RankedIdea, rank_ideas
+from .planning import IdeaTally, RankedIdea, add_months, rank_ideas
 from .scope import Flag, scope_check
 
 
@@ -233,8 +233,6 @@ def round_all_taken_up(*, cluster: Cluster) -> IdeaRound | None:
 
 
 def coming_cluster_meetings(*, cluster: Cluster, today: dt.date, months: int = 24) -> list[Meeting]:
-    from .planning import add_months
-
     start = dt.datetime.combine(
         today + dt.timedelta(days=1), dt.time.min, tzinfo=timezone.get_current_timezone()
     )

@@ -33,7 +33,7 @@ from .models import (
     RotationSlot,
     RoundStatus,
 )
-from .planning import PlanMeeting, PlanProject, propose_rotation, rank_ideas, revisit_window
+from .planning import PlanMeeting, PlanProject, add_months, propose_rotation, rank_ideas, revisit_window
 
 S = ProjectStatus
 ALLOWED = {
@@ -652,8 +652,6 @@ def project_reminders_run(*, today: dt.date | None = None) -> dict[str, int]:
     """The daily job: planned projects whose meeting has passed are marked held; some months before
     a revisit date the board is reminded once and a follow-up meeting is proposed; on the revisit
     date the project becomes »genbesøg forfalden«."""
-    from .planning import add_months
-
     today = today or timezone.localdate()
     counts = {"held": 0, "reminded": 0, "due": 0, "proposed": 0}
     for project in Project.objects.filter(status=S.PLANNED, taken_up_meeting__isnull=False).select_related(

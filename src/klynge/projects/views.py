@@ -1,3 +1,4 @@
+import datetime as dt
 import difflib
 import html
 import re
@@ -408,8 +409,6 @@ def _form_fields(form) -> dict:
         data["plan_months"] = int(data.get("plan_months") or "") if data.get("plan_months") else None
     except ValueError:
         data["plan_months"] = None
-    import datetime as dt
-
     try:
         data["revisit_date"] = (
             dt.date.fromisoformat(data["revisit_date"]) if data.get("revisit_date") else None

@@ -9,9 +9,12 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from klynge.core.models import Cluster
 from klynge.core.tenancy import cluster_view
+from klynge.projects import selectors as project_selectors
+from klynge.projects.selectors import cluster_projects
 
 from . import charts, exports, selectors, services
 from .forms import EntryForm, IndicatorForm, OpenDataForm, UploadForm
@@ -50,8 +53,6 @@ def frontpage_section(request, cluster):
 def own_data(request, cluster):
     viewer = selectors.viewer_for(request.user, cluster)
     window, rows = selectors.own_overview(cluster=cluster, viewer=viewer)
-    from klynge.projects.selectors import cluster_projects
-
     projects = [
         p
         for p in cluster_projects(cluster=cluster).filter(taken_up_meeting__isnull=False)
@@ -285,10 +286,6 @@ def open_data(request, cluster):
 
 @cluster_view("quality.view_data")
 def project_before_after(request, cluster, project_id):
-    from django.utils import timezone
-
-    from klynge.projects import selectors as project_selectors
-
     project = project_selectors.cluster_project_get(cluster=cluster, project_id=project_id)
     viewer = selectors.viewer_for(request.user, cluster)
     meeting = project.taken_up_meeting
