@@ -261,6 +261,14 @@ def run_the_rest(world):
         lambda: decisions.motion_withdraw(motion=new_motion("Trækkes tilbage")),
         lambda: decisions.poll_update(poll=new_poll(), question="Nyt spørgsmål?"),
         lambda: decisions.proxy_register(poll=new_poll(), giver=member, holder=chair),
+        lambda: decisions.poll_close_if_due(
+            poll=decisions.poll_open(
+                poll=decisions.poll_create(
+                    cluster=cluster, question="Online?", closes_at=now + dt.timedelta(days=1)
+                )
+            ),
+            now=now + dt.timedelta(days=2),
+        ),
         lambda: decisions.polls_close_due(now=now + dt.timedelta(days=3650)),
         lambda: meetings.agenda_proposal_add(meeting=meeting, title="Nyt forslag"),
         lambda: meetings.agenda_item_move(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 from collections import Counter
@@ -879,17 +880,33 @@ def poll_publish(*, poll: Poll) -> Poll:
     return poll
 
 
-def polls_close_due(*, now: dt.datetime | None = None) -> int:
-    """Closes online polls whose closing time has passed (run by `klynge sync-suspensions` and on page views)."""
+def polls_close_due(*, cluster: Cluster | None = None, now: dt.datetime | None = None) -> int:
+    """Closes online polls whose closing time has passed: every cluster's from the daily
+    `klynge sync-suspensions`, one cluster's from its poll list."""
     now = now or timezone.now()
+    due = Poll.objects.filter(status=PollStatus.OPEN, closes_at__lte=now)
+    if cluster is not None:
+        due = due.filter(cluster=cluster)
     closed = 0
-    for poll in Poll.objects.filter(status=PollStatus.OPEN, closes_at__lte=now):
+    for poll in due:
         try:
             poll_close(poll=poll, now=now)
             closed += 1
         except ServiceError:
             pass
     return closed
+
+
+def poll_close_if_due(*, poll: Poll, now: dt.datetime | None = None) -> Poll:
+    """An online poll past its closing time is closed on the first look at it (the daily command
+    closes the ones nobody looks at); other polls are left as they are."""
+    now = now or timezone.now()
+    if poll.status == PollStatus.OPEN and poll.closes_at and poll.closes_at <= now:
+        # Closed meanwhile by another request or the daily command: nothing left to do.
+        with contextlib.suppress(ServiceError):
+            poll_close(poll=poll, now=now)
+        poll.refresh_from_db()
+    return poll
 
 
 # Effects -------------------------------------------------------------------------------------------

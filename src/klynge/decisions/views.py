@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from klynge.core import tenancy
 from klynge.core.frontpage import Waiting
-from klynge.core.models import Cluster
 from klynge.core.selectors import cluster_board, cluster_practices, cluster_voters
 from klynge.core.templatetags.klynge import short_date
 from klynge.core.tenancy import cluster_view
@@ -35,11 +35,7 @@ def _can_manage(request, cluster) -> bool:
 
 
 def _close_if_due(poll: Poll) -> Poll:
-    """An online poll past its closing time is closed on the first look at it."""
-    if poll.status == PollStatus.OPEN and poll.closes_at and poll.closes_at <= timezone.now():
-        services.polls_close_due()
-        poll.refresh_from_db()
-    return poll
+    return services.poll_close_if_due(poll=poll)
 
 
 def result_rows(poll: Poll) -> list[dict]:
@@ -77,7 +73,7 @@ def _result_visible(request, cluster, poll: Poll) -> bool:
 
 @cluster_view("decisions.view")
 def poll_list(request, cluster):
-    services.polls_close_due()
+    services.polls_close_due(cluster=cluster)
     polls = selectors.cluster_polls(cluster=cluster)
     if not _can_manage(request, cluster):
         polls = polls.exclude(status=PollStatus.DRAFT)
@@ -618,9 +614,7 @@ def charter_add(request, cluster):
 
 
 def public_cluster(request, slug):
-    cluster = Cluster.objects.filter(slug=slug).first()
-    if cluster is None:
-        raise Http404("Klyngen findes ikke")
+    cluster = tenancy.public_cluster(slug)
     values = selectors.charter_current(cluster=cluster, kind=CharterKind.VALUES)
     return render(
         request,

@@ -4,8 +4,23 @@ import rules
 
 from klynge.core.rules import is_cluster_board, is_cluster_member, is_cluster_reader, is_platform_staff
 
+from . import selectors
+
+
+@rules.predicate
+def reads_the_meetings_cluster(user, meeting) -> bool:
+    return user.has_perm("meetings.view_meetings", meeting.cluster)
+
+
+@rules.predicate
+def is_guest_of_meeting(user, meeting) -> bool:
+    return selectors.is_meeting_guest(meeting=meeting, person=user)
+
+
 rules.add_perm("meetings.view_meetings", is_cluster_reader | is_platform_staff)
 rules.add_perm("meetings.manage_meetings", is_cluster_board | is_platform_staff)
+# One meeting (the object): the cluster's readers, and the guests invited to that meeting alone.
+rules.add_perm("meetings.view_meeting", reads_the_meetings_cluster | is_guest_of_meeting)
 rules.add_perm("meetings.answer", is_cluster_member)
 rules.add_perm("meetings.view_library", is_cluster_reader | is_platform_staff)
 rules.add_perm("meetings.manage_library", is_cluster_board | is_platform_staff)

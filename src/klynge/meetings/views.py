@@ -1,8 +1,5 @@
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,8 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from klynge.core import selectors as core_selectors
-from klynge.core.models import Cluster
-from klynge.core.tenancy import cluster_view
+from klynge.core.tenancy import cluster_view, public_cluster
 from klynge.core.text import counted
 from klynge.core.views import add_service_errors
 
@@ -47,25 +43,8 @@ def _form_page(request, form, title, *, intro="", submit_label="Gem", cancel_url
     return render(request, "core/form_page.html", context, status=status)
 
 
-def meeting_view(view):
-    """Like cluster_view, for a meeting page that a guest of that one meeting may also see."""
-
-    @wraps(view)
-    def wrapper(request, slug, meeting_id, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        cluster = Cluster.objects.filter(slug=slug).first()
-        if cluster is None:
-            raise Http404("Klyngen findes ikke")
-        meeting = selectors.cluster_meeting_get(cluster=cluster, meeting_id=meeting_id)
-        if not request.user.has_perm("meetings.view_meetings", cluster) and not selectors.is_meeting_guest(
-            meeting=meeting, person=request.user
-        ):
-            raise Http404("Mødet findes ikke")
-        request.cluster = cluster
-        return view(request, cluster, meeting, *args, **kwargs)
-
-    return wrapper
+# A meeting page that a guest of that one meeting may also see (the rule is in rules.py).
+meeting_view = cluster_view("meetings.view_meeting", target=selectors.cluster_meeting_get, key="meeting_id")
 
 
 def _meeting(cluster, meeting_id):
@@ -872,7 +851,7 @@ def public_person_feed(request, token):
 
 
 def public_cluster_feed(request, slug):
-    cluster = get_object_or_404(Cluster, slug=slug)
+    cluster = public_cluster(slug)
     meetings = selectors.public_meetings(cluster=cluster)
     return _ics_response(calendar.feed_ics(meetings, name=cluster.name), f"{cluster.slug}.ics")
 
