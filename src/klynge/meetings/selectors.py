@@ -129,6 +129,16 @@ def retreat_wishes(*, cluster: Cluster, year: int | None = None) -> list[Meeting
     return list(notes.select_related("meeting").order_by("meeting__starts_at", "id"))
 
 
+def guestships_of(*, person: Person, limit: int = 10) -> list[MeetingGuest]:
+    """The meetings (not cancelled) the person is a guest at, newest first."""
+    return list(
+        MeetingGuest.objects.filter(person=person)
+        .exclude(meeting__status=MeetingStatus.CANCELLED)
+        .select_related("meeting__cluster")
+        .order_by("-meeting__starts_at")[:limit]
+    )
+
+
 def is_meeting_guest(*, meeting: Meeting, person: Person) -> bool:
     return getattr(person, "is_authenticated", False) and meeting.guests.filter(person=person).exists()
 

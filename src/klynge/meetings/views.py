@@ -29,7 +29,7 @@ from .forms import (
     UploadForm,
     VersionForm,
 )
-from .models import Answer, DocumentCategory, MeetingGuest, MeetingKind, MeetingStatus, NoteKind
+from .models import Answer, DocumentCategory, MeetingKind, MeetingStatus, NoteKind
 
 
 def _form_page(request, form, title, *, intro="", submit_label="Gem", cancel_url=None, status=200):
@@ -880,12 +880,7 @@ def frontpage_section(request, cluster):
 
 def guest_home_section(request):
     """On "Mine klynger": the meetings the person is a guest at (guests have no cluster role), newest first."""
-    guestships = list(
-        MeetingGuest.objects.filter(person=request.user)
-        .exclude(meeting__status=MeetingStatus.CANCELLED)
-        .select_related("meeting__cluster")
-        .order_by("-meeting__starts_at")[:10]
-    )
+    guestships = selectors.guestships_of(person=request.user, limit=10)
     if not guestships:
         return None
     return render_to_string("meetings/_guest_home.html", {"guestships": guestships}, request=request)

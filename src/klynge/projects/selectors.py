@@ -6,7 +6,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -331,3 +331,13 @@ def person_load(*, cluster: Cluster, person: Person, today: dt.date | None = Non
         if load.person.pk == person.pk:
             return load
     return Load(person=person)
+
+
+def open_project_memberships(*, cluster: Cluster, person: Person) -> QuerySet[ProjectMember]:
+    """The person's project groups whose project is still being worked on, by title."""
+    return (
+        ProjectMember.objects.filter(project__cluster=cluster, person=person)
+        .exclude(project__status__in=[*TAKEN_UP, ProjectStatus.REJECTED])
+        .select_related("project__taken_up_meeting")
+        .order_by("project__title")
+    )

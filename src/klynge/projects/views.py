@@ -37,7 +37,7 @@ from .forms import (
     SettingsForm,
     SlotMoveForm,
 )
-from .models import TAKEN_UP, TEMPLATE_FIELDS, Project, ProjectMember, ProjectStatus
+from .models import TEMPLATE_FIELDS, Project, ProjectStatus
 
 # capfirst, not str.capitalize(): the latter lowers the rest ("Pdsa-cyklusser").
 FIELD_LABELS = {name: capfirst(str(Project._meta.get_field(name).verbose_name)) for name in TEMPLATE_FIELDS}
@@ -430,7 +430,8 @@ def project_edit(request, cluster, project_id):
     if request.method == "POST" and form.is_valid():
         try:
             services.project_save(
-                project=Project.objects.get(pk=project.pk),
+                # A fresh copy: the form has already written its values onto `project`.
+                project=selectors.cluster_project_get(cluster=cluster, project_id=project.pk),
                 by=request.user,
                 **{name: form.cleaned_data[name] for name in form.changed_data},
             )
@@ -729,12 +730,7 @@ def waiting_items(request, cluster) -> list[Waiting]:
     if not request.user.has_perm("projects.view", cluster):
         return []
     items = []
-    memberships = (
-        ProjectMember.objects.filter(project__cluster=cluster, person=request.user)
-        .exclude(project__status__in=[*TAKEN_UP, ProjectStatus.REJECTED])
-        .select_related("project__taken_up_meeting")
-        .order_by("project__title")
-    )
+    memberships = selectors.open_project_memberships(cluster=cluster, person=request.user)
     for membership in memberships:
         project = membership.project
         meeting = project.taken_up_meeting
