@@ -166,7 +166,6 @@ def meeting_detail(request, cluster, meeting):
     user = request.user
     can_manage = user.has_perm("meetings.manage_meetings", cluster)
     is_member = user.has_perm("meetings.view_meetings", cluster)
-    approved = meeting.minutes_approved_at is not None
     invitation = selectors.invitation_for(meeting=meeting, person=user)
     agenda = _agenda_for(meeting, is_member=is_member)
     context = {
@@ -177,7 +176,7 @@ def meeting_detail(request, cluster, meeting):
         "wishes": selectors.meeting_notes(meeting=meeting, kind=NoteKind.RETREAT_WISH),
         "can_manage": can_manage,
         "is_member": is_member,
-        "show_minutes": can_manage or (approved and is_member),
+        "show_minutes": user.has_perm("meetings.read_minutes", meeting),
         "invitation": invitation,
         "answer_choices": Answer.choices,
         "is_past": meeting.starts_at <= timezone.now(),
@@ -470,7 +469,7 @@ def minutes_approve(request, cluster, meeting_id):
 @cluster_view("meetings.view_meetings")
 def minutes_pdf(request, cluster, meeting_id):
     meeting = _meeting(cluster, meeting_id)
-    if meeting.minutes_approved_at is None and not request.user.has_perm("meetings.manage_meetings", cluster):
+    if not request.user.has_perm("meetings.read_minutes", meeting):
         raise Http404("Referatet er ikke godkendt endnu")
     response = HttpResponse(exports.minutes_pdf(meeting), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="referat-{meeting.pk}.pdf"'
@@ -630,12 +629,6 @@ def package_create(request, cluster):
     )
 
 
-def _may_edit_package(user, cluster, package):
-    if package.is_national:
-        return user.has_perm("meetings.manage_national_packages", cluster)
-    return user.has_perm("meetings.manage_library", cluster)
-
-
 @cluster_view("meetings.view_library")
 def package_detail(request, cluster, package_id):
     package = selectors.cluster_package_get(cluster=cluster, package_id=package_id)
@@ -646,7 +639,7 @@ def package_detail(request, cluster, package_id):
             "package": package,
             "meetings": package.meetings.filter(cluster=cluster).order_by("starts_at"),
             "follow_ups": package.follow_ups.filter(cluster=cluster),
-            "can_edit": _may_edit_package(request.user, cluster, package),
+            "can_edit": request.user.has_perm("meetings.edit_package", package),
             "can_manage": request.user.has_perm("meetings.manage_library", cluster),
         },
     )
@@ -655,7 +648,7 @@ def package_detail(request, cluster, package_id):
 @cluster_view("meetings.manage_library")
 def package_edit(request, cluster, package_id):
     package = selectors.cluster_package_get(cluster=cluster, package_id=package_id)
-    if not _may_edit_package(request.user, cluster, package):
+    if not request.user.has_perm("meetings.edit_package", package):
         raise Http404("Pakken kan ikke rettes her")
     form = PackageForm(request.POST or None, instance=package, national=package.is_national)
     if request.method == "POST" and form.is_valid():
@@ -691,7 +684,7 @@ def package_follow_up(request, cluster, package_id):
 @cluster_view("meetings.manage_library")
 def package_attachment_add(request, cluster, package_id):
     package = selectors.cluster_package_get(cluster=cluster, package_id=package_id)
-    if not _may_edit_package(request.user, cluster, package):
+    if not request.user.has_perm("meetings.edit_package", package):
         raise Http404("Pakken kan ikke rettes her")
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

@@ -357,7 +357,7 @@ def get_project(request, slug: str, project_id: int):
 def update_project(request, slug: str, project_id: int, payload: ProjectPatch):
     cluster = cluster_for(request.user, slug, "projects.view")
     project = selectors.cluster_project_get(cluster=cluster, project_id=project_id)
-    if not selectors.can_edit_project(project=project, person=request.user):
+    if not request.user.has_perm("projects.edit_project", project):
         return Status(403, {"detail": "Kun projektgruppen og bestyrelsen kan rette beskrivelsen."})
     data = payload.dict(exclude_unset=True)
     fields = {k: v for k, v in data.items() if k in TEMPLATE_FIELDS}
@@ -374,7 +374,7 @@ def update_project(request, slug: str, project_id: int, payload: ProjectPatch):
 def transition_project(request, slug: str, project_id: int, payload: TransitionIn):
     cluster = cluster_for(request.user, slug, "projects.view")
     project = selectors.cluster_project_get(cluster=cluster, project_id=project_id)
-    if not selectors.can_edit_project(project=project, person=request.user):
+    if not request.user.has_perm("projects.edit_project", project):
         return Status(403, {"detail": "Kun projektgruppen og bestyrelsen kan ændre status."})
     project = services.project_transition(
         project=project, to_status=payload.to_status, by=request.user, note=payload.note

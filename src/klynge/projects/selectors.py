@@ -162,13 +162,6 @@ def is_group_member(*, project: Project, person: Person) -> bool:
     return project.members.filter(person=person).exists()
 
 
-def can_edit_project(*, project: Project, person: Person) -> bool:
-    """The group writes the description together with the board; nobody else edits it."""
-    return person.has_perm("projects.manage", project.cluster) or is_group_member(
-        project=project, person=person
-    )
-
-
 def project_fields(project: Project) -> dict:
     """The template's values as plain data (for the scope check and the version snapshot)."""
     return {

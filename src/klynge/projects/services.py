@@ -341,7 +341,7 @@ def _clean_codes(value) -> list[str]:
 @transaction.atomic
 def project_save(*, project: Project, by: Person, **fields) -> Project:
     """Saves the description; every change is kept as a new version."""
-    if not selectors.can_edit_project(project=project, person=by):
+    if not by.has_perm("projects.edit_project", project):
         raise ServiceError("Kun projektgruppen og bestyrelsen kan rette beskrivelsen.")
     if project.status in (S.CLOSED, S.REJECTED):
         raise ServiceError("Projektet er afsluttet og kan ikke rettes.")

@@ -387,7 +387,7 @@ def project_detail(request, cluster, project_id):
             "flags": selectors.project_scope(project),
             "transitions": project.transitions.select_related("by"),
             "next_states": _transitions_for(project, request.user),
-            "can_edit": can_manage or is_member,
+            "can_edit": request.user.has_perm("projects.edit_project", project),
             "can_manage": can_manage,
             "is_member": is_member,
             "can_join": request.user.has_perm("projects.participate", cluster) and not is_member,
@@ -424,7 +424,7 @@ def _form_fields(form) -> dict:
 @cluster_view("projects.view")
 def project_edit(request, cluster, project_id):
     project = selectors.cluster_project_get(cluster=cluster, project_id=project_id)
-    if not selectors.can_edit_project(project=project, person=request.user):
+    if not request.user.has_perm("projects.edit_project", project):
         raise Http404("Kun projektgruppen og bestyrelsen kan rette beskrivelsen")
     form = ProjectForm(request.POST or None, instance=project, cluster=cluster)
     if request.method == "POST" and form.is_valid():
@@ -458,7 +458,7 @@ def project_edit(request, cluster, project_id):
 def project_check(request, cluster, project_id):
     """The live scope check: the form as it is being typed in, back as the checklist fragment."""
     project = selectors.cluster_project_get(cluster=cluster, project_id=project_id)
-    if not selectors.can_edit_project(project=project, person=request.user):
+    if not request.user.has_perm("projects.edit_project", project):
         raise Http404
     form = ProjectForm(request.POST, instance=project, cluster=cluster)
     flags = selectors.project_scope(project, _form_fields(form))
@@ -469,7 +469,7 @@ def project_check(request, cluster, project_id):
 @cluster_view("projects.view")
 def project_status(request, cluster, project_id):
     project = selectors.cluster_project_get(cluster=cluster, project_id=project_id)
-    if not selectors.can_edit_project(project=project, person=request.user):
+    if not request.user.has_perm("projects.edit_project", project):
         raise Http404
     to_status = request.POST.get("to_status", "")
     try:
