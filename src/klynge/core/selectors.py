@@ -21,7 +21,6 @@ from .models import (
     ADVISER_ROLES,
     BOARD_ROLES,
     MEMBER_ROLES,
-    VOTING_ROLES,
     ApiToken,
     AuditEvent,
     Cluster,
@@ -212,19 +211,33 @@ def cluster_board(*, cluster: Cluster, day: dt.date | None = None) -> list[tuple
     return [(a.get_role_display(), a.person) for a in ordered]
 
 
-def cluster_voters(*, cluster: Cluster, day: dt.date | None = None) -> list[Person]:
-    """People entitled to vote: a voting role, and not of a suspended or departed practice."""
+def practice_status_of(person: Person, cluster: Cluster, day: dt.date | None = None) -> str | None:
+    """The cluster membership status (active, suspended, left) of the person's practice on the day;
+    None for a person without a practice in the cluster. Cached on the person object like `roles_of`."""
+    if not getattr(person, "is_authenticated", False) or not person.practice_id:
+        return None
     day = day or timezone.localdate()
-    inactive_practices = {
-        m.practice_id
-        for m in cluster_memberships(cluster=cluster, day=day, include_left=True)
-        if m.status != MembershipStatus.ACTIVE
+    cache = person.__dict__.setdefault("_klynge_practice_status", {})
+    key = (cluster.pk, day)
+    if key not in cache:
+        membership = Membership.objects.filter(cluster=cluster, practice_id=person.practice_id).first()
+        cache[key] = membership_status(membership, day) if membership else None
+    return cache[key]
+
+
+def cluster_people_primed(*, cluster: Cluster, day: dt.date) -> list[Person]:
+    """`cluster_people` with each person's roles and practice status of the day already cached, so that
+    the permission rules can be asked for everyone without a query per person."""
+    statuses = {
+        m.practice_id: m.status for m in cluster_memberships(cluster=cluster, day=day, include_left=True)
     }
-    return [
-        person
-        for person in cluster_people(cluster=cluster, day=day, roles=VOTING_ROLES)
-        if person.practice_id not in inactive_practices
-    ]
+    people = cluster_people(cluster=cluster, day=day)
+    for person in people:
+        person.__dict__.setdefault("_klynge_roles", {})[(cluster.pk, day)] = frozenset(person.cluster_roles)
+        person.__dict__.setdefault("_klynge_practice_status", {})[(cluster.pk, day)] = statuses.get(
+            person.practice_id
+        )
+    return people
 
 
 def active_members(*, cluster: Cluster, day: dt.date | None = None) -> tuple[list[Person], list[Person]]:

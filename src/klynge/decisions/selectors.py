@@ -88,6 +88,19 @@ def turnout_count(poll: Poll) -> int:
     return Turnout.objects.filter(poll=poll).count()
 
 
+def has_own_vote(*, poll: Poll, person) -> bool:
+    """In the poll's electorate with a vote not given away by proxy."""
+    if not getattr(person, "is_authenticated", False):
+        return False
+    return Entitlement.objects.filter(poll=poll, person=person, holder__isnull=True).exists()
+
+
+def holds_proxy(*, poll: Poll, person) -> bool:
+    if not getattr(person, "is_authenticated", False):
+        return False
+    return Entitlement.objects.filter(poll=poll, holder=person).exists()
+
+
 def my_votes(*, poll: Poll, person: Person) -> list[dict]:
     """The votes the person may cast in the poll: their own and those they hold by proxy."""
     entitlements = Entitlement.objects.filter(poll=poll).filter(

@@ -17,7 +17,6 @@ from django.utils.text import get_valid_filename
 from klynge.core import secrecy
 from klynge.core import services as core_services
 from klynge.core.models import Cluster, Majority, MembershipPeriod, MembershipStatus, Person
-from klynge.core.selectors import cluster_voters
 from klynge.core.services import ServiceError
 from klynge.core.text import counted
 from klynge.meetings import services as meeting_services
@@ -47,6 +46,7 @@ from .models import (
     Proxy,
     Turnout,
 )
+from .rules import may_cast_vote, voters_of
 
 YES_NO_OPTIONS = [("yes", "Ja"), ("no", "Nej"), ("abstain", "Undlader")]
 
@@ -372,7 +372,7 @@ def proxy_register(*, poll: Poll, giver: Person, holder: Person, by: Person | No
     if giver.pk == holder.pk:
         raise ServiceError({"holder": "Man kan ikke give fuldmagt til sig selv."})
     day = _local_date(poll.meeting.starts_at) if poll.meeting_id else timezone.localdate()
-    voter_ids = {p.pk for p in cluster_voters(cluster=cluster, day=day)}
+    voter_ids = {p.pk for p in voters_of(cluster=cluster, day=day)}
     if giver.pk not in voter_ids:
         raise ServiceError({"giver": f"{giver.name} har ikke stemmeret i klyngen."})
     if holder.pk not in voter_ids:
@@ -409,7 +409,7 @@ def poll_open(*, poll: Poll, by: Person | None = None, now: dt.datetime | None =
         if poll.closes_at <= now:
             raise ServiceError({"closes_at": "Lukketidspunktet skal ligge i fremtiden."})
     day = _local_date(now)
-    voters = cluster_voters(cluster=cluster, day=day)
+    voters = voters_of(cluster=cluster, day=day)
     voter_ids = {p.pk for p in voters}
     if poll.meeting_id:
         present = {p.pk for p in meeting_checked_in(meeting=poll.meeting)} & voter_ids
@@ -481,6 +481,14 @@ def vote_cast(
                 )
             if poll.closes_at is not None and now >= poll.closes_at:
                 raise ServiceError("Afstemningen er lukket.")
+            # The rule of decisions/rules.py, the one the pages and the API ask too.
+            if not may_cast_vote.test(person, poll):
+                gave = Entitlement.objects.filter(poll=poll, person=person, holder__isnull=False).exists()
+                raise ServiceError(
+                    "Du har givet fuldmagt; din stemme afgives af fuldmagtshaveren."
+                    if gave
+                    else "Du har ikke stemmeret i denne afstemning."
+                )
             entitlement = Entitlement.objects.filter(poll=poll, person=voter).first()
             if entitlement is None:
                 raise ServiceError("Du har ikke stemmeret i denne afstemning.")

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from klynge.core import tenancy
 from klynge.core.frontpage import Waiting
-from klynge.core.selectors import cluster_board, cluster_practices, cluster_voters
+from klynge.core.selectors import cluster_board, cluster_practices
 from klynge.core.templatetags.klynge import short_date
 from klynge.core.tenancy import cluster_view
 from klynge.core.views import add_service_errors
@@ -23,6 +23,7 @@ from klynge.meetings.models import AgendaItem
 from . import results, selectors, services
 from .forms import CharterForm, MotionForm, PollForm, ProxyForm, RecordPollForm
 from .models import CharterKind, MotionStatus, Poll, PollKind, PollStatus
+from .rules import voters_of
 
 
 def _day(moment) -> str:
@@ -224,10 +225,11 @@ def poll_detail(request, cluster, poll_id):
         "proxies": poll.proxies.select_related("giver", "holder")
         if not poll.meeting_id
         else services.Proxy.objects.filter(meeting=poll.meeting).select_related("giver", "holder"),
-        "can_vote": request.user.has_perm("decisions.vote", cluster),
+        # »Gå til stemmesedlen« only for those the service will let vote (decisions/rules.py).
+        "can_vote": request.user.has_perm("decisions.cast_vote", poll),
     }
     if can_manage and poll.status == PollStatus.DRAFT:
-        context["proxy_form"] = ProxyForm(people=cluster_voters(cluster=cluster))
+        context["proxy_form"] = ProxyForm(people=voters_of(cluster=cluster))
     return render(request, "decisions/poll_detail.html", context)
 
 
@@ -276,7 +278,7 @@ def poll_publish(request, cluster, poll_id):
 @cluster_view("decisions.manage")
 def proxy_add(request, cluster, poll_id):
     poll = selectors.cluster_poll_get(cluster=cluster, poll_id=poll_id)
-    people = cluster_voters(cluster=cluster)
+    people = voters_of(cluster=cluster)
     form = ProxyForm(request.POST, people=people)
     if form.is_valid():
         by_id = {str(p.pk): p for p in people}
@@ -320,9 +322,12 @@ def _vote_context(request, cluster, poll, *, receipt=None, error=None):
     }
 
 
-@cluster_view("decisions.vote")
-def poll_vote(request, cluster, poll_id):
-    poll = selectors.cluster_poll_get(cluster=cluster, poll_id=poll_id)
+# The ballot page and its live panel: for those who may vote (decisions/rules.py).
+ballot_view = cluster_view("decisions.open_ballot", target=selectors.cluster_poll_get, key="poll_id")
+
+
+@ballot_view
+def poll_vote(request, cluster, poll):
     if poll.status == PollStatus.DRAFT and not _can_manage(request, cluster) and not poll.meeting_id:
         raise Http404("Afstemningen findes ikke")
     receipt = error = None
@@ -362,9 +367,8 @@ def poll_vote(request, cluster, poll_id):
     return render(request, "decisions/poll_vote.html", context, status=status)
 
 
-@cluster_view("decisions.vote")
-def poll_vote_panel(request, cluster, poll_id):
-    poll = selectors.cluster_poll_get(cluster=cluster, poll_id=poll_id)
+@ballot_view
+def poll_vote_panel(request, cluster, poll):
     return render(request, "decisions/_vote_panel.html", _vote_context(request, cluster, poll))
 
 
