@@ -9,6 +9,8 @@ Two levels, each a `rules` predicate that the pages, the API and the services al
 - `decisions.cast_vote` (object: a poll): may cast a vote in this poll now: the poll is open, and the
   person has a vote of their own in its electorate (frozen when it opened) or holds someone's proxy.
 
+`decisions.view_poll` and `decisions.view_result` (object: a poll) say who sees a poll (a draft: the
+board only) and its result (once published; the board as soon as it is counted).
 `decisions.open_ballot` (object: a poll) lets either of them see the ballot page.
 `voters_of(cluster=..., day=...)` is everyone the first rule lets vote: the electorate of a new poll
 and the people who may give or hold a proxy.
@@ -109,6 +111,43 @@ def may_vote_in_the_polls_cluster(user, poll: Poll) -> bool:
 # its electorate (and the proxy holders) vote there.
 may_open_ballot = may_vote_in_the_polls_cluster | has_own_vote | holds_a_proxy
 
+
+# Seeing a poll and its result ----------------------------------------------------------------------
+
+
+@rules.predicate
+def manages_the_polls_cluster(user, poll: Poll) -> bool:
+    return user.has_perm("decisions.manage", poll.cluster)
+
+
+@rules.predicate
+def reads_the_polls_cluster(user, poll: Poll) -> bool:
+    return user.has_perm("decisions.view", poll.cluster)
+
+
+@rules.predicate
+def poll_is_draft(user, poll: Poll) -> bool:
+    return poll.status == PollStatus.DRAFT
+
+
+@rules.predicate
+def poll_is_closed(user, poll: Poll) -> bool:
+    """Closed and counted, not yet published."""
+    return poll.status == PollStatus.CLOSED
+
+
+@rules.predicate
+def poll_is_published(user, poll: Poll) -> bool:
+    return poll.status == PollStatus.PUBLISHED
+
+
+# A draft is the board's work in progress; once opened, the cluster's readers see the poll.
+rules.add_perm("decisions.view_poll", manages_the_polls_cluster | (reads_the_polls_cluster & ~poll_is_draft))
+# The result: for everyone once published; for the board as soon as the poll is closed and counted.
+rules.add_perm(
+    "decisions.view_result",
+    (reads_the_polls_cluster & poll_is_published) | (manages_the_polls_cluster & poll_is_closed),
+)
 
 rules.add_perm("decisions.view", is_cluster_reader | is_platform_staff)
 rules.add_perm("decisions.vote", may_vote_in_cluster)

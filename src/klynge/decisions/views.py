@@ -64,9 +64,7 @@ def result_rows(poll: Poll) -> list[dict]:
 
 
 def _result_visible(request, cluster, poll: Poll) -> bool:
-    if poll.status == PollStatus.PUBLISHED:
-        return True
-    return poll.status == PollStatus.CLOSED and _can_manage(request, cluster)
+    return request.user.has_perm("decisions.view_result", poll)
 
 
 # Polls ---------------------------------------------------------------------------------------------
@@ -210,7 +208,7 @@ def poll_edit(request, cluster, poll_id):
 def poll_detail(request, cluster, poll_id):
     poll = _close_if_due(selectors.cluster_poll_get(cluster=cluster, poll_id=poll_id))
     can_manage = _can_manage(request, cluster)
-    if poll.status == PollStatus.DRAFT and not can_manage:
+    if not request.user.has_perm("decisions.view_poll", poll):
         raise Http404("Afstemningen findes ikke")
     context = {
         "poll": poll,
@@ -222,9 +220,7 @@ def poll_detail(request, cluster, poll_id):
         "decision": getattr(poll, "decision", None),
         "who_voted": selectors.who_voted(poll),
         "open_ballots": selectors.open_ballots(poll),
-        "proxies": poll.proxies.select_related("giver", "holder")
-        if not poll.meeting_id
-        else services.Proxy.objects.filter(meeting=poll.meeting).select_related("giver", "holder"),
+        "proxies": selectors.poll_proxies(poll),
         # »Gå til stemmesedlen« only for those the service will let vote (decisions/rules.py).
         "can_vote": request.user.has_perm("decisions.cast_vote", poll),
     }
@@ -407,7 +403,7 @@ def decision_list(request, cluster):
 @cluster_view("decisions.view")
 def decision_detail(request, cluster, decision_id):
     decision = selectors.cluster_decision_get(cluster=cluster, decision_id=decision_id)
-    if decision.poll and decision.poll.status == PollStatus.CLOSED and not _can_manage(request, cluster):
+    if decision.poll and not request.user.has_perm("decisions.view_result", decision.poll):
         raise Http404("Beslutningen er ikke offentliggjort")
     return render(
         request,
