@@ -474,8 +474,7 @@ def language_set(request):
     if language not in dict(settings.LANGUAGES):
         language = settings.LANGUAGE_CODE
     if request.user.is_authenticated:
-        request.user.language = language
-        request.user.save(update_fields=["language"])
+        services.profile_update(person=request.user, language=language)
     next_url = request.POST.get("next", "/")
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = "/"
