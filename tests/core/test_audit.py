@@ -258,7 +258,6 @@ def run_the_rest(world):
         lambda: core.passkey_rename(person=chair, passkey_id=passkey().pk, name="Min nøgle"),
         lambda: core.passkey_remove(person=chair, passkey_id=passkey().pk),
         lambda: core.second_factors_remove(person=chair),
-        lambda: core.profile_update(person=member, phone="87654321"),
         lambda: core.api_token_revoke(
             person=chair, token_id=core.api_token_create(person=chair, name="x")[0].pk
         ),

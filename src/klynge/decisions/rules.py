@@ -80,38 +80,6 @@ def voters_of(*, cluster: Cluster, day: dt.date | None = None) -> list[Person]:
     return [person for person in people if may_vote_in_cluster.test(person, on_day)]
 
 
-# May cast a vote in a poll -------------------------------------------------------------------------
-
-
-@rules.predicate
-def poll_is_open(user, poll: Poll) -> bool:
-    return poll.status == PollStatus.OPEN and (poll.closes_at is None or timezone.now() < poll.closes_at)
-
-
-@rules.predicate
-def has_own_vote(user, poll: Poll) -> bool:
-    """In the electorate frozen when the poll opened, and has not given the vote away by proxy."""
-    return selectors.has_own_vote(poll=poll, person=user)
-
-
-@rules.predicate
-def holds_a_proxy(user, poll: Poll) -> bool:
-    return selectors.holds_proxy(poll=poll, person=user)
-
-
-may_cast_vote = poll_is_open & (has_own_vote | holds_a_proxy)
-
-
-@rules.predicate
-def may_vote_in_the_polls_cluster(user, poll: Poll) -> bool:
-    return may_vote_in_cluster.test(user, poll.cluster)
-
-
-# The ballot page: the voters of the cluster wait there for a meeting's poll to open; once it is open,
-# its electorate (and the proxy holders) vote there.
-may_open_ballot = may_vote_in_the_polls_cluster | has_own_vote | holds_a_proxy
-
-
 # Seeing a poll and its result ----------------------------------------------------------------------
 
 
@@ -142,6 +110,45 @@ def poll_is_published(user, poll: Poll) -> bool:
 
 
 # A draft is the board's work in progress; once opened, the cluster's readers see the poll.
+# May cast a vote in a poll -------------------------------------------------------------------------
+
+
+@rules.predicate
+def poll_is_open(user, poll: Poll) -> bool:
+    return poll.status == PollStatus.OPEN and (poll.closes_at is None or timezone.now() < poll.closes_at)
+
+
+@rules.predicate
+def has_own_vote(user, poll: Poll) -> bool:
+    """In the electorate frozen when the poll opened, and has not given the vote away by proxy."""
+    return selectors.has_own_vote(poll=poll, person=user)
+
+
+@rules.predicate
+def holds_a_proxy(user, poll: Poll) -> bool:
+    return selectors.holds_proxy(poll=poll, person=user)
+
+
+may_cast_vote = poll_is_open & (has_own_vote | holds_a_proxy)
+
+
+@rules.predicate
+def may_vote_in_the_polls_cluster(user, poll: Poll) -> bool:
+    return may_vote_in_cluster.test(user, poll.cluster)
+
+
+@rules.predicate
+def poll_at_meeting(user, poll: Poll) -> bool:
+    return poll.meeting_id is not None
+
+
+# The ballot page: the voters of the cluster wait there for a meeting's poll to open (an online poll
+# in draft is the board's alone); once it is open, its electorate (and the proxy holders) vote there.
+may_open_ballot = (may_vote_in_the_polls_cluster | has_own_vote | holds_a_proxy) & (
+    ~poll_is_draft | poll_at_meeting | manages_the_polls_cluster
+)
+
+
 rules.add_perm("decisions.view_poll", manages_the_polls_cluster | (reads_the_polls_cluster & ~poll_is_draft))
 # The result: for everyone once published; for the board as soon as the poll is closed and counted.
 rules.add_perm(

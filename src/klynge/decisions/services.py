@@ -776,7 +776,7 @@ def poll_record(
         effect=effect,
         by=by,
     )
-    voters = cluster_voters(cluster=cluster, day=day)
+    voters = voters_of(cluster=cluster, day=day)
     voter_ids = {p.pk for p in voters}
     when = f"den {day.day}/{day.month} {day.year}"
     if meeting is not None:

@@ -18,7 +18,6 @@ from klynge.core.templatetags.klynge import short_date
 from klynge.core.tenancy import cluster_view
 from klynge.core.views import add_service_errors
 from klynge.meetings import selectors as meeting_selectors
-from klynge.meetings.models import AgendaItem
 
 from . import results, selectors, services
 from .forms import CharterForm, MotionForm, PollForm, ProxyForm, RecordPollForm
@@ -113,9 +112,7 @@ def _poll_form(cluster, data=None, poll: Poll | None = None, *, form_class=None,
         data,
         meetings=meetings,
         motions=selectors.cluster_motions(cluster=cluster).exclude(status=MotionStatus.WITHDRAWN),
-        agenda_items=AgendaItem.objects.filter(meeting__in=meetings)
-        .select_related("meeting")
-        .order_by("-meeting__starts_at", "position", "id"),
+        agenda_items=meeting_selectors.agenda_items_of(meetings=meetings),
         practices=cluster_practices(cluster=cluster),
         initial=initial,
     )
@@ -125,9 +122,7 @@ def _initial_from_agenda(request, cluster) -> dict:
     """»Ny afstemning« from an agenda item: the item and its meeting are chosen already."""
     item_id = request.GET.get("punkt", "")
     item = (
-        AgendaItem.objects.filter(meeting__cluster=cluster, pk=item_id).select_related("meeting").first()
-        if item_id.isdigit()
-        else None
+        meeting_selectors.cluster_agenda_item(cluster=cluster, item_id=item_id) if item_id.isdigit() else None
     )
     return {"agenda_item": item.pk, "meeting": item.meeting_id, "question": item.title} if item else {}
 
@@ -324,8 +319,6 @@ ballot_view = cluster_view("decisions.open_ballot", target=selectors.cluster_pol
 
 @ballot_view
 def poll_vote(request, cluster, poll):
-    if poll.status == PollStatus.DRAFT and not _can_manage(request, cluster) and not poll.meeting_id:
-        raise Http404("Afstemningen findes ikke")
     receipt = error = None
     status = 200
     if request.method == "POST":

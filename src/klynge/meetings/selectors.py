@@ -6,7 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -101,6 +101,20 @@ def is_checked_in(*, meeting: Meeting, person: Person) -> bool:
 
 def meeting_agenda(*, meeting: Meeting) -> list[AgendaItem]:
     return list(meeting.agenda_items.select_related("responsible").order_by("position", "id"))
+
+
+def cluster_agenda_item(*, cluster: Cluster, item_id) -> AgendaItem | None:
+    """An agenda item of any of the cluster's meetings, with its meeting; None when there is none."""
+    return AgendaItem.objects.filter(meeting__cluster=cluster, pk=item_id).select_related("meeting").first()
+
+
+def agenda_items_of(*, meetings) -> QuerySet[AgendaItem]:
+    """The items of these meetings, newest meeting first, each in agenda order."""
+    return (
+        AgendaItem.objects.filter(meeting__in=meetings)
+        .select_related("meeting")
+        .order_by("-meeting__starts_at", "position", "id")
+    )
 
 
 def agenda_item_get(*, meeting: Meeting, item_id: int) -> AgendaItem:
