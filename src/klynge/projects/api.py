@@ -451,7 +451,7 @@ class FlagOut(Schema):
 def scope_check(request, slug: str, project_id: int, payload: ProjectPatch):
     cluster = cluster_for(request.user, slug, "projects.view")
     project = selectors.cluster_project_get(cluster=cluster, project_id=project_id)
-    if not selectors.can_edit_project(project=project, person=request.user):
+    if not request.user.has_perm("projects.edit_project", project):
         return Status(403, {"detail": "Kun projektgruppen og bestyrelsen kan rette beskrivelsen."})
     fields = selectors.project_fields(project)
     fields.update(
