@@ -10,6 +10,7 @@ def main(argv: list[str] | None = None) -> None:
     if len(argv) > 1 and not argv[1].startswith("-"):
         argv[1] = argv[1].replace("-", "_")
     argv[0] = "klynge"
+    # Only now: DJANGO_SETTINGS_MODULE must be set before Django reads its settings.
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(argv)

@@ -53,7 +53,6 @@ NOT_WRITING = {
     "surveys.invitation_from_token",
     "surveys.pending_invitations",
     "surveys.surveys_due_for_reminder",
-    "surveys.has_answered",
     "quality.is_whole",
 }
 
@@ -204,6 +203,22 @@ def run_the_rest(world):
     projects.dot_add(round=idea_round, idea=idea, person=member)
     projects.signup_add(round=idea_round, idea=idea, person=member)
 
+    def passkey():
+        import os
+
+        from django_otp_webauthn.models import WebAuthnCredential
+
+        return WebAuthnCredential.objects.create(
+            user=chair,
+            name="Nøgle",
+            confirmed=True,
+            credential_id=os.urandom(16),
+            credential_id_sha256=os.urandom(32),
+            public_key=b"key",
+            transports=[],
+            aaguid="00000000-0000-0000-0000-000000000000",
+        )
+
     def new_motion(title):
         return decisions.motion_create(
             cluster=cluster, meeting=meeting, title=title, text="Tekst", submitter=member
@@ -234,6 +249,15 @@ def run_the_rest(world):
             assignment=core.role_assign(cluster=cluster, person=member, role=Role.TREASURER)
         ),
         lambda: core.person_deactivate(cluster=cluster, person=world.alternate),
+        lambda: core.api_token_touch(token=core.api_token_create(person=chair, name="brugt")[0]),
+        lambda: core.backup_codes_create(person=chair),
+        lambda: core.second_factor_verify(person=chair, code="forkert1"),
+        lambda: core.app_device_confirm(
+            device=core.app_device_pending(person=chair, device_id=None), code="000000"
+        ),
+        lambda: core.passkey_rename(person=chair, passkey_id=passkey().pk, name="Min nøgle"),
+        lambda: core.passkey_remove(person=chair, passkey_id=passkey().pk),
+        lambda: core.second_factors_remove(person=chair),
         lambda: core.api_token_revoke(
             person=chair, token_id=core.api_token_create(person=chair, name="x")[0].pk
         ),
@@ -262,6 +286,14 @@ def run_the_rest(world):
         lambda: decisions.motion_withdraw(motion=new_motion("Trækkes tilbage")),
         lambda: decisions.poll_update(poll=new_poll(), question="Nyt spørgsmål?"),
         lambda: decisions.proxy_register(poll=new_poll(), giver=member, holder=chair),
+        lambda: decisions.poll_close_if_due(
+            poll=decisions.poll_open(
+                poll=decisions.poll_create(
+                    cluster=cluster, question="Online?", closes_at=now + dt.timedelta(days=1)
+                )
+            ),
+            now=now + dt.timedelta(days=2),
+        ),
         lambda: decisions.polls_close_due(now=now + dt.timedelta(days=3650)),
         lambda: meetings.agenda_proposal_add(meeting=meeting, title="Nyt forslag"),
         lambda: meetings.agenda_item_move(

@@ -5,7 +5,8 @@ import datetime as dt
 import pytest
 
 from klynge.core.models import MembershipStatus, RoleAssignment
-from klynge.core.selectors import cluster_voters, membership_status
+from klynge.core.selectors import membership_status
+from klynge.decisions.rules import voters_of
 
 pytestmark = pytest.mark.django_db
 
@@ -51,5 +52,5 @@ def test_a_past_board_role_is_recorded_from_to_and_counts_as_of_its_days(client,
         f"/k/{slug}/personer/inviter/",
         {"name": "Ny Læge", "email": "ny@example.dk", "title": "praktiserende_laege", "role": "medlem"},
     )
-    voters_then = {p.email for p in cluster_voters(cluster=world.cluster, day=dt.date(2024, 6, 1))}
+    voters_then = {p.email for p in voters_of(cluster=world.cluster, day=dt.date(2024, 6, 1))}
     assert world.member.email in voters_then and "ny@example.dk" not in voters_then

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 
 from klynge.core import selectors, services
 from klynge.core.models import MembershipStatus, OutboxMessage, OutboxStatus, Person, Role
+from klynge.decisions.rules import voters_of
 from tests.factories import ClusterFactory, make_person, make_practice
 
 
@@ -84,7 +85,7 @@ class TestMembershipHistory:
             starts_on=dt.date(2020, 2, 1),
             until_next_general_assembly=True,
         )
-        voters = selectors.cluster_voters(cluster=world.cluster)
+        voters = voters_of(cluster=world.cluster)
         assert world.member not in voters and world.chair in voters
         invited, left_out = selectors.active_members(cluster=world.cluster)
         assert world.member in left_out and world.member not in invited

@@ -7,10 +7,11 @@ from django.db import connection, models
 from django.utils import timezone
 
 from klynge.core.models import MembershipStatus, Role
-from klynge.core.selectors import cluster_voters, membership_status
+from klynge.core.selectors import membership_status
 from klynge.core.services import ServiceError, membership_set_status
 from klynge.decisions import selectors, services
 from klynge.decisions.models import Ballot, BallotChoice, CharterVersion, Decision, Poll, PollStatus, Turnout
+from klynge.decisions.rules import voters_of
 from klynge.meetings.models import MeetingKind, MeetingStatus
 from tests.factories import make_person
 
@@ -66,7 +67,7 @@ def test_electorate_is_frozen_when_the_poll_opens(world):
     poll = online_poll(world)
     services.poll_open(poll=poll)
     late = make_person(world.cluster, Role.MEMBER, practice=world.practice)
-    assert late in cluster_voters(cluster=world.cluster)
+    assert late in voters_of(cluster=world.cluster)
     with pytest.raises(ServiceError, match="ikke stemmeret"):
         services.vote_cast(poll=poll, person=late, option_ids=[option(poll, "yes")])
     with pytest.raises(ServiceError, match="åbnet"):
@@ -323,8 +324,8 @@ def test_suspension_until_next_general_assembly_ends_exactly_then(world):
     assert period.ends_on == dt.date(2023, 2, 27)
     assert membership_status(membership, dt.date(2023, 2, 26)) == MembershipStatus.SUSPENDED
     assert membership_status(membership, dt.date(2023, 2, 27)) == MembershipStatus.ACTIVE
-    assert world.member in cluster_voters(cluster=world.cluster, day=dt.date(2023, 2, 27))
-    assert world.member not in cluster_voters(cluster=world.cluster, day=dt.date(2023, 2, 26))
+    assert world.member in voters_of(cluster=world.cluster, day=dt.date(2023, 2, 27))
+    assert world.member not in voters_of(cluster=world.cluster, day=dt.date(2023, 2, 26))
 
     # Moved to 6/3: the hold follows; cancelled: the hold runs on until the next one is planned.
     assembly.starts_at, assembly.ends_at = at(2023, 3, 6), at(2023, 3, 6, 20)

@@ -1,7 +1,6 @@
-from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuth
 
-from klynge.core.models import ApiToken
+from klynge.core import selectors, services
 
 
 class BearerToken(HttpBearer):
@@ -10,16 +9,10 @@ class BearerToken(HttpBearer):
     def authenticate(self, request, token):
         if not token:
             return None
-        api_token = (
-            ApiToken.objects.select_related("person")
-            .filter(digest=ApiToken.digest_of(token), revoked_at__isnull=True, person__is_active=True)
-            .first()
-        )
+        api_token = selectors.api_token_by_secret(token)
         if api_token is None:
             return None
-        now = timezone.now()
-        if api_token.last_used_at is None or (now - api_token.last_used_at).total_seconds() > 60:
-            ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
+        services.api_token_touch(token=api_token)
         request.user = api_token.person
         return api_token.person
 

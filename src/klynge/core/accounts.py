@@ -9,10 +9,8 @@ password clears neither count: the password step only leads to the code page.
 from __future__ import annotations
 
 import datetime as dt
-import operator
 import time
 from base64 import b32encode
-from functools import reduce
 
 import django_otp
 import qrcode
@@ -24,20 +22,18 @@ from django.contrib.auth import BACKEND_SESSION_KEY, login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
-from django.db import transaction
-from django.db.models import Exists
+from django.contrib.auth.views import redirect_to_login as to_login
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.plugins.otp_static.models import StaticDevice
 
-from . import throttling
+from . import selectors, services, throttling
 from .forms import StyledForm
-from .models import BOARD_ROLES, Person, RoleAssignment
+from .models import Person
 
 PENDING_KEY = "klynge_two_factor_person"
 NEXT_KEY = "klynge_two_factor_next"
@@ -45,8 +41,6 @@ SETUP_KEY = "klynge_totp_pending"
 NEW_CODES_KEY = "klynge_new_backup_codes"
 # Set when the login itself was strong (MitID Erhverv through OpenID Connect).
 STRONG_LOGIN_KEY = "klynge_strong_login"
-APP_DEVICE_NAME = "Autentificerings-app"
-BACKUP_DEVICE_NAME = "Backupkoder"
 
 
 class LoginForm(AuthenticationForm):
@@ -56,34 +50,12 @@ class LoginForm(AuthenticationForm):
     }
 
 
-def has_second_factor(person: Person) -> bool:
-    """Whether the person has a confirmed device of any kind (app, backup codes, passkey).
-
-    One query for all kinds (django-otp's `user_has_device` takes one per kind): the two-factor
-    middleware asks this on the first page of every session."""
-    kinds = [
-        Exists(model.objects.devices_for_user(person, confirmed=True))
-        for model in django_otp.device_classes()
-    ]
-    return Person.objects.filter(reduce(operator.or_, kinds), pk=person.pk).exists()
-
-
-def two_factor_required(person: Person) -> bool:
-    """Required for platform staff when the platform says so, and for board roles where the cluster does."""
-    if person.is_staff and settings.REQUIRE_TWO_FACTOR_FOR_STAFF:
-        return True
-    return (
-        RoleAssignment.objects.current()
-        .filter(person=person, role__in=BOARD_ROLES, cluster__require_two_factor_for_board=True)
-        .exists()
-    )
-
-
 class LoginView(auth_views.LoginView):
     form_class = LoginForm
     redirect_authenticated_user = True
 
     def get_context_data(self, **kwargs):
+        # Circular: oidc imports this module's session keys.
         from . import oidc
 
         return {
@@ -94,7 +66,7 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form):
         person = form.get_user()
-        if has_second_factor(person):
+        if selectors.has_second_factor(person):
             # Not logged in yet: the session only remembers who gave a correct password.
             self.request.session.cycle_key()
             self.request.session[PENDING_KEY] = {"id": person.pk, "backend": person.backend}
@@ -115,39 +87,12 @@ class CodeForm(StyledForm):
         return "".join(self.cleaned_data["code"].split()).replace("-", "").lower()
 
 
-def verify_second_factor(person: Person, code: str):
-    """The device that accepts `code`, or None; wrong codes count against that device's throttle.
-
-    A six-digit code is tried on the person's authenticator apps, anything else on the backup codes,
-    so that a wrong code never throttles a device it was not meant for. The device row is locked
-    while it is checked, so that one code cannot pass twice in two parallel requests.
-    """
-    model = TOTPDevice if code.isdigit() and len(code) == 6 else StaticDevice
-    with transaction.atomic():
-        for device in model.objects.select_for_update().filter(user=person, confirmed=True).order_by("pk"):
-            allowed, _ = device.verify_is_allowed()
-            if allowed and device.verify_token(code):
-                return device
-    return None
-
-
-def throttle_wait_seconds(person: Person) -> int:
-    """Seconds until the person's devices accept another try (django-otp's doubling delay)."""
-    waits = []
-    for model in (TOTPDevice, StaticDevice):
-        for device in model.objects.filter(user=person, confirmed=True):
-            allowed, extra = device.verify_is_allowed()
-            if not allowed and extra.get("locked_until"):
-                waits.append((extra["locked_until"] - timezone.now()).total_seconds())
-    return int(max(waits)) + 1 if waits else 0
-
-
 def pending_person(request) -> Person | None:
     """Who gave a correct password in this session and has yet to give the second factor."""
     pending = request.session.get(PENDING_KEY)
     if not pending:
         return None
-    return Person.objects.filter(pk=pending["id"], is_active=True).first()
+    return selectors.active_person_get(pending["id"])
 
 
 def two_factor_login(request):
@@ -162,13 +107,13 @@ def two_factor_login(request):
         if throttling.is_locked_out(request, identity):
             form.add_error("code", throttling.lockout_message())
             status = 429
-        elif device := verify_second_factor(person, form.cleaned_data["code"]):
+        elif device := services.second_factor_verify(person=person, code=form.cleaned_data["code"]):
             next_url = request.session.pop(NEXT_KEY, None) or reverse("core:home")
             del request.session[PENDING_KEY]
             login(request, person, backend=pending["backend"])
             django_otp.login(request, device)
             if isinstance(device, StaticDevice):
-                left = StaticToken.objects.filter(device=device).count()
+                left = selectors.backup_codes_left(person)
                 messages.warning(
                     request,
                     f"Du har brugt en backupkode; der er {left} tilbage. Lav nye under »Min profil«, når du har din telefon.",
@@ -179,7 +124,7 @@ def two_factor_login(request):
             if throttling.is_locked_out(request, identity):
                 form.add_error("code", throttling.lockout_message())
                 status = 429
-            elif wait := throttle_wait_seconds(person):
+            elif wait := selectors.throttle_wait_seconds(person):
                 form.add_error("code", f"Koden passer ikke. Vent {wait} sekunder, før du prøver igen.")
             else:
                 form.add_error(
@@ -197,10 +142,8 @@ def two_factor_login(request):
 
 def second_factor_context(request, person: Person, form) -> dict:
     """What the code page offers: the passkey button when the person has a passkey, and the code form."""
-    from .passkeys import passkeys_of
-
-    has_passkey = passkeys_of(person).exists()
-    has_app = TOTPDevice.objects.filter(user=person, confirmed=True).exists()
+    has_passkey = selectors.passkeys_of(person).exists()
+    has_app = selectors.app_devices_of(person).exists()
     if has_passkey and not has_app:
         form.fields["code"].label = "Backupkode"
     return {
@@ -216,51 +159,23 @@ def _qr_svg(uri: str) -> str:
     return image.to_string(encoding="unicode")
 
 
-@transaction.atomic
-def backup_codes_create(*, person: Person) -> list[str]:
-    """A new set of backup codes (the old ones stop working); shown once, stored only in django-otp."""
-    device, _ = StaticDevice.objects.get_or_create(
-        user=person, name=BACKUP_DEVICE_NAME, defaults={"confirmed": True}
-    )
-    device.token_set.all().delete()
-    codes = [StaticToken.random_token() for _ in range(settings.BACKUP_CODE_COUNT)]
-    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
-    return codes
-
-
-def _pending_device(request, person: Person) -> TOTPDevice:
-    """The not yet confirmed app device whose key the set-up page shows (one per person)."""
-    device = TOTPDevice.objects.filter(
-        user=person, confirmed=False, pk=request.session.get(SETUP_KEY)
-    ).first()
-    if device is None:
-        TOTPDevice.objects.filter(user=person, confirmed=False).delete()
-        device = TOTPDevice.objects.create(user=person, name=APP_DEVICE_NAME, confirmed=False)
-        request.session[SETUP_KEY] = device.pk
-    return device
-
-
 @login_required
 def two_factor_setup(request):
     person = request.user
-    if has_second_factor(person) and not person.is_verified():
+    if selectors.has_second_factor(person) and not person.is_verified():
         # Only a session that passed a second factor may add another one.
         logout(request)
         return redirect("login")
-    device = _pending_device(request, person)
+    device = services.app_device_pending(person=person, device_id=request.session.get(SETUP_KEY))
+    request.session[SETUP_KEY] = device.pk
     form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
-            confirmed = device.verify_token(form.cleaned_data["code"])
-            if confirmed:
-                device.confirmed = True
-                device.save(update_fields=["confirmed"])
-        if confirmed:
+        if services.app_device_confirm(device=device, code=form.cleaned_data["code"]):
+            device.refresh_from_db()
             del request.session[SETUP_KEY]
             django_otp.login(request, device)
-            if not StaticDevice.objects.filter(user=person).exists():
-                request.session[NEW_CODES_KEY] = backup_codes_create(person=person)
+            if not selectors.has_backup_codes(person):
+                request.session[NEW_CODES_KEY] = services.backup_codes_create(person=person)
             messages.success(request, "Totrinsbekræftelse er slået til. Næste gang beder Klynge om en kode.")
             return redirect("two_factor_backup_codes")
         form.add_error("code", "Koden passer ikke. Tjek at telefonens ur går rigtigt, og prøv igen.")
@@ -271,7 +186,7 @@ def two_factor_setup(request):
             "form": form,
             "secret": b32encode(device.bin_key).decode(),
             "qr_svg": mark_safe(_qr_svg(device.config_url)),  # noqa: S308 - SVG made by qrcode from our URI
-            "required": two_factor_required(person),
+            "required": selectors.two_factor_required(person),
             "passkey_config": passkey_browser_config(request),
         },
         status=400 if form.errors else 200,
@@ -279,6 +194,7 @@ def two_factor_setup(request):
 
 
 def passkey_browser_config(request) -> dict:
+    # Circular: passkeys builds on this module's login steps.
     from .passkeys import browser_config
 
     return browser_config(request)
@@ -290,10 +206,10 @@ def two_factor_backup_codes(request):
     if request.method == "POST":
         if not request.user.is_verified():
             return redirect("two_factor_setup")
-        request.session[NEW_CODES_KEY] = backup_codes_create(person=request.user)
+        request.session[NEW_CODES_KEY] = services.backup_codes_create(person=request.user)
         return redirect("two_factor_backup_codes")
     codes = request.session.pop(NEW_CODES_KEY, None)
-    left = StaticToken.objects.filter(device__user=request.user).count()
+    left = selectors.backup_codes_left(request.user)
     return render(request, "registration/two_factor_backup_codes.html", {"codes": codes, "left": left})
 
 
@@ -301,11 +217,10 @@ def two_factor_backup_codes(request):
 @login_required
 def two_factor_disable(request):
     """Removes every second factor; only from a session verified by one, and never when it is required."""
-    if not request.user.is_verified() or two_factor_required(request.user):
+    if not request.user.is_verified() or selectors.two_factor_required(request.user):
         messages.error(request, "Totrinsbekræftelse kan ikke slås fra her.")
         return redirect("core:profile")
-    for device in django_otp.devices_for_user(request.user, confirmed=None):
-        device.delete()
+    services.second_factors_remove(person=request.user)
     messages.success(request, "Totrinsbekræftelse er slået fra.")
     return redirect("core:profile")
 
@@ -374,9 +289,9 @@ class TwoFactorRequiredMiddleware:
         now = timezone.now()
         if checked and now - dt.datetime.fromisoformat(checked) < TWO_FACTOR_RECHECK:
             return "ok"
-        if has_second_factor(user):
+        if selectors.has_second_factor(user):
             return "login"
-        if two_factor_required(user):
+        if selectors.two_factor_required(user):
             request.session.pop(TWO_FACTOR_CHECKED, None)
             return "setup"
         request.session[TWO_FACTOR_CHECKED] = now.isoformat()
@@ -384,8 +299,6 @@ class TwoFactorRequiredMiddleware:
 
 
 def redirect_to_login(request):
-    from django.contrib.auth.views import redirect_to_login as to_login
-
     path = request.get_full_path()
     if not url_has_allowed_host_and_scheme(path, allowed_hosts={request.get_host()}):
         path = "/"

@@ -10,7 +10,7 @@ from ninja.files import UploadedFile
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, model_validator
 
 from . import selectors, services, throttling
-from .models import ApiToken, Majority, MembershipStatus, Region, Role, RoleAssignment, Title
+from .models import ApiToken, Majority, MembershipStatus, Region, Role, Title
 from .tenancy import cluster_for
 
 router = Router(tags=["register"])
@@ -459,7 +459,7 @@ def deactivate_person(request, slug: str, person_id: int, payload: DeactivateIn)
 def list_roles(request, slug: str, person_id: int):
     cluster = cluster_for(request.user, slug, "core.view_register")
     person = selectors.cluster_person_get(cluster=cluster, person_id=person_id)
-    return list(RoleAssignment.objects.filter(cluster=cluster, person=person).order_by("starts_on", "id"))
+    return list(selectors.person_role_history(cluster=cluster, person=person).order_by("starts_on", "id"))
 
 
 @router.post(
@@ -480,9 +480,9 @@ def assign_role(request, slug: str, person_id: int, payload: RoleIn):
 def end_role(request, slug: str, person_id: int, assignment_id: int, payload: RoleEndIn):
     cluster = cluster_for(request.user, slug, "core.manage_register")
     person = selectors.cluster_person_get(cluster=cluster, person_id=person_id)
-    assignment = RoleAssignment.objects.filter(cluster=cluster, person=person, pk=assignment_id).first()
-    if assignment is None:
-        raise Http404("Rollen findes ikke")
+    assignment = selectors.cluster_role_assignment_get(
+        cluster=cluster, person=person, assignment_id=assignment_id
+    )
     if assignment.ends_on is not None:
         raise services.ServiceError("Rollen er allerede afsluttet.")
     if payload.ends_on is not None and payload.ends_on <= assignment.starts_on:
@@ -563,7 +563,7 @@ def update_me(request, payload: MeIn):
 
 @router.get("/me/tokens", response={200: list[TokenOut]}, summary="Mine API-nøgler (uden selve nøglen)")
 def list_tokens(request):
-    return list(ApiToken.objects.filter(person=request.user, revoked_at__isnull=True))
+    return list(selectors.api_tokens_of(request.user))
 
 
 @router.post(

@@ -27,6 +27,8 @@ from django.apps import apps
 from django.db import models
 from django.db.models.signals import post_delete, post_save, pre_save
 
+from .models import AuditEvent, Cluster, Membership, Person, Practice, RoleAssignment
+
 _actor: contextvars.ContextVar = contextvars.ContextVar("klynge_audit_actor", default=None)
 _request: contextvars.ContextVar = contextvars.ContextVar("klynge_audit_request", default=None)
 _bulk_paused: contextvars.ContextVar = contextvars.ContextVar("klynge_audit_bulk_paused", default=False)
@@ -48,9 +50,11 @@ NEVER_AUDITED = {
     "core.RateCounter",
     "core.OutboxMessage",
     "core.ApiToken",
-    # Which practice hides behind which pseudonym: a row is drawn by whoever first views the data, and
-    # logging it would hand the board (and anyone reading a copy of the log) the key (docs/privacy.md).
+    # Which practice hides behind which pseudonym: a row is drawn when a practice joins, and logging it
+    # would hand the board (and anyone reading a copy of the log) the key (docs/privacy.md).
     "quality.Pseudonym",
+    # A random token that changes with the data so cached pages are never stale: no one's change.
+    "quality.DataVersion",
 }
 # Lower-case model names that hold secret or anonymous content in any app.
 # Who voted or answered, with its time, could be matched against ballots or anonymous answers: never logged.
@@ -129,8 +133,6 @@ def is_audited(model) -> bool:
 def _cluster_ids(instance) -> list[int]:
     """The clusters a row belongs to: its own cluster, its parent's, or (for national rows such as a
     practice or a person) every cluster that holds it."""
-    from .models import Cluster, Membership, Person, Practice, RoleAssignment
-
     if isinstance(instance, Cluster):
         return [instance.pk]
     if isinstance(instance, Practice):
@@ -185,8 +187,6 @@ def _masked(instance, changes: dict, action: str) -> dict:
 
 
 def _record(instance, action: str, changes: dict, cluster_ids: list[int]) -> None:
-    from .models import AuditEvent
-
     changes = _masked(instance, changes, action)
     actor = current_actor()
     AuditEvent.objects.bulk_create(

@@ -4,6 +4,8 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from .models import Cluster, MembershipStatus, Person, Practice, Role, Title
+from .services import outbox_enqueue
+from .throttling import client_allowed, mail_allowed
 
 
 class StyledFormMixin:
@@ -169,8 +171,6 @@ class PasswordResetForm(StyledFormMixin, DjangoPasswordResetForm):
     """
 
     def save(self, *args, request=None, **kwargs):
-        from .throttling import client_allowed
-
         if request is not None and not client_allowed(kind="reset", request=request):
             return None
         self._request = request
@@ -185,9 +185,6 @@ class PasswordResetForm(StyledFormMixin, DjangoPasswordResetForm):
         to_email,
         html_email_template_name=None,
     ):
-        from .services import outbox_enqueue
-        from .throttling import mail_allowed
-
         if not mail_allowed(kind="reset", address=to_email):
             return
         subject = "".join(render_to_string(subject_template_name, context).splitlines())

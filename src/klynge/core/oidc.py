@@ -103,6 +103,7 @@ class CallbackView(OIDCAuthenticationCallbackView):
 
 @receiver(user_logged_in)
 def _mark_strong_login(sender, request, user, **kwargs):
+    # Circular: accounts imports this module for the login page's broker button.
     from .accounts import STRONG_LOGIN_KEY
 
     if request is not None and getattr(user, "backend", "") == BACKEND:

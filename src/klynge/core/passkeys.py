@@ -18,15 +18,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.middleware import csrf
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django.views.i18n import JavaScriptCatalog
-from django_otp.plugins.otp_static.models import StaticDevice
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn import exceptions as webauthn_errors
 from django_otp_webauthn.helpers import WebAuthnHelper
 from django_otp_webauthn.models import WebAuthnCredential
@@ -37,17 +34,14 @@ from django_otp_webauthn.views import (
     CompleteCredentialRegistrationView,
 )
 
-from . import throttling
+from . import selectors, services, throttling
 from .accounts import (
     NEW_CODES_KEY,
     NEXT_KEY,
     PENDING_KEY,
-    backup_codes_create,
     pending_person,
-    two_factor_required,
 )
 from .forms import StyledForm
-from .models import Person
 from .services import ServiceError
 
 PASSKEY_NAME = "Adgangsnøgle"
@@ -79,16 +73,12 @@ class TooManyPasskeys(webauthn_errors.OTPWebAuthnApiError):
     default_code = "too_many_passkeys"
 
 
-def passkeys_of(person: Person):
-    return WebAuthnCredential.objects.filter(user=person, confirmed=True).order_by("created_at", "pk")
-
-
 class PasskeyHelper(WebAuthnHelper):
     """The library's helper, giving each new passkey a Danish name the member can change."""
 
     def create_credential(self, user, response, parsed_credential, original_data):
         credential = super().create_credential(user, response, parsed_credential, original_data)
-        taken = set(WebAuthnCredential.objects.filter(user=user).values_list("name", flat=True))
+        taken = selectors.passkey_names(user)
         number = 1
         while f"{PASSKEY_NAME} {number}" in taken:
             number += 1
@@ -176,7 +166,7 @@ class RegistrationStep(DanishErrors):
     messages = {"user_not_verified": DANISH_ERRORS["user_not_verified"]}
 
     def check_can_register(self):
-        if passkeys_of(self.request.user).count() >= settings.PASSKEYS_PER_PERSON:
+        if selectors.passkeys_of(self.request.user).count() >= settings.PASSKEYS_PER_PERSON:
             raise TooManyPasskeys()
 
 
@@ -189,8 +179,8 @@ class PasskeyRegisterComplete(RegistrationStep, CompleteCredentialRegistrationVi
 
     def post(self, *args, **kwargs):
         response = super().post(*args, **kwargs)
-        if response.status_code == 200 and not StaticDevice.objects.filter(user=self.request.user).exists():
-            self.request.session[NEW_CODES_KEY] = backup_codes_create(person=self.request.user)
+        if response.status_code == 200 and not selectors.has_backup_codes(self.request.user):
+            self.request.session[NEW_CODES_KEY] = services.backup_codes_create(person=self.request.user)
         return response
 
 
@@ -206,7 +196,7 @@ class PasskeyTexts(JavaScriptCatalog):
 @login_required
 def passkey_registered(request):
     """Where the page goes once the script has saved a passkey: the backup codes when they are new."""
-    if not passkeys_of(request.user).exists():
+    if not selectors.passkeys_of(request.user).exists():
         return redirect("core:profile")
     if request.session.get(NEW_CODES_KEY):
         messages.success(
@@ -219,31 +209,6 @@ def passkey_registered(request):
 
 class PasskeyNameForm(StyledForm):
     name = forms.CharField(label="Navn", max_length=64, strip=True)
-
-
-@transaction.atomic
-def passkey_rename(*, person: Person, passkey_id: int, name: str) -> WebAuthnCredential:
-    passkey = passkeys_of(person).select_for_update().get(pk=passkey_id)
-    passkey.name = name
-    passkey.save(update_fields=["name"])
-    return passkey
-
-
-@transaction.atomic
-def passkey_remove(*, person: Person, passkey_id: int) -> bool:
-    """Removes one of the person's passkeys; True when no second factor is left (backup codes alone are
-    none: they go too). Refused when the person must use two-factor and it is their last one."""
-    passkey = passkeys_of(person).select_for_update().get(pk=passkey_id)
-    others = passkeys_of(person).exclude(pk=passkey.pk).exists()
-    others = others or TOTPDevice.objects.filter(user=person, confirmed=True).exists()
-    if not others and two_factor_required(person):
-        raise ServiceError(
-            "Du skal bruge totrinsbekræftelse. Tilføj en anden adgangsnøgle eller en app, før du fjerner den sidste."
-        )
-    passkey.delete()
-    if not others:
-        StaticDevice.objects.filter(user=person).delete()
-    return not others
 
 
 def _verified(request) -> bool:
@@ -261,12 +226,12 @@ def passkey_rename_view(request, passkey_id: int):
     form = PasskeyNameForm(request.POST)
     try:
         if form.is_valid():
-            passkey = passkey_rename(
+            passkey = services.passkey_rename(
                 person=request.user, passkey_id=passkey_id, name=form.cleaned_data["name"]
             )
             messages.success(request, f"Adgangsnøglen hedder nu »{passkey.name}«.")
         else:
-            passkeys_of(request.user).get(pk=passkey_id)
+            selectors.passkeys_of(request.user).get(pk=passkey_id)
             messages.error(request, "Skriv et navn på højst 64 tegn.")
     except WebAuthnCredential.DoesNotExist:
         raise Http404
@@ -281,7 +246,7 @@ def passkey_remove_view(request, passkey_id: int):
     session_device = getattr(request.user, "otp_device", None)
     verified_by_it = isinstance(session_device, WebAuthnCredential) and session_device.pk == passkey_id
     try:
-        all_off = passkey_remove(person=request.user, passkey_id=passkey_id)
+        all_off = services.passkey_remove(person=request.user, passkey_id=passkey_id)
     except WebAuthnCredential.DoesNotExist:
         raise Http404
     except ServiceError as error:

@@ -11,12 +11,15 @@ import datetime as dt
 import decimal
 import uuid
 
+import django_otp
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.apps import apps
 from django.db import models, transaction
 from django.db.models import Value
 from django.db.models.functions import Replace
 
 from .models import ApiToken, OutboxMessage, Person
+from .throttling import normalise_identity
 
 ERASED_NAME = "Slettet person"
 PERSONAL_FIELDS = (
@@ -106,11 +109,6 @@ def person_erase(*, person: Person) -> Person:
 
 def _forget_logins(*, email: str, person: Person) -> None:
     """Login attempts (django-axes) and second factors (django-otp) name the person: they go."""
-    import django_otp
-    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-
-    from .throttling import normalise_identity
-
     identity = normalise_identity(email)
     for model in (AccessAttempt, AccessFailureLog, AccessLog):
         model.objects.filter(username__in={identity, email}).delete()

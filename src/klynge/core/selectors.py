@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import reduce
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+import django_otp
+from django.conf import settings
+from django.db.models import Count, Exists, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from .models import (
     ADVISER_ROLES,
     BOARD_ROLES,
     MEMBER_ROLES,
-    VOTING_ROLES,
+    ApiToken,
+    AuditEvent,
     Cluster,
     Membership,
     MembershipPeriod,
@@ -203,19 +211,33 @@ def cluster_board(*, cluster: Cluster, day: dt.date | None = None) -> list[tuple
     return [(a.get_role_display(), a.person) for a in ordered]
 
 
-def cluster_voters(*, cluster: Cluster, day: dt.date | None = None) -> list[Person]:
-    """People entitled to vote: a voting role, and not of a suspended or departed practice."""
+def practice_status_of(person: Person, cluster: Cluster, day: dt.date | None = None) -> str | None:
+    """The cluster membership status (active, suspended, left) of the person's practice on the day;
+    None for a person without a practice in the cluster. Cached on the person object like `roles_of`."""
+    if not getattr(person, "is_authenticated", False) or not person.practice_id:
+        return None
     day = day or timezone.localdate()
-    inactive_practices = {
-        m.practice_id
-        for m in cluster_memberships(cluster=cluster, day=day, include_left=True)
-        if m.status != MembershipStatus.ACTIVE
+    cache = person.__dict__.setdefault("_klynge_practice_status", {})
+    key = (cluster.pk, day)
+    if key not in cache:
+        membership = Membership.objects.filter(cluster=cluster, practice_id=person.practice_id).first()
+        cache[key] = membership_status(membership, day) if membership else None
+    return cache[key]
+
+
+def cluster_people_primed(*, cluster: Cluster, day: dt.date) -> list[Person]:
+    """`cluster_people` with each person's roles and practice status of the day already cached, so that
+    the permission rules can be asked for everyone without a query per person."""
+    statuses = {
+        m.practice_id: m.status for m in cluster_memberships(cluster=cluster, day=day, include_left=True)
     }
-    return [
-        person
-        for person in cluster_people(cluster=cluster, day=day, roles=VOTING_ROLES)
-        if person.practice_id not in inactive_practices
-    ]
+    people = cluster_people(cluster=cluster, day=day)
+    for person in people:
+        person.__dict__.setdefault("_klynge_roles", {})[(cluster.pk, day)] = frozenset(person.cluster_roles)
+        person.__dict__.setdefault("_klynge_practice_status", {})[(cluster.pk, day)] = statuses.get(
+            person.practice_id
+        )
+    return people
 
 
 def active_members(*, cluster: Cluster, day: dt.date | None = None) -> tuple[list[Person], list[Person]]:
@@ -230,3 +252,108 @@ def active_members(*, cluster: Cluster, day: dt.date | None = None) -> tuple[lis
     for person in cluster_people(cluster=cluster, day=day, roles=MEMBER_ROLES):
         (excluded if person.practice_id in inactive_practices else included).append(person)
     return included, excluded
+
+
+def all_clusters() -> QuerySet[Cluster]:
+    """Every cluster on the platform (platform staff's list)."""
+    return Cluster.objects.all()
+
+
+def people_per_practice(*, cluster: Cluster, practices: Iterable[Practice]) -> dict[int, int]:
+    """practice id → the number of people with a current role in the cluster from that practice."""
+    return dict(
+        RoleAssignment.objects.current()
+        .filter(cluster=cluster, person__practice__in=[p.pk for p in practices])
+        .values_list("person__practice")
+        .annotate(n=Count("person", distinct=True))
+    )
+
+
+def person_role_history(*, cluster: Cluster, person: Person) -> QuerySet[RoleAssignment]:
+    return RoleAssignment.objects.filter(cluster=cluster, person=person).order_by("-starts_on")
+
+
+def cluster_role_assignment_get(*, cluster: Cluster, person: Person, assignment_id: int) -> RoleAssignment:
+    assignment = RoleAssignment.objects.filter(cluster=cluster, person=person, pk=assignment_id).first()
+    if assignment is None:
+        raise Http404("Rollen findes ikke")
+    return assignment
+
+
+def cluster_audit_events(*, cluster: Cluster) -> QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(cluster=cluster).select_related("actor")
+
+
+def api_tokens_of(person: Person) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(person=person, revoked_at__isnull=True)
+
+
+def api_token_by_secret(secret: str) -> ApiToken | None:
+    """The live token with this secret of an active person, or None."""
+    return (
+        ApiToken.objects.select_related("person")
+        .filter(digest=ApiToken.digest_of(secret), revoked_at__isnull=True, person__is_active=True)
+        .first()
+    )
+
+
+def active_person_get(person_id) -> Person | None:
+    return Person.objects.filter(pk=person_id, is_active=True).first()
+
+
+# Second factors (django-otp's devices and passkeys) ------------------------------------------------
+
+
+def has_second_factor(person: Person) -> bool:
+    """Whether the person has a confirmed device of any kind (app, backup codes, passkey).
+
+    One query for all kinds (django-otp's `user_has_device` takes one per kind): the two-factor
+    middleware asks this on the first page of every session."""
+    kinds = [
+        Exists(model.objects.devices_for_user(person, confirmed=True))
+        for model in django_otp.device_classes()
+    ]
+    return Person.objects.filter(reduce(operator.or_, kinds), pk=person.pk).exists()
+
+
+def two_factor_required(person: Person) -> bool:
+    """Required for platform staff when the platform says so, and for board roles where the cluster does."""
+    if person.is_staff and settings.REQUIRE_TWO_FACTOR_FOR_STAFF:
+        return True
+    return (
+        RoleAssignment.objects.current()
+        .filter(person=person, role__in=BOARD_ROLES, cluster__require_two_factor_for_board=True)
+        .exists()
+    )
+
+
+def app_devices_of(person: Person) -> QuerySet[TOTPDevice]:
+    return TOTPDevice.objects.filter(user=person, confirmed=True)
+
+
+def backup_codes_left(person: Person) -> int:
+    return StaticToken.objects.filter(device__user=person).count()
+
+
+def has_backup_codes(person: Person) -> bool:
+    return StaticDevice.objects.filter(user=person).exists()
+
+
+def throttle_wait_seconds(person: Person) -> int:
+    """Seconds until the person's devices accept another try (django-otp's doubling delay)."""
+    waits = []
+    for model in (TOTPDevice, StaticDevice):
+        for device in model.objects.filter(user=person, confirmed=True):
+            allowed, extra = device.verify_is_allowed()
+            if not allowed and extra.get("locked_until"):
+                waits.append((extra["locked_until"] - timezone.now()).total_seconds())
+    return int(max(waits)) + 1 if waits else 0
+
+
+def passkeys_of(person: Person) -> QuerySet[WebAuthnCredential]:
+    return WebAuthnCredential.objects.filter(user=person, confirmed=True).order_by("created_at", "pk")
+
+
+def passkey_names(person: Person) -> set[str]:
+    """The names of all the person's passkeys, confirmed or not (a new one gets a free name)."""
+    return set(WebAuthnCredential.objects.filter(user=person).values_list("name", flat=True))

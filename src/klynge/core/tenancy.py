@@ -1,5 +1,20 @@
-"""The one way a view or API handler gets at a cluster: by slug, after a permission check."""
+"""The one way a view or API handler gets at a cluster: by slug, after a permission check.
 
+- `cluster_for(user, slug, permission)`: the cluster, when the user has `permission` on it.
+- `cluster_view(permission)`: the same as a view decorator; the view gets `(request, cluster, ...)`.
+- `cluster_view(permission, target=..., key=...)`: for a page whose permission is on one object of
+  the cluster rather than on the whole cluster (a meeting its guests may see, an indicator a meeting
+  shared with them). `target(cluster=cluster, <key>=<value from the URL>)` looks the object up inside
+  the cluster (404 when it is not there); the permission is checked on that object, and the view gets
+  `(request, cluster, obj, ...)`.
+- `public_cluster(slug)`: the cluster for its public pages (what it publishes: values, board,
+  public meetings), open to anyone.
+
+Every answer for a cluster that does not exist or that the user may not see is the same 404, so a
+URL tells nothing about which clusters exist.
+"""
+
+from collections.abc import Callable
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
@@ -8,24 +23,56 @@ from django.http import Http404
 from .models import Cluster
 
 
-def cluster_for(user, slug: str, permission: str = "core.view_cluster") -> Cluster:
-    """The cluster, or 404 when it does not exist or the user may not see it (no existence leak)."""
+def _cluster(slug: str) -> Cluster:
     cluster = Cluster.objects.filter(slug=slug).first()
-    if cluster is None or not user.is_authenticated or not user.has_perm(permission, cluster):
+    if cluster is None:
         raise Http404("Klyngen findes ikke")
     return cluster
 
 
-def cluster_view(permission: str = "core.view_cluster"):
-    """Decorator: resolves `slug` to `cluster` for the view after the permission check."""
+def _check(user, permission: str, obj) -> None:
+    if not user.is_authenticated or not user.has_perm(permission, obj):
+        raise Http404("Klyngen findes ikke")
+
+
+def cluster_for(user, slug: str, permission: str = "core.view_cluster") -> Cluster:
+    """The cluster, or 404 when it does not exist or the user may not see it (no existence leak)."""
+    cluster = _cluster(slug)
+    _check(user, permission, cluster)
+    return cluster
+
+
+def cluster_object_for(user, slug: str, permission: str, *, target: Callable, **lookup):
+    """(cluster, object) for a permission on one object of the cluster; 404 as `cluster_for`."""
+    if not user.is_authenticated:
+        raise Http404("Klyngen findes ikke")
+    cluster = _cluster(slug)
+    obj = target(cluster=cluster, **lookup)
+    _check(user, permission, obj)
+    return cluster, obj
+
+
+def public_cluster(slug: str) -> Cluster:
+    """The cluster for its public pages, which anyone may see."""
+    return _cluster(slug)
+
+
+def cluster_view(permission: str = "core.view_cluster", *, target: Callable | None = None, key: str = ""):
+    """Decorator: resolves `slug` to `cluster` (and `key` to the object `target` finds) for the view
+    after the permission check."""
 
     def decorator(view):
         @wraps(view)
         def wrapper(request, slug, *args, **kwargs):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            request.cluster = cluster_for(request.user, slug, permission)
-            return view(request, request.cluster, *args, **kwargs)
+            if target is None:
+                request.cluster = cluster_for(request.user, slug, permission)
+                return view(request, request.cluster, *args, **kwargs)
+            request.cluster, obj = cluster_object_for(
+                request.user, slug, permission, target=target, **{key: kwargs.pop(key)}
+            )
+            return view(request, request.cluster, obj, *args, **kwargs)
 
         return wrapper
 

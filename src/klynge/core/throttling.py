@@ -29,6 +29,8 @@ from django.db.models import F
 from django.shortcuts import render
 from django.utils import timezone
 
+from .models import RateCounter
+
 logger = logging.getLogger(__name__)
 
 LOCKED_OUT_MESSAGE = "For mange forkerte forsøg. Vent {minutes} minutter, eller vælg »Glemt adgangskode?« for at få et nyt link."
@@ -141,8 +143,6 @@ def rate_hit(*, scope: str, subject: str, rate: str, now: dt.datetime | None = N
     The counter row is locked while it is read and increased, so concurrent requests are counted
     exactly on PostgreSQL and SQLite alike, and every web process sees the same count.
     """
-    from .models import RateCounter
-
     limit, seconds = _parse_rate(rate)
     now = now or timezone.now()
     window = dt.datetime.fromtimestamp(int(now.timestamp()) // seconds * seconds, tz=dt.UTC)
@@ -191,6 +191,7 @@ def mail_allowed(*, kind: str, address: str) -> bool:
 
 def invitation_client_check(request) -> None:
     """Raises a Danish ServiceError when this client has asked for too many invitations lately."""
+    # Circular: services imports this module for its mail limits.
     from .services import ServiceError
 
     if not client_allowed(kind="invitation", request=request):

@@ -10,18 +10,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import InterfaceError, OperationalError, transaction
-from django.db.models import Count
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
-from django_otp.plugins.otp_static.models import StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import frontpage, passkeys, privacy, selectors, services, throttling
-from .accounts import two_factor_required
 from .forms import (
     AccountDeleteForm,
     ApiTokenForm,
@@ -35,7 +31,7 @@ from .forms import (
     ProfileForm,
     RoleAssignForm,
 )
-from .models import ApiToken, AuditEvent, Cluster, MembershipStatus, Role, RoleAssignment
+from .models import ApiToken, Cluster, MembershipStatus, Role
 from .tenancy import cluster_view
 from .text import counted
 
@@ -70,7 +66,7 @@ def home(request):
     if len(clusters) == 1 and not sections and not request.user.is_staff:
         return redirect("core:cluster", slug=clusters[0].slug)
     if request.user.is_staff:
-        staff_clusters = Cluster.objects.annotate(practice_count=practice_count)
+        staff_clusters = selectors.all_clusters().annotate(practice_count=practice_count)
     else:
         staff_clusters = None
     return render(
@@ -113,12 +109,7 @@ def practice_list(request, cluster):
         person=request.user,
         cluster=cluster,
     )
-    doctor_counts = dict(
-        RoleAssignment.objects.current()
-        .filter(cluster=cluster, person__practice__in=[p.pk for p in practices])
-        .values_list("person__practice")
-        .annotate(n=Count("person", distinct=True))
-    )
+    doctor_counts = selectors.people_per_practice(cluster=cluster, practices=practices)
     for practice in practices:
         practice.people_count = doctor_counts.get(practice.pk, 0)
     return render(
@@ -252,7 +243,7 @@ def person_list(request, cluster):
 @cluster_view("core.view_register")
 def person_detail(request, cluster, person_id):
     person = selectors.cluster_person_get(cluster=cluster, person_id=person_id)
-    assignments = RoleAssignment.objects.filter(cluster=cluster, person=person).order_by("-starts_on")
+    assignments = selectors.person_role_history(cluster=cluster, person=person)
     can_manage = request.user.has_perm("core.manage_register", cluster)
     return render(
         request,
@@ -348,9 +339,9 @@ def role_assign(request, cluster, person_id):
 @cluster_view("core.manage_register")
 def role_end(request, cluster, person_id, assignment_id):
     person = selectors.cluster_person_get(cluster=cluster, person_id=person_id)
-    assignment = RoleAssignment.objects.filter(cluster=cluster, person=person, pk=assignment_id).first()
-    if assignment is None:
-        raise Http404
+    assignment = selectors.cluster_role_assignment_get(
+        cluster=cluster, person=person, assignment_id=assignment_id
+    )
     services.role_end(assignment=assignment)
     messages.success(request, f"Rollen {assignment.get_role_display()} er afsluttet.")
     return redirect("core:person_detail", slug=cluster.slug, person_id=person.pk)
@@ -381,7 +372,7 @@ def people_import(request, cluster):
 
 @cluster_view("core.manage_cluster")
 def audit_log(request, cluster):
-    events = AuditEvent.objects.filter(cluster=cluster).select_related("actor")
+    events = selectors.cluster_audit_events(cluster=cluster)
     page = Paginator(events, 50).get_page(request.GET.get("side"))
     return render(request, "core/audit_log.html", {"page": page})
 
@@ -402,14 +393,14 @@ def profile(request):
         {
             "form": form,
             "token_form": ApiTokenForm(),
-            "tokens": ApiToken.objects.filter(person=request.user, revoked_at__isnull=True),
+            "tokens": selectors.api_tokens_of(request.user),
             "new_secret": request.session.pop("new_api_secret", None),
             "two_factor_on": django_otp.user_has_device(request.user),
-            "app_devices": TOTPDevice.objects.filter(user=request.user, confirmed=True),
-            "passkeys": passkeys.passkeys_of(request.user),
+            "app_devices": selectors.app_devices_of(request.user),
+            "passkeys": selectors.passkeys_of(request.user),
             "passkey_config": passkeys.browser_config(request),
-            "two_factor_required": two_factor_required(request.user),
-            "backup_codes_left": StaticToken.objects.filter(device__user=request.user).count(),
+            "two_factor_required": selectors.two_factor_required(request.user),
+            "backup_codes_left": selectors.backup_codes_left(request.user),
         },
     )
 
@@ -483,8 +474,7 @@ def language_set(request):
     if language not in dict(settings.LANGUAGES):
         language = settings.LANGUAGE_CODE
     if request.user.is_authenticated:
-        request.user.language = language
-        request.user.save(update_fields=["language"])
+        services.profile_update(person=request.user, language=language)
     next_url = request.POST.get("next", "/")
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = "/"

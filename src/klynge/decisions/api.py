@@ -11,11 +11,10 @@ from ninja.files import UploadedFile
 
 from klynge.core.api import ErrorOut, IsoDate, IsoDateTime, StrictSchema
 from klynge.core.models import Majority
-from klynge.core.selectors import cluster_voters
 from klynge.core.services import ServiceError
 from klynge.core.tenancy import cluster_for
-from klynge.meetings.models import AgendaItem
-from klynge.meetings.selectors import cluster_meeting_get
+from klynge.decisions.rules import voters_of
+from klynge.meetings.selectors import cluster_agenda_item, cluster_meeting_get
 
 from . import selectors, services
 from .models import AppliesIf, CharterKind, PollKind, PollStatus
@@ -192,7 +191,7 @@ def create_motion(request, slug: str, payload: MotionIn):
 
 def _visible_poll(request, cluster, poll_id):
     poll = selectors.cluster_poll_get(cluster=cluster, poll_id=poll_id)
-    if poll.status == PollStatus.DRAFT and not request.user.has_perm("decisions.manage", cluster):
+    if not request.user.has_perm("decisions.view_poll", poll):
         raise Http404("Afstemningen findes ikke")
     return poll
 
@@ -222,7 +221,7 @@ def _links(cluster, data: dict) -> dict:
         item_id = data.pop("agenda_item_id")
         links["agenda_item"] = None
         if item_id:
-            links["agenda_item"] = AgendaItem.objects.filter(meeting__cluster=cluster, pk=item_id).first()
+            links["agenda_item"] = cluster_agenda_item(cluster=cluster, item_id=item_id)
             if links["agenda_item"] is None:
                 raise Http404("Punktet findes ikke")
     if "motion_id" in data:
@@ -311,7 +310,7 @@ def add_proxy(request, slug: str, poll_id: int, payload: ProxyIn):
     cluster = cluster_for(request.user, slug, "decisions.manage")
     poll = selectors.cluster_poll_get(cluster=cluster, poll_id=poll_id)
     day = timezone.localtime(poll.meeting.starts_at).date() if poll.meeting_id else None
-    people = {p.pk: p for p in cluster_voters(cluster=cluster, day=day)}
+    people = {p.pk: p for p in voters_of(cluster=cluster, day=day)}
     if payload.giver_id not in people or payload.holder_id not in people:
         raise ServiceError("Både giver og haver skal have stemmeret i klyngen.")
     proxy = services.proxy_register(
@@ -378,7 +377,8 @@ def publish_poll(request, slug: str, poll_id: int):
 
 @router.post("/clusters/{slug}/polls/{poll_id}/votes", response={201: VoteOut, 400: ErrorOut, 404: ErrorOut})
 def cast_vote(request, slug: str, poll_id: int, payload: VoteIn):
-    cluster = cluster_for(request.user, slug, "decisions.vote")
+    # Who may vote is asked by vote_cast (decisions/rules.py): a refusal is a 400 with the reason.
+    cluster = cluster_for(request.user, slug, "decisions.view")
     poll = _visible_poll(request, cluster, poll_id)
     on_behalf_of = None
     if payload.on_behalf_of is not None and payload.on_behalf_of != request.user.pk:
@@ -404,10 +404,7 @@ def cast_vote(request, slug: str, poll_id: int, payload: VoteIn):
 def poll_result(request, slug: str, poll_id: int):
     cluster = cluster_for(request.user, slug, "decisions.view")
     poll = _visible_poll(request, cluster, poll_id)
-    visible = poll.status == PollStatus.PUBLISHED or (
-        poll.status == PollStatus.CLOSED and request.user.has_perm("decisions.manage", cluster)
-    )
-    if not visible:
+    if not request.user.has_perm("decisions.view_result", poll):
         return Status(409, {"detail": "Resultatet er ikke offentliggjort endnu."})
     decision = poll.decision
     counts = decision.counts

@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from klynge.core.forms import DateInput, StyledForm
@@ -159,8 +160,6 @@ class PollForm(StyledForm):
 
 def agenda_item_label(item) -> str:
     day = item.meeting.starts_at
-    from django.utils import timezone
-
     local = timezone.localtime(day)
     return f"{item.meeting.title} {local.day}/{local.month} {local.year}: {item.position}. {item.title}"
 

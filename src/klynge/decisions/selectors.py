@@ -21,6 +21,7 @@ from .models import (
     MotionAttachment,
     Poll,
     PollStatus,
+    Proxy,
     Turnout,
 )
 
@@ -86,6 +87,27 @@ def cluster_meeting_choices(*, cluster: Cluster):
 
 def turnout_count(poll: Poll) -> int:
     return Turnout.objects.filter(poll=poll).count()
+
+
+def poll_proxies(poll: Poll):
+    """The proxies that count in the poll: its meeting's (a proxy holds for the whole meeting), or its own."""
+    proxies = (
+        Proxy.objects.filter(meeting=poll.meeting) if poll.meeting_id else Proxy.objects.filter(poll=poll)
+    )
+    return proxies.select_related("giver", "holder")
+
+
+def has_own_vote(*, poll: Poll, person) -> bool:
+    """In the poll's electorate with a vote not given away by proxy."""
+    if not getattr(person, "is_authenticated", False):
+        return False
+    return Entitlement.objects.filter(poll=poll, person=person, holder__isnull=True).exists()
+
+
+def holds_proxy(*, poll: Poll, person) -> bool:
+    if not getattr(person, "is_authenticated", False):
+        return False
+    return Entitlement.objects.filter(poll=poll, holder=person).exists()
 
 
 def my_votes(*, poll: Poll, person: Person) -> list[dict]:

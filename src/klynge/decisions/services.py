@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 from collections import Counter
@@ -16,7 +17,6 @@ from django.utils.text import get_valid_filename
 from klynge.core import secrecy
 from klynge.core import services as core_services
 from klynge.core.models import Cluster, Majority, MembershipPeriod, MembershipStatus, Person
-from klynge.core.selectors import cluster_voters
 from klynge.core.services import ServiceError
 from klynge.core.text import counted
 from klynge.meetings import services as meeting_services
@@ -46,6 +46,7 @@ from .models import (
     Proxy,
     Turnout,
 )
+from .rules import voters_of
 
 YES_NO_OPTIONS = [("yes", "Ja"), ("no", "Nej"), ("abstain", "Undlader")]
 
@@ -371,7 +372,7 @@ def proxy_register(*, poll: Poll, giver: Person, holder: Person, by: Person | No
     if giver.pk == holder.pk:
         raise ServiceError({"holder": "Man kan ikke give fuldmagt til sig selv."})
     day = _local_date(poll.meeting.starts_at) if poll.meeting_id else timezone.localdate()
-    voter_ids = {p.pk for p in cluster_voters(cluster=cluster, day=day)}
+    voter_ids = {p.pk for p in voters_of(cluster=cluster, day=day)}
     if giver.pk not in voter_ids:
         raise ServiceError({"giver": f"{giver.name} har ikke stemmeret i klyngen."})
     if holder.pk not in voter_ids:
@@ -408,7 +409,7 @@ def poll_open(*, poll: Poll, by: Person | None = None, now: dt.datetime | None =
         if poll.closes_at <= now:
             raise ServiceError({"closes_at": "Lukketidspunktet skal ligge i fremtiden."})
     day = _local_date(now)
-    voters = cluster_voters(cluster=cluster, day=day)
+    voters = voters_of(cluster=cluster, day=day)
     voter_ids = {p.pk for p in voters}
     if poll.meeting_id:
         present = {p.pk for p in meeting_checked_in(meeting=poll.meeting)} & voter_ids
@@ -497,6 +498,9 @@ def vote_cast(
                 )
             if closes_at is not None and now >= closes_at:
                 raise ServiceError("Afstemningen er lukket.")
+            # The entitlement rows are the electorate `decisions.vote` (decisions/rules.py) drew when the
+            # poll opened; this one query answers `decisions.cast_vote` (own vote or a proxy held) under
+            # the poll's lock, which the pages and the API ask of the rule itself.
             entitlement = (
                 Entitlement.objects.filter(poll_id=poll.pk, person_id=voter.pk)
                 .annotate(voted=Exists(Turnout.objects.filter(poll_id=poll.pk, person_id=voter.pk)))
@@ -787,7 +791,7 @@ def poll_record(
         effect=effect,
         by=by,
     )
-    voters = cluster_voters(cluster=cluster, day=day)
+    voters = voters_of(cluster=cluster, day=day)
     voter_ids = {p.pk for p in voters}
     when = f"den {day.day}/{day.month} {day.year}"
     if meeting is not None:
@@ -899,17 +903,33 @@ def poll_publish(*, poll: Poll) -> Poll:
     return poll
 
 
-def polls_close_due(*, now: dt.datetime | None = None) -> int:
-    """Closes online polls whose closing time has passed (run by `klynge sync-suspensions` and on page views)."""
+def polls_close_due(*, cluster: Cluster | None = None, now: dt.datetime | None = None) -> int:
+    """Closes online polls whose closing time has passed: every cluster's from the daily
+    `klynge sync-suspensions`, one cluster's from its poll list."""
     now = now or timezone.now()
+    due = Poll.objects.filter(status=PollStatus.OPEN, closes_at__lte=now)
+    if cluster is not None:
+        due = due.filter(cluster=cluster)
     closed = 0
-    for poll in Poll.objects.filter(status=PollStatus.OPEN, closes_at__lte=now):
+    for poll in due:
         try:
             poll_close(poll=poll, now=now)
             closed += 1
         except ServiceError:
             pass
     return closed
+
+
+def poll_close_if_due(*, poll: Poll, now: dt.datetime | None = None) -> Poll:
+    """An online poll past its closing time is closed on the first look at it (the daily command
+    closes the ones nobody looks at); other polls are left as they are."""
+    now = now or timezone.now()
+    if poll.status == PollStatus.OPEN and poll.closes_at and poll.closes_at <= now:
+        # Closed meanwhile by another request or the daily command: nothing left to do.
+        with contextlib.suppress(ServiceError):
+            poll_close(poll=poll, now=now)
+        poll.refresh_from_db()
+    return poll
 
 
 # Effects -------------------------------------------------------------------------------------------

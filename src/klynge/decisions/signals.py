@@ -5,11 +5,11 @@ from django.dispatch import receiver
 
 from klynge.meetings.models import Meeting, MeetingKind
 
+from .services import suspensions_sync
+
 
 def _sync(meeting: Meeting) -> None:
     """Runs in the same transaction as the change of the meeting, so both stand or fall together."""
-    from .services import suspensions_sync
-
     suspensions_sync(cluster=meeting.cluster)
 
 

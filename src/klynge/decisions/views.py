@@ -11,18 +11,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from klynge.core import tenancy
 from klynge.core.frontpage import Waiting
-from klynge.core.models import Cluster
-from klynge.core.selectors import cluster_board, cluster_practices, cluster_voters
+from klynge.core.selectors import cluster_board, cluster_practices
 from klynge.core.templatetags.klynge import short_date
 from klynge.core.tenancy import cluster_view
 from klynge.core.views import add_service_errors
 from klynge.meetings import selectors as meeting_selectors
-from klynge.meetings.models import AgendaItem
 
 from . import results, selectors, services
 from .forms import CharterForm, MotionForm, PollForm, ProxyForm, RecordPollForm
 from .models import CharterKind, MotionStatus, Poll, PollKind, PollStatus
+from .rules import voters_of
 
 
 def _day(moment) -> str:
@@ -35,11 +35,7 @@ def _can_manage(request, cluster) -> bool:
 
 
 def _close_if_due(poll: Poll) -> Poll:
-    """An online poll past its closing time is closed on the first look at it."""
-    if poll.status == PollStatus.OPEN and poll.closes_at and poll.closes_at <= timezone.now():
-        services.polls_close_due()
-        poll.refresh_from_db()
-    return poll
+    return services.poll_close_if_due(poll=poll)
 
 
 def result_rows(poll: Poll) -> list[dict]:
@@ -67,9 +63,7 @@ def result_rows(poll: Poll) -> list[dict]:
 
 
 def _result_visible(request, cluster, poll: Poll) -> bool:
-    if poll.status == PollStatus.PUBLISHED:
-        return True
-    return poll.status == PollStatus.CLOSED and _can_manage(request, cluster)
+    return request.user.has_perm("decisions.view_result", poll)
 
 
 # Polls ---------------------------------------------------------------------------------------------
@@ -77,7 +71,7 @@ def _result_visible(request, cluster, poll: Poll) -> bool:
 
 @cluster_view("decisions.view")
 def poll_list(request, cluster):
-    services.polls_close_due()
+    services.polls_close_due(cluster=cluster)
     polls = selectors.cluster_polls(cluster=cluster)
     if not _can_manage(request, cluster):
         polls = polls.exclude(status=PollStatus.DRAFT)
@@ -118,9 +112,7 @@ def _poll_form(cluster, data=None, poll: Poll | None = None, *, form_class=None,
         data,
         meetings=meetings,
         motions=selectors.cluster_motions(cluster=cluster).exclude(status=MotionStatus.WITHDRAWN),
-        agenda_items=AgendaItem.objects.filter(meeting__in=meetings)
-        .select_related("meeting")
-        .order_by("-meeting__starts_at", "position", "id"),
+        agenda_items=meeting_selectors.agenda_items_of(meetings=meetings),
         practices=cluster_practices(cluster=cluster),
         initial=initial,
     )
@@ -130,9 +122,7 @@ def _initial_from_agenda(request, cluster) -> dict:
     """»Ny afstemning« from an agenda item: the item and its meeting are chosen already."""
     item_id = request.GET.get("punkt", "")
     item = (
-        AgendaItem.objects.filter(meeting__cluster=cluster, pk=item_id).select_related("meeting").first()
-        if item_id.isdigit()
-        else None
+        meeting_selectors.cluster_agenda_item(cluster=cluster, item_id=item_id) if item_id.isdigit() else None
     )
     return {"agenda_item": item.pk, "meeting": item.meeting_id, "question": item.title} if item else {}
 
@@ -213,7 +203,7 @@ def poll_edit(request, cluster, poll_id):
 def poll_detail(request, cluster, poll_id):
     poll = _close_if_due(selectors.cluster_poll_get(cluster=cluster, poll_id=poll_id))
     can_manage = _can_manage(request, cluster)
-    if poll.status == PollStatus.DRAFT and not can_manage:
+    if not request.user.has_perm("decisions.view_poll", poll):
         raise Http404("Afstemningen findes ikke")
     context = {
         "poll": poll,
@@ -225,13 +215,12 @@ def poll_detail(request, cluster, poll_id):
         "decision": getattr(poll, "decision", None),
         "who_voted": selectors.who_voted(poll),
         "open_ballots": selectors.open_ballots(poll),
-        "proxies": poll.proxies.select_related("giver", "holder")
-        if not poll.meeting_id
-        else services.Proxy.objects.filter(meeting=poll.meeting).select_related("giver", "holder"),
-        "can_vote": request.user.has_perm("decisions.vote", cluster),
+        "proxies": selectors.poll_proxies(poll),
+        # »Gå til stemmesedlen« only for those the service will let vote (decisions/rules.py).
+        "can_vote": request.user.has_perm("decisions.cast_vote", poll),
     }
     if can_manage and poll.status == PollStatus.DRAFT:
-        context["proxy_form"] = ProxyForm(people=cluster_voters(cluster=cluster))
+        context["proxy_form"] = ProxyForm(people=voters_of(cluster=cluster))
     return render(request, "decisions/poll_detail.html", context)
 
 
@@ -280,7 +269,7 @@ def poll_publish(request, cluster, poll_id):
 @cluster_view("decisions.manage")
 def proxy_add(request, cluster, poll_id):
     poll = selectors.cluster_poll_get(cluster=cluster, poll_id=poll_id)
-    people = cluster_voters(cluster=cluster)
+    people = voters_of(cluster=cluster)
     form = ProxyForm(request.POST, people=people)
     if form.is_valid():
         by_id = {str(p.pk): p for p in people}
@@ -324,11 +313,12 @@ def _vote_context(request, cluster, poll, *, receipt=None, error=None):
     }
 
 
-@cluster_view("decisions.vote")
-def poll_vote(request, cluster, poll_id):
-    poll = selectors.cluster_poll_get(cluster=cluster, poll_id=poll_id)
-    if poll.status == PollStatus.DRAFT and not _can_manage(request, cluster) and not poll.meeting_id:
-        raise Http404("Afstemningen findes ikke")
+# The ballot page and its live panel: for those who may vote (decisions/rules.py).
+ballot_view = cluster_view("decisions.open_ballot", target=selectors.cluster_poll_get, key="poll_id")
+
+
+@ballot_view
+def poll_vote(request, cluster, poll):
     receipt = error = None
     status = 200
     if request.method == "POST":
@@ -366,9 +356,8 @@ def poll_vote(request, cluster, poll_id):
     return render(request, "decisions/poll_vote.html", context, status=status)
 
 
-@cluster_view("decisions.vote")
-def poll_vote_panel(request, cluster, poll_id):
-    poll = selectors.cluster_poll_get(cluster=cluster, poll_id=poll_id)
+@ballot_view
+def poll_vote_panel(request, cluster, poll):
     return render(request, "decisions/_vote_panel.html", _vote_context(request, cluster, poll))
 
 
@@ -407,7 +396,7 @@ def decision_list(request, cluster):
 @cluster_view("decisions.view")
 def decision_detail(request, cluster, decision_id):
     decision = selectors.cluster_decision_get(cluster=cluster, decision_id=decision_id)
-    if decision.poll and decision.poll.status == PollStatus.CLOSED and not _can_manage(request, cluster):
+    if decision.poll and not request.user.has_perm("decisions.view_result", decision.poll):
         raise Http404("Beslutningen er ikke offentliggjort")
     return render(
         request,
@@ -618,9 +607,7 @@ def charter_add(request, cluster):
 
 
 def public_cluster(request, slug):
-    cluster = Cluster.objects.filter(slug=slug).first()
-    if cluster is None:
-        raise Http404("Klyngen findes ikke")
+    cluster = tenancy.public_cluster(slug)
     values = selectors.charter_current(cluster=cluster, kind=CharterKind.VALUES)
     return render(
         request,

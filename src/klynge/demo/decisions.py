@@ -15,6 +15,7 @@ from django.utils import timezone
 from klynge.core.models import Cluster, Person, Practice
 from klynge.decisions import services
 from klynge.decisions.models import Entitlement
+from klynge.decisions.rules import voters_of
 from klynge.meetings import services as meeting_services
 from klynge.meetings.models import Meeting, MeetingKind, MeetingStatus
 
@@ -112,9 +113,7 @@ def _vote(poll, rng, *, yes: float, no: float, when: dt.datetime) -> None:
 def _check_in_if_empty(meeting: Meeting, cluster: Cluster, day: dt.date, rng) -> None:
     if meeting.attendances.exists():
         return
-    from klynge.core.selectors import cluster_voters
-
-    for person in cluster_voters(cluster=cluster, day=day):
+    for person in voters_of(cluster=cluster, day=day):
         if rng.random() < 0.8:
             meeting_services.attendance_check_in(meeting=meeting, person=person)
 

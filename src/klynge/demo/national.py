@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.hashers import make_password
@@ -18,11 +20,21 @@ from django.utils import timezone
 
 from klynge.core import audit
 from klynge.core.models import Cluster, Membership, Person, Practice, Region, Role, RoleAssignment, Title
+from klynge.decisions import services as decisions
+from klynge.decisions.models import Entitlement
 from klynge.meetings.models import Attendance, Meeting, MeetingKind, MeetingStatus
+from klynge.projects import services as projects
+from klynge.projects.models import ProjectStatus
 from klynge.quality import cache as quality_cache
 from klynge.quality import privacy as quality_privacy
+from klynge.quality.generate import generate
+from klynge.quality.models import Measurement
+from klynge.quality.services import indicators_load_catalogue, prescriptions_import
+from klynge.surveys import services as surveys
+from klynge.surveys.models import QuestionKind
 
 from .people import NameMaker
+from .projects import FLUCONAZOLE
 from .register import DEMO_PASSWORD
 
 CPH = ZoneInfo("Europe/Copenhagen")
@@ -212,9 +224,6 @@ def build_polls(*, world: NationalWorld, seed: int, poll_years: int = 2) -> dict
     """At the held general assemblies of the last `poll_years` years one poll each (secret in even years), voted
     by everyone checked in, through the decisions services so secret ballots keep no voter and no time; and
     one live (open) poll per cluster. About 8 ms a vote: the count is kept modest on purpose."""
-    from klynge.decisions import services as decisions
-    from klynge.decisions.models import Entitlement
-
     rng = random.Random(seed + 2)
     polls = votes = 0
     for cluster in world.clusters:
@@ -278,11 +287,6 @@ IDEAS = [
 def build_projects(*, world: NationalWorld, seed: int) -> dict[str, int]:
     """An idea round per cluster (ideas, dots, closed), projects of the three best ideas, two of them approved
     and placed on the published project plan (rotation) at next year's cluster meetings."""
-    from klynge.projects import services as projects
-    from klynge.projects.models import ProjectStatus
-
-    from .projects import FLUCONAZOLE
-
     rng = random.Random(seed + 3)
     counts = {"rounds": 0, "ideas": 0, "dots": 0, "projects": 0}
     for cluster in world.clusters:
@@ -348,9 +352,6 @@ def build_projects(*, world: NationalWorld, seed: int) -> dict[str, int]:
 def build_surveys(*, world: NationalWorld, seed: int, first_year: int, years: int) -> dict[str, int]:
     """One questionnaire per cluster per year (anonymous the last two years, named before), answered by about
     half the members. Each anonymous answer rewrites the earlier ones (surveys.services), so they cost most."""
-    from klynge.surveys import services as surveys
-    from klynge.surveys.models import QuestionKind
-
     rng = random.Random(seed + 4)
     counts = {"questionnaires": 0, "answers": 0}
     for cluster in world.clusters:
@@ -401,13 +402,6 @@ def build_surveys(*, world: NationalWorld, seed: int, first_year: int, years: in
 def build_quality(*, world: NationalWorld, seed: int, months: int, n_atc: int = 40) -> dict[str, int]:
     """`months` of monthly data for every catalogue indicator and every practice: one national file through
     the real importer (with the national reference values)."""
-    import tempfile
-    from pathlib import Path
-
-    from klynge.quality.generate import generate
-    from klynge.quality.models import Measurement
-    from klynge.quality.services import indicators_load_catalogue, prescriptions_import
-
     indicators_load_catalogue()
     practices = list(
         Practice.objects.filter(memberships__cluster__in=world.clusters)

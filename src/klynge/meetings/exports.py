@@ -48,6 +48,7 @@ def attendance_csv(meeting: Meeting) -> bytes:
 
 
 def _pdf(html: str) -> bytes:
+    # WeasyPrint takes about a second to import; only the PDF exports need it.
     from weasyprint import HTML
 
     return HTML(string=html).write_pdf()

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from klynge.core.forms import DateInput, StyledForm, StyledModelForm
+from klynge.core.models import Person
 
 from .models import (
     AgendaItem,
@@ -151,8 +152,6 @@ class AgendaItemForm(StyledModelForm):
 
     def __init__(self, *args, people=(), agenda=(), default_position=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from klynge.core.models import Person
-
         self.fields["responsible"].queryset = Person.objects.filter(pk__in=[p.pk for p in people])
         self.fields["title"].required = False
         self.fields["position"].choices = _position_choices(list(agenda), self.instance)

@@ -10,6 +10,19 @@ from django.utils.translation import gettext_lazy as _
 
 from klynge.core.models import Cluster, Person
 
+# The items of a general assembly's agenda by custom (and most statutes), with minutes for each.
+GENERAL_ASSEMBLY_AGENDA = [
+    ("Valg af dirigent og referent", 5),
+    ("Bestyrelsens beretning", 20),
+    ("Fremlæggelse af regnskab", 10),
+    ("Fremlæggelse af budget", 10),
+    ("Indkomne forslag", 30),
+    ("Valg til bestyrelse", 10),
+    ("Valg af suppleanter", 5),
+    ("Valg af revisor", 5),
+    ("Eventuelt", 10),
+]
+
 
 class MeetingKind(models.TextChoices):
     GENERAL_ASSEMBLY = "generalforsamling", _("Generalforsamling")

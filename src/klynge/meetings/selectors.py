@@ -6,7 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -103,6 +103,20 @@ def meeting_agenda(*, meeting: Meeting) -> list[AgendaItem]:
     return list(meeting.agenda_items.select_related("responsible").order_by("position", "id"))
 
 
+def cluster_agenda_item(*, cluster: Cluster, item_id) -> AgendaItem | None:
+    """An agenda item of any of the cluster's meetings, with its meeting; None when there is none."""
+    return AgendaItem.objects.filter(meeting__cluster=cluster, pk=item_id).select_related("meeting").first()
+
+
+def agenda_items_of(*, meetings) -> QuerySet[AgendaItem]:
+    """The items of these meetings, newest meeting first, each in agenda order."""
+    return (
+        AgendaItem.objects.filter(meeting__in=meetings)
+        .select_related("meeting")
+        .order_by("-meeting__starts_at", "position", "id")
+    )
+
+
 def agenda_item_get(*, meeting: Meeting, item_id: int) -> AgendaItem:
     try:
         return meeting.agenda_items.get(pk=item_id)
@@ -127,6 +141,16 @@ def retreat_wishes(*, cluster: Cluster, year: int | None = None) -> list[Meeting
     if year is not None:
         notes = notes.filter(meeting__starts_at__year=year)
     return list(notes.select_related("meeting").order_by("meeting__starts_at", "id"))
+
+
+def guestships_of(*, person: Person, limit: int = 10) -> list[MeetingGuest]:
+    """The meetings (not cancelled) the person is a guest at, newest first."""
+    return list(
+        MeetingGuest.objects.filter(person=person)
+        .exclude(meeting__status=MeetingStatus.CANCELLED)
+        .select_related("meeting__cluster")
+        .order_by("-meeting__starts_at")[:limit]
+    )
 
 
 def is_meeting_guest(*, meeting: Meeting, person: Person) -> bool:

@@ -19,9 +19,11 @@ from klynge.core import selectors as core_selectors
 from klynge.core.links import validate_link
 from klynge.core.models import Cluster, Person
 from klynge.core.services import ServiceError, normalise_email, outbox_enqueue, password_link_for, site_link
+from klynge.core.throttling import mail_allowed
 
 from . import calendar
 from .models import (
+    GENERAL_ASSEMBLY_AGENDA,
     AgendaItem,
     Answer,
     Attendance,
@@ -62,17 +64,6 @@ ALLOWED_EXTENSIONS = {
     ".jpeg",
 }
 
-GENERAL_ASSEMBLY_AGENDA = [
-    ("Valg af dirigent og referent", 5),
-    ("Bestyrelsens beretning", 20),
-    ("Fremlæggelse af regnskab", 10),
-    ("Fremlæggelse af budget", 10),
-    ("Indkomne forslag", 30),
-    ("Valg til bestyrelse", 10),
-    ("Valg af suppleanter", 5),
-    ("Valg af revisor", 5),
-    ("Eventuelt", 10),
-]
 ANSWER_SALT = "klynge.meetings.answer"
 
 
@@ -677,8 +668,6 @@ def _invitation_of(data) -> Invitation | None:
 def invitation_link_renew(*, invitation: Invitation) -> bool:
     """Mails the person a fresh link for a meeting still to come; False when the meeting is over or
     too many links went to the address lately (the page then says so)."""
-    from klynge.core.throttling import mail_allowed
-
     if invitation.meeting.ends_at < timezone.now():
         return False
     if not mail_allowed(kind="meeting-link", address=invitation.person.email):

@@ -1,8 +1,5 @@
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,8 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from klynge.core import selectors as core_selectors
-from klynge.core.models import Cluster
-from klynge.core.tenancy import cluster_view
+from klynge.core.tenancy import cluster_view, public_cluster
 from klynge.core.text import counted
 from klynge.core.views import add_service_errors
 
@@ -33,7 +29,7 @@ from .forms import (
     UploadForm,
     VersionForm,
 )
-from .models import Answer, DocumentCategory, MeetingGuest, MeetingKind, MeetingStatus, NoteKind
+from .models import Answer, DocumentCategory, MeetingKind, MeetingStatus, NoteKind
 
 
 def _form_page(request, form, title, *, intro="", submit_label="Gem", cancel_url=None, status=200):
@@ -47,25 +43,8 @@ def _form_page(request, form, title, *, intro="", submit_label="Gem", cancel_url
     return render(request, "core/form_page.html", context, status=status)
 
 
-def meeting_view(view):
-    """Like cluster_view, for a meeting page that a guest of that one meeting may also see."""
-
-    @wraps(view)
-    def wrapper(request, slug, meeting_id, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        cluster = Cluster.objects.filter(slug=slug).first()
-        if cluster is None:
-            raise Http404("Klyngen findes ikke")
-        meeting = selectors.cluster_meeting_get(cluster=cluster, meeting_id=meeting_id)
-        if not request.user.has_perm("meetings.view_meetings", cluster) and not selectors.is_meeting_guest(
-            meeting=meeting, person=request.user
-        ):
-            raise Http404("Mødet findes ikke")
-        request.cluster = cluster
-        return view(request, cluster, meeting, *args, **kwargs)
-
-    return wrapper
+# A meeting page that a guest of that one meeting may also see (the rule is in rules.py).
+meeting_view = cluster_view("meetings.view_meeting", target=selectors.cluster_meeting_get, key="meeting_id")
 
 
 def _meeting(cluster, meeting_id):
@@ -187,7 +166,6 @@ def meeting_detail(request, cluster, meeting):
     user = request.user
     can_manage = user.has_perm("meetings.manage_meetings", cluster)
     is_member = user.has_perm("meetings.view_meetings", cluster)
-    approved = meeting.minutes_approved_at is not None
     invitation = selectors.invitation_for(meeting=meeting, person=user)
     agenda = _agenda_for(meeting, is_member=is_member)
     context = {
@@ -198,7 +176,7 @@ def meeting_detail(request, cluster, meeting):
         "wishes": selectors.meeting_notes(meeting=meeting, kind=NoteKind.RETREAT_WISH),
         "can_manage": can_manage,
         "is_member": is_member,
-        "show_minutes": can_manage or (approved and is_member),
+        "show_minutes": user.has_perm("meetings.read_minutes", meeting),
         "invitation": invitation,
         "answer_choices": Answer.choices,
         "is_past": meeting.starts_at <= timezone.now(),
@@ -491,7 +469,7 @@ def minutes_approve(request, cluster, meeting_id):
 @cluster_view("meetings.view_meetings")
 def minutes_pdf(request, cluster, meeting_id):
     meeting = _meeting(cluster, meeting_id)
-    if meeting.minutes_approved_at is None and not request.user.has_perm("meetings.manage_meetings", cluster):
+    if not request.user.has_perm("meetings.read_minutes", meeting):
         raise Http404("Referatet er ikke godkendt endnu")
     response = HttpResponse(exports.minutes_pdf(meeting), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="referat-{meeting.pk}.pdf"'
@@ -651,12 +629,6 @@ def package_create(request, cluster):
     )
 
 
-def _may_edit_package(user, cluster, package):
-    if package.is_national:
-        return user.has_perm("meetings.manage_national_packages", cluster)
-    return user.has_perm("meetings.manage_library", cluster)
-
-
 @cluster_view("meetings.view_library")
 def package_detail(request, cluster, package_id):
     package = selectors.cluster_package_get(cluster=cluster, package_id=package_id)
@@ -667,7 +639,7 @@ def package_detail(request, cluster, package_id):
             "package": package,
             "meetings": package.meetings.filter(cluster=cluster).order_by("starts_at"),
             "follow_ups": package.follow_ups.filter(cluster=cluster),
-            "can_edit": _may_edit_package(request.user, cluster, package),
+            "can_edit": request.user.has_perm("meetings.edit_package", package),
             "can_manage": request.user.has_perm("meetings.manage_library", cluster),
         },
     )
@@ -676,7 +648,7 @@ def package_detail(request, cluster, package_id):
 @cluster_view("meetings.manage_library")
 def package_edit(request, cluster, package_id):
     package = selectors.cluster_package_get(cluster=cluster, package_id=package_id)
-    if not _may_edit_package(request.user, cluster, package):
+    if not request.user.has_perm("meetings.edit_package", package):
         raise Http404("Pakken kan ikke rettes her")
     form = PackageForm(request.POST or None, instance=package, national=package.is_national)
     if request.method == "POST" and form.is_valid():
@@ -712,7 +684,7 @@ def package_follow_up(request, cluster, package_id):
 @cluster_view("meetings.manage_library")
 def package_attachment_add(request, cluster, package_id):
     package = selectors.cluster_package_get(cluster=cluster, package_id=package_id)
-    if not _may_edit_package(request.user, cluster, package):
+    if not request.user.has_perm("meetings.edit_package", package):
         raise Http404("Pakken kan ikke rettes her")
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -872,7 +844,7 @@ def public_person_feed(request, token):
 
 
 def public_cluster_feed(request, slug):
-    cluster = get_object_or_404(Cluster, slug=slug)
+    cluster = public_cluster(slug)
     meetings = selectors.public_meetings(cluster=cluster)
     return _ics_response(calendar.feed_ics(meetings, name=cluster.name), f"{cluster.slug}.ics")
 
@@ -901,12 +873,7 @@ def frontpage_section(request, cluster):
 
 def guest_home_section(request):
     """On "Mine klynger": the meetings the person is a guest at (guests have no cluster role), newest first."""
-    guestships = list(
-        MeetingGuest.objects.filter(person=request.user)
-        .exclude(meeting__status=MeetingStatus.CANCELLED)
-        .select_related("meeting__cluster")
-        .order_by("-meeting__starts_at")[:10]
-    )
+    guestships = selectors.guestships_of(person=request.user, limit=10)
     if not guestships:
         return None
     return render_to_string("meetings/_guest_home.html", {"guestships": guestships}, request=request)

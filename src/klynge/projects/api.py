@@ -2,14 +2,14 @@
 
 import datetime as dt
 
+from django.http import Http404
 from ninja import Field, Router, Schema, Status
 
 from klynge.core import selectors as core_selectors
 from klynge.core.api import ErrorOut, IsoDate, StrictSchema
-from klynge.core.models import Person
 from klynge.core.services import ServiceError
 from klynge.core.tenancy import cluster_for
-from klynge.meetings.selectors import cluster_meeting_get
+from klynge.meetings.selectors import cluster_meeting_get, cluster_package_get
 
 from . import selectors, services
 from .models import TEMPLATE_FIELDS
@@ -186,24 +186,21 @@ def _project_out(project):
 
 
 def _package(cluster, package_id):
-    from django.db.models import Q
-
-    from klynge.meetings.models import ClusterPackage
-
     if package_id is None:
         return None
-    package = ClusterPackage.objects.filter(
-        Q(cluster=cluster) | Q(cluster__isnull=True), pk=package_id
-    ).first()
-    if package is None:
+    try:
+        return cluster_package_get(cluster=cluster, package_id=package_id)
+    except Http404:
         raise ServiceError({"cluster_package_id": "Klyngepakken findes ikke i klyngen."})
-    return package
 
 
 def _person(cluster, person_id, field):
     if person_id is None:
         return None
-    person = Person.objects.filter(pk=person_id, role_assignments__cluster=cluster).distinct().first()
+    try:
+        person = core_selectors.cluster_person_get(cluster=cluster, person_id=person_id)
+    except Http404:
+        person = None
     if person is None or not core_selectors.roles_of(person, cluster):
         raise ServiceError({field: "Personen er ikke i klyngen."})
     return person
@@ -357,7 +354,7 @@ def get_project(request, slug: str, project_id: int):
 def update_project(request, slug: str, project_id: int, payload: ProjectPatch):
     cluster = cluster_for(request.user, slug, "projects.view")
     project = selectors.cluster_project_get(cluster=cluster, project_id=project_id)
-    if not selectors.can_edit_project(project=project, person=request.user):
+    if not request.user.has_perm("projects.edit_project", project):
         return Status(403, {"detail": "Kun projektgruppen og bestyrelsen kan rette beskrivelsen."})
     data = payload.dict(exclude_unset=True)
     fields = {k: v for k, v in data.items() if k in TEMPLATE_FIELDS}
@@ -374,7 +371,7 @@ def update_project(request, slug: str, project_id: int, payload: ProjectPatch):
 def transition_project(request, slug: str, project_id: int, payload: TransitionIn):
     cluster = cluster_for(request.user, slug, "projects.view")
     project = selectors.cluster_project_get(cluster=cluster, project_id=project_id)
-    if not selectors.can_edit_project(project=project, person=request.user):
+    if not request.user.has_perm("projects.edit_project", project):
         return Status(403, {"detail": "Kun projektgruppen og bestyrelsen kan ændre status."})
     project = services.project_transition(
         project=project, to_status=payload.to_status, by=request.user, note=payload.note
@@ -454,7 +451,7 @@ class FlagOut(Schema):
 def scope_check(request, slug: str, project_id: int, payload: ProjectPatch):
     cluster = cluster_for(request.user, slug, "projects.view")
     project = selectors.cluster_project_get(cluster=cluster, project_id=project_id)
-    if not selectors.can_edit_project(project=project, person=request.user):
+    if not request.user.has_perm("projects.edit_project", project):
         return Status(403, {"detail": "Kun projektgruppen og bestyrelsen kan rette beskrivelsen."})
     fields = selectors.project_fields(project)
     fields.update(

@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from klynge.core.forms import DateInput, StyledForm, StyledModelForm
@@ -129,8 +130,6 @@ class ProjectForm(StyledModelForm):
 
     def __init__(self, *args, cluster, **kwargs):
         super().__init__(*args, **kwargs)
-        from django.db.models import Q
-
         self.fields["cluster_package"].queryset = ClusterPackage.objects.filter(
             Q(cluster=cluster) | Q(cluster__isnull=True)
         )

@@ -6,7 +6,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -28,7 +28,7 @@ from .models import (
     ProjectStatus,
     RotationPlan,
 )
-from .planning import IdeaTally, RankedIdea, rank_ideas
+from .planning import IdeaTally, RankedIdea, add_months, rank_ideas
 from .scope import Flag, scope_check
 
 
@@ -162,13 +162,6 @@ def is_group_member(*, project: Project, person: Person) -> bool:
     return project.members.filter(person=person).exists()
 
 
-def can_edit_project(*, project: Project, person: Person) -> bool:
-    """The group writes the description together with the board; nobody else edits it."""
-    return person.has_perm("projects.manage", project.cluster) or is_group_member(
-        project=project, person=person
-    )
-
-
 def project_fields(project: Project) -> dict:
     """The template's values as plain data (for the scope check and the version snapshot)."""
     return {
@@ -233,8 +226,6 @@ def round_all_taken_up(*, cluster: Cluster) -> IdeaRound | None:
 
 
 def coming_cluster_meetings(*, cluster: Cluster, today: dt.date, months: int = 24) -> list[Meeting]:
-    from .planning import add_months
-
     start = dt.datetime.combine(
         today + dt.timedelta(days=1), dt.time.min, tzinfo=timezone.get_current_timezone()
     )
@@ -333,3 +324,13 @@ def person_load(*, cluster: Cluster, person: Person, today: dt.date | None = Non
         if load.person.pk == person.pk:
             return load
     return Load(person=person)
+
+
+def open_project_memberships(*, cluster: Cluster, person: Person) -> QuerySet[ProjectMember]:
+    """The person's project groups whose project is still being worked on, by title."""
+    return (
+        ProjectMember.objects.filter(project__cluster=cluster, person=person)
+        .exclude(project__status__in=[*TAKEN_UP, ProjectStatus.REJECTED])
+        .select_related("project__taken_up_meeting")
+        .order_by("project__title")
+    )

@@ -33,7 +33,7 @@ from .models import (
     RotationSlot,
     RoundStatus,
 )
-from .planning import PlanMeeting, PlanProject, propose_rotation, rank_ideas, revisit_window
+from .planning import PlanMeeting, PlanProject, add_months, propose_rotation, rank_ideas, revisit_window
 
 S = ProjectStatus
 ALLOWED = {
@@ -341,7 +341,7 @@ def _clean_codes(value) -> list[str]:
 @transaction.atomic
 def project_save(*, project: Project, by: Person, **fields) -> Project:
     """Saves the description; every change is kept as a new version."""
-    if not selectors.can_edit_project(project=project, person=by):
+    if not by.has_perm("projects.edit_project", project):
         raise ServiceError("Kun projektgruppen og bestyrelsen kan rette beskrivelsen.")
     if project.status in (S.CLOSED, S.REJECTED):
         raise ServiceError("Projektet er afsluttet og kan ikke rettes.")
@@ -652,8 +652,6 @@ def project_reminders_run(*, today: dt.date | None = None) -> dict[str, int]:
     """The daily job: planned projects whose meeting has passed are marked held; some months before
     a revisit date the board is reminded once and a follow-up meeting is proposed; on the revisit
     date the project becomes »genbesøg forfalden«."""
-    from .planning import add_months
-
     today = today or timezone.localdate()
     counts = {"held": 0, "reminded": 0, "due": 0, "proposed": 0}
     for project in Project.objects.filter(status=S.PLANNED, taken_up_meeting__isnull=False).select_related(

@@ -1,3 +1,4 @@
+import datetime as dt
 import difflib
 import html
 import re
@@ -36,7 +37,7 @@ from .forms import (
     SettingsForm,
     SlotMoveForm,
 )
-from .models import TAKEN_UP, TEMPLATE_FIELDS, Project, ProjectMember, ProjectStatus
+from .models import TEMPLATE_FIELDS, Project, ProjectStatus
 
 # capfirst, not str.capitalize(): the latter lowers the rest ("Pdsa-cyklusser").
 FIELD_LABELS = {name: capfirst(str(Project._meta.get_field(name).verbose_name)) for name in TEMPLATE_FIELDS}
@@ -386,7 +387,7 @@ def project_detail(request, cluster, project_id):
             "flags": selectors.project_scope(project),
             "transitions": project.transitions.select_related("by"),
             "next_states": _transitions_for(project, request.user),
-            "can_edit": can_manage or is_member,
+            "can_edit": request.user.has_perm("projects.edit_project", project),
             "can_manage": can_manage,
             "is_member": is_member,
             "can_join": request.user.has_perm("projects.participate", cluster) and not is_member,
@@ -408,8 +409,6 @@ def _form_fields(form) -> dict:
         data["plan_months"] = int(data.get("plan_months") or "") if data.get("plan_months") else None
     except ValueError:
         data["plan_months"] = None
-    import datetime as dt
-
     try:
         data["revisit_date"] = (
             dt.date.fromisoformat(data["revisit_date"]) if data.get("revisit_date") else None
@@ -425,13 +424,14 @@ def _form_fields(form) -> dict:
 @cluster_view("projects.view")
 def project_edit(request, cluster, project_id):
     project = selectors.cluster_project_get(cluster=cluster, project_id=project_id)
-    if not selectors.can_edit_project(project=project, person=request.user):
+    if not request.user.has_perm("projects.edit_project", project):
         raise Http404("Kun projektgruppen og bestyrelsen kan rette beskrivelsen")
     form = ProjectForm(request.POST or None, instance=project, cluster=cluster)
     if request.method == "POST" and form.is_valid():
         try:
             services.project_save(
-                project=Project.objects.get(pk=project.pk),
+                # A fresh copy: the form has already written its values onto `project`.
+                project=selectors.cluster_project_get(cluster=cluster, project_id=project.pk),
                 by=request.user,
                 **{name: form.cleaned_data[name] for name in form.changed_data},
             )
@@ -458,7 +458,7 @@ def project_edit(request, cluster, project_id):
 def project_check(request, cluster, project_id):
     """The live scope check: the form as it is being typed in, back as the checklist fragment."""
     project = selectors.cluster_project_get(cluster=cluster, project_id=project_id)
-    if not selectors.can_edit_project(project=project, person=request.user):
+    if not request.user.has_perm("projects.edit_project", project):
         raise Http404
     form = ProjectForm(request.POST, instance=project, cluster=cluster)
     flags = selectors.project_scope(project, _form_fields(form))
@@ -469,7 +469,7 @@ def project_check(request, cluster, project_id):
 @cluster_view("projects.view")
 def project_status(request, cluster, project_id):
     project = selectors.cluster_project_get(cluster=cluster, project_id=project_id)
-    if not selectors.can_edit_project(project=project, person=request.user):
+    if not request.user.has_perm("projects.edit_project", project):
         raise Http404
     to_status = request.POST.get("to_status", "")
     try:
@@ -730,12 +730,7 @@ def waiting_items(request, cluster) -> list[Waiting]:
     if not request.user.has_perm("projects.view", cluster):
         return []
     items = []
-    memberships = (
-        ProjectMember.objects.filter(project__cluster=cluster, person=request.user)
-        .exclude(project__status__in=[*TAKEN_UP, ProjectStatus.REJECTED])
-        .select_related("project__taken_up_meeting")
-        .order_by("project__title")
-    )
+    memberships = selectors.open_project_memberships(cluster=cluster, person=request.user)
     for membership in memberships:
         project = membership.project
         meeting = project.taken_up_meeting

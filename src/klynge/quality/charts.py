@@ -194,6 +194,7 @@ def specs(figures: IndicatorFigures) -> dict[str, dict]:
 
 
 def to_svg(spec: dict) -> str:
+    # vl-convert loads a JavaScript engine; only the SVG and PNG exports need it.
     import vl_convert
 
     spec = dict(spec)

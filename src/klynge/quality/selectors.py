@@ -94,6 +94,21 @@ def indicator_get(*, cluster: Cluster, indicator_id) -> Indicator:
         raise Http404("Indikatoren findes ikke")
 
 
+@dataclass(frozen=True)
+class ClusterIndicator:
+    """An indicator as one cluster sees it (a national indicator is seen by every cluster): the object
+    of the `quality.view_indicator` permission."""
+
+    cluster: Cluster
+    indicator: Indicator
+
+
+def cluster_indicator_get(*, cluster: Cluster, indicator_id) -> ClusterIndicator:
+    return ClusterIndicator(
+        cluster=cluster, indicator=indicator_get(cluster=cluster, indicator_id=indicator_id)
+    )
+
+
 def import_logs(*, cluster: Cluster, limit: int = 20) -> list[ImportLog]:
     return list(ImportLog.objects.filter(cluster=cluster).select_related("by")[:limit])
 

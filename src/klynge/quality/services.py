@@ -12,6 +12,7 @@ from pathlib import Path
 import polars as pl
 from django.db import transaction
 from django.db.models import Q
+from django.utils.text import slugify
 
 from klynge.core import services as core_services
 from klynge.core.models import Cluster, Person, Practice
@@ -87,8 +88,6 @@ def indicator_create(
     name_en: str = "",
 ) -> Indicator:
     """A cluster's own indicator, counted by its members (numerator and denominator entered per period)."""
-    from django.utils.text import slugify
-
     danish = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa"})
     code = slugify((code or name_da).translate(danish))[:60]
     if not name_da.strip():

@@ -11,6 +11,7 @@ from klynge.core.models import Cluster, Membership, MembershipPeriod, Practice
 
 from . import cache
 from .models import ImportLog, Indicator, Pseudonym
+from .privacy import pseudonyms_ensure
 
 
 def _cluster(sender, instance, **kwargs):
@@ -24,8 +25,6 @@ def _owned(sender, instance, **kwargs):
 def _membership(sender, instance, created=False, **kwargs):
     cache.bump(instance.cluster_id)
     if created and kwargs.get("signal") is post_save:
-        from .privacy import pseudonyms_ensure
-
         pseudonyms_ensure(cluster_id=instance.cluster_id, practice_ids=[instance.practice_id])
 
 

@@ -1,17 +1,17 @@
 import json
 import tempfile
-from functools import wraps
 from pathlib import Path
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 
-from klynge.core.models import Cluster
 from klynge.core.tenancy import cluster_view
+from klynge.projects import selectors as project_selectors
+from klynge.projects.selectors import cluster_projects
 
 from . import charts, exports, selectors, services
 from .forms import EntryForm, IndicatorForm, OpenDataForm, UploadForm
@@ -50,8 +50,6 @@ def frontpage_section(request, cluster):
 def own_data(request, cluster):
     viewer = selectors.viewer_for(request.user, cluster)
     window, rows = selectors.own_overview(cluster=cluster, viewer=viewer)
-    from klynge.projects.selectors import cluster_projects
-
     projects = [
         p
         for p in cluster_projects(cluster=cluster).filter(taken_up_meeting__isnull=False)
@@ -77,34 +75,20 @@ def own_data(request, cluster):
     )
 
 
-def indicator_view(view):
-    """Readers of the cluster see every indicator; a meeting's guests see the ones its agenda links to."""
-
-    @wraps(view)
-    def wrapper(request, slug, indicator_id, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        cluster = Cluster.objects.filter(slug=slug).first()
-        if cluster is None or not (
-            request.user.has_perm("quality.view_data", cluster)
-            or selectors.shared_with_guest(cluster=cluster, person=request.user, indicator_id=indicator_id)
-        ):
-            raise Http404("Findes ikke")
-        request.cluster = cluster
-        return view(request, cluster, indicator_id, *args, **kwargs)
-
-    return wrapper
+# Readers of the cluster see every indicator; a meeting's guests see the ones its agenda links to.
+indicator_view = cluster_view(
+    "quality.view_indicator", target=selectors.cluster_indicator_get, key="indicator_id"
+)
 
 
-def _figures(request, cluster, indicator_id):
-    indicator = selectors.indicator_get(cluster=cluster, indicator_id=indicator_id)
+def _figures(request, cluster, indicator):
     viewer = selectors.viewer_for(request.user, cluster)
     return viewer, selectors.indicator_figures(cluster=cluster, indicator=indicator, viewer=viewer)
 
 
 @indicator_view
-def indicator_detail(request, cluster, indicator_id):
-    viewer, figures = _figures(request, cluster, indicator_id)
+def indicator_detail(request, cluster, shown):
+    viewer, figures = _figures(request, cluster, shown.indicator)
     specs = charts.specs(figures)
     can_enter = (
         viewer.practice_id is not None
@@ -127,10 +111,10 @@ def indicator_detail(request, cluster, indicator_id):
 
 
 @indicator_view
-def indicator_export(request, cluster, indicator_id, fmt):
+def indicator_export(request, cluster, shown, fmt):
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    _, figures = _figures(request, cluster, indicator_id)
+    _, figures = _figures(request, cluster, shown.indicator)
     name = f"{figures.indicator.code}-{cluster.slug}"
     if fmt == "csv":
         response = HttpResponse(exports.to_csv(figures), content_type="text/csv; charset=utf-8")
@@ -144,10 +128,10 @@ def indicator_export(request, cluster, indicator_id, fmt):
 
 
 @indicator_view
-def indicator_chart(request, cluster, indicator_id, name, fmt):
+def indicator_chart(request, cluster, shown, name, fmt):
     if fmt not in ("json", "svg"):
         raise Http404
-    _, figures = _figures(request, cluster, indicator_id)
+    _, figures = _figures(request, cluster, shown.indicator)
     spec = charts.specs(figures).get(name)
     if spec is None:
         raise Http404
@@ -285,10 +269,6 @@ def open_data(request, cluster):
 
 @cluster_view("quality.view_data")
 def project_before_after(request, cluster, project_id):
-    from django.utils import timezone
-
-    from klynge.projects import selectors as project_selectors
-
     project = project_selectors.cluster_project_get(cluster=cluster, project_id=project_id)
     viewer = selectors.viewer_for(request.user, cluster)
     meeting = project.taken_up_meeting

@@ -7,8 +7,11 @@ import base64
 import io
 import re
 
+import markdown
+import nh3
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from klynge.core.exports import csv_writer
 from klynge.core.models import Cluster
@@ -49,15 +52,12 @@ def markdown_export(text: str) -> bytes:
 
 def markdown_html(text: str) -> str:
     """The Markdown as sanitised HTML, like the `render_markdown` filter but with the title as h1."""
-    import markdown
-    import nh3
-    from django.utils.safestring import mark_safe
-
     html = markdown.markdown(text or "", extensions=["tables", "sane_lists"])
     return mark_safe(nh3.clean(html, tags=MARKDOWN_TAGS | {"h1"}, link_rel="noopener noreferrer"))  # noqa: S308
 
 
 def pdf_export(*, cluster: Cluster, year: int, text: str, chart: dict | None) -> bytes:
+    # WeasyPrint takes about a second to import; only the PDF exports need it.
     from weasyprint import HTML
 
     chart_uri = None
@@ -95,6 +95,7 @@ def _add_runs(paragraph, text: str) -> None:
 
 
 def _field(paragraph, instruction: str) -> None:
+    # python-docx (with lxml) is loaded only for the Word export.
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
@@ -113,6 +114,7 @@ def _field(paragraph, instruction: str) -> None:
 
 def docx_export(*, cluster: Cluster, year: int, text: str, chart: dict | None) -> bytes:
     """Headings with Word's own heading styles, bullets as lists: a document the board can edit."""
+    # python-docx (with lxml) is loaded only for the Word export.
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm, Pt
@@ -224,6 +226,7 @@ def activity_csv(figures) -> bytes:
 def attendance_lists_pdf(*, cluster: Cluster, year: int) -> bytes:
     """All of the year's PLO attendance lists in one PDF, one list per meeting, built with the meetings
     app's own attendance-list template and rows."""
+    # WeasyPrint takes about a second to import; only the PDF exports need it.
     from weasyprint import HTML
 
     documents = []

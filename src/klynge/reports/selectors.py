@@ -18,6 +18,7 @@ from klynge.core.models import Cluster, Practice, Title
 from klynge.decisions.models import Decision
 from klynge.meetings import selectors as meeting_selectors
 from klynge.meetings.models import (
+    GENERAL_ASSEMBLY_AGENDA,
     AgendaItem,
     Attendance,
     Meeting,
@@ -28,7 +29,6 @@ from klynge.meetings.models import (
     NoteKind,
     PackageSource,
 )
-from klynge.meetings.services import GENERAL_ASSEMBLY_AGENDA
 from klynge.projects.models import TAKEN_UP, IdeaRound, Project, ProjectStatus, ProjectTransition
 from klynge.surveys.models import Survey, SurveyStatus
 

@@ -68,10 +68,17 @@ def survey_questions(*, survey: Survey) -> list[Question]:
     return questions
 
 
+def has_answered(survey: Survey, person: Person) -> bool:
+    if survey.audience == Audience.PRACTICES:
+        return (
+            person.practice_id is not None
+            and survey.participations.filter(practice_id=person.practice_id).exists()
+        )
+    return survey.participations.filter(person=person, practice__isnull=True).exists()
+
+
 def open_surveys_for(*, cluster: Cluster, person: Person) -> list[Survey]:
     """Open questionnaires the person was asked to answer and has not answered yet."""
-    from .services import has_answered
-
     surveys = Survey.objects.filter(
         cluster=cluster, status=SurveyStatus.SENT, invitations__person=person
     ).distinct()

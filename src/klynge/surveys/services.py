@@ -19,6 +19,7 @@ from klynge.core import secrecy
 from klynge.core import selectors as core_selectors
 from klynge.core.models import Cluster, MembershipStatus, Person, Practice, Role
 from klynge.core.services import ServiceError, outbox_enqueue
+from klynge.meetings import services as meeting_services
 from klynge.meetings.models import Meeting
 
 from .models import (
@@ -573,15 +574,6 @@ def _clean_answer(question: Question, raw):
     return None
 
 
-def has_answered(survey: Survey, person: Person) -> bool:
-    if survey.audience == Audience.PRACTICES:
-        return (
-            person.practice_id is not None
-            and survey.participations.filter(practice_id=person.practice_id).exists()
-        )
-    return survey.participations.filter(person=person, practice__isnull=True).exists()
-
-
 ALREADY = "Du har allerede svaret på spørgeskemaet. Man kan kun svare én gang."
 ALREADY_PRACTICE = "Din praksis har allerede svaret på spørgeskemaet (ét svar pr. praksis)."
 
@@ -690,8 +682,6 @@ def survey_put_on_agenda(*, survey: Survey, results_url: str, by: Person | None 
     An item that already links the results is kept; an item about the questionnaire without a
     link (e.g. "Resultater af spørgeskemaet") gets the link; otherwise a new item is added.
     """
-    from klynge.meetings import services as meeting_services
-
     if survey.meeting is None:
         raise ServiceError("Spørgeskemaet er ikke knyttet til et møde.")
     items = survey.meeting.agenda_items.all()

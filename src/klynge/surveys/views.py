@@ -55,7 +55,7 @@ def survey_list(request, cluster):
     )
     for survey in surveys:
         survey.invited = survey.pk in invited
-        survey.answered = survey.invited and services.has_answered(survey, request.user)
+        survey.answered = survey.invited and selectors.has_answered(survey, request.user)
     templates = selectors.template_library(cluster=cluster).filter(cluster=cluster) if can_manage else []
     return render(
         request,
@@ -400,7 +400,7 @@ def library_use(request, cluster, survey_id):
 def _answer(request, survey, person, *, public_token: str | None = None):
     questions = selectors.survey_questions(survey=survey)
     context = {"survey": survey, "person": person, "public": public_token is not None}
-    if services.has_answered(survey, person):
+    if selectors.has_answered(survey, person):
         return render(request, "surveys/answered.html", context)
     if not survey.is_open():
         context["closed"] = True

@@ -5,6 +5,8 @@ import datetime as dt
 import markdown
 import nh3
 from django import template
+from django.forms.boundfield import BoundWidget
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
@@ -93,8 +95,6 @@ def toggle_input(bound) -> str:
 
     Takes a checkbox field (BoundField) or one option of a radio or checkbox list (BoundWidget).
     """
-    from django.forms.boundfield import BoundWidget
-
     if isinstance(bound, BoundWidget):
         css = "form-radio" if bound.data["type"] == "radio" else "form-checkbox"
         attrs = {**bound.data["attrs"], "class": _with_class(bound.data["attrs"].get("class"), css)}
@@ -111,8 +111,6 @@ def parent_page(context) -> str:
 
     A relative ".." is no substitute: it names /k/x/moeder/3/dagsorden/, which is no page.
     """
-    from django.urls import Resolver404, resolve
-
     request = context.get("request")
     segments = [s for s in (request.path if request else "/").split("/") if s]
     for end in range(len(segments) - 1, 0, -1):

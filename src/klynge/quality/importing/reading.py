@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import re
 import tempfile
 import threading
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
+from django.conf import settings
 
 MAX_ERRORS = 200
 # No count of prescriptions, persons, DDD or listed patients for one practice, region or the whole
@@ -225,10 +228,6 @@ def check_xlsx_size(path: Path) -> None:
     """Refuses a workbook whose unpacked size or row count passes the limits in settings, before
     anything is unpacked: the sizes come from the ZIP directory, the row count from the sheets'
     `<dimension>` (or a streamed count of rows, which stops at the limit)."""
-    import zipfile
-
-    from django.conf import settings
-
     max_bytes, max_rows = settings.IMPORT_XLSX_MAX_UNPACKED_BYTES, settings.IMPORT_XLSX_MAX_ROWS
     try:
         archive = zipfile.ZipFile(path)
@@ -256,8 +255,6 @@ def check_xlsx_size(path: Path) -> None:
 
 def _sheet_rows(archive, entry, limit: int) -> int:
     """The sheet's last row from its <dimension ref="A1:E1000">, else its rows counted up to limit+1."""
-    import re
-
     with archive.open(entry) as stream:
         head = stream.read(4096)
         if match := re.search(rb'<dimension ref="[A-Z]+\d+:[A-Z]+(\d+)"', head):

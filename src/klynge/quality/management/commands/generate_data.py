@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from klynge.core.models import Cluster
 from klynge.quality.generate import generate
 
 
@@ -27,8 +28,6 @@ class Command(BaseCommand):
         if provider_numbers:
             numbers = [n.strip() for n in Path(provider_numbers).read_text().split() if n.strip()]
         elif cluster:
-            from klynge.core.models import Cluster
-
             found = Cluster.objects.filter(slug=cluster).first()
             if found is None:
                 raise CommandError(f"Klyngen {cluster} findes ikke.")
