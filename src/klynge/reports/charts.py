@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from klynge.core.vegalite import field, single
 
-from .danish import day_span
+from klynge.core.dates import day_span
 
 
 def attendance_chart(figures, *, font: str | None = None) -> dict | None:

@@ -10,13 +10,13 @@ import re
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from klynge.core.dates import day_span
 from klynge.core.exports import csv_writer
 from klynge.core.models import Cluster
 from klynge.core.templatetags.klynge import MARKDOWN_TAGS
 from klynge.meetings.exports import attendance_rows
 
 from . import charts, selectors
-from .danish import day_span
 
 FONT = "DejaVu Sans"
 CONTENT_TYPES = {

@@ -6,8 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from klynge.core.dates import short_date
 from klynge.core.frontpage import Waiting
-from klynge.core.templatetags.klynge import short_date
 from klynge.core.tenancy import cluster_view
 
 from . import charts, exports, selectors, services

@@ -1,14 +1,11 @@
 """Template helpers available in every template (see TEMPLATES builtins)."""
 
-import datetime as dt
-
 import markdown
 import nh3
 from django import template
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 
+from klynge.core import dates
 from klynge.core.text import counted as _counted
 
 register = template.Library()
@@ -38,24 +35,15 @@ MARKDOWN_TAGS = {
 }
 
 
-@register.filter
-def short_date(value) -> str:
-    """27/2 2023"""
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        value = timezone.localtime(value).date()
-    return f"{value.day}/{value.month} {value.year}"
-
-
-@register.filter
-def long_date(value) -> str:
-    """27. februar 2023"""
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        value = timezone.localtime(value).date()
-    return date_format(value, "j. F Y")
+# Dates and times: the one Danish style of klynge.core.dates, in Danish time.
+register.filter("short_date", dates.short_date)
+register.filter("long_date", dates.long_date)
+register.filter("day_month", dates.day_month)
+register.filter("clock", dates.clock)
+register.filter("clock_seconds", dates.clock_seconds)
+register.filter("short_date_time", dates.short_date_time)
+register.filter("long_date_time", dates.long_date_time)
+register.filter("stamp", dates.stamp)
 
 
 @register.filter
