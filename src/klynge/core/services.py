@@ -39,6 +39,7 @@ from .models import (
     Title,
 )
 from .throttling import mail_allowed
+from .updates import check_fields, model_update
 
 logger = logging.getLogger(__name__)
 
@@ -58,13 +59,27 @@ def cluster_create(*, name: str, slug: str, region: str, **fields) -> Cluster:
     return cluster
 
 
+CLUSTER_UPDATE_FIELDS = (
+    "name",
+    "region",
+    "municipalities",
+    "website",
+    "founded",
+    "default_majority",
+    "max_proxies_per_member",
+    "quorum_percent",
+    "chair_has_casting_vote",
+    "require_two_factor_for_board",
+    "general_assembly_notice_days",
+    "motion_deadline_days",
+    "open_data",
+    "open_data_reason",
+)
+
+
 @transaction.atomic
 def cluster_update(*, cluster: Cluster, **fields) -> Cluster:
-    for name, value in fields.items():
-        setattr(cluster, name, value)
-    cluster.full_clean()
-    cluster.save()
-    return cluster
+    return model_update(instance=cluster, fields=CLUSTER_UPDATE_FIELDS, data=fields)[0]
 
 
 # Practices -----------------------------------------------------------------------------------------
@@ -113,6 +128,17 @@ def practice_create(
     return practice
 
 
+PRACTICE_UPDATE_FIELDS = (
+    "name",
+    "provider_number",
+    "address",
+    "postal_code",
+    "city",
+    "listed_patients",
+    "listed_patients_date",
+)
+
+
 @transaction.atomic
 def membership_update(*, membership: Membership, joined_on: dt.date) -> Membership:
     """Corrects the day the practice joined the cluster (a cluster recording its past)."""
@@ -128,11 +154,7 @@ def membership_update(*, membership: Membership, joined_on: dt.date) -> Membersh
 
 @transaction.atomic
 def practice_update(*, practice: Practice, **fields) -> Practice:
-    for name, value in fields.items():
-        setattr(practice, name, value)
-    practice.full_clean()
-    practice.save()
-    return practice
+    return model_update(instance=practice, fields=PRACTICE_UPDATE_FIELDS, data=fields)[0]
 
 
 @transaction.atomic
@@ -274,8 +296,12 @@ def person_invite(
     return person
 
 
+PERSON_UPDATE_FIELDS = ("name", "email", "title", "practice", "phone")
+
+
 @transaction.atomic
 def person_update(*, cluster: Cluster, person: Person, **fields) -> Person:
+    check_fields(person, fields=PERSON_UPDATE_FIELDS, data=fields)
     practice = fields.get("practice")
     if practice is not None and not cluster.memberships.filter(practice=practice).exists():
         raise ServiceError({"practice": "Praksis er ikke med i klyngen."})
@@ -285,11 +311,7 @@ def person_update(*, cluster: Cluster, person: Person, **fields) -> Person:
             raise ServiceError(
                 {"email": f"Der findes allerede en person med e-mailadressen {fields['email']}."}
             )
-    for name, value in fields.items():
-        setattr(person, name, value)
-    person.full_clean()
-    person.save()
-    return person
+    return model_update(instance=person, fields=PERSON_UPDATE_FIELDS, data=fields)[0]
 
 
 @transaction.atomic

@@ -8,10 +8,12 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from klynge.core import dates
 from klynge.core import selectors as core_selectors
 from klynge.core.models import BOARD_ROLES, Cluster, Person
 from klynge.core.services import ServiceError, outbox_enqueue
 from klynge.core.text import counted
+from klynge.core.updates import check_fields, model_update
 from klynge.meetings.models import Meeting, MeetingKind, MeetingStatus
 from klynge.meetings.services import agenda_item_create, agenda_item_delete, meeting_update
 
@@ -65,14 +67,13 @@ def _require_member(cluster: Cluster, person: Person) -> None:
 # Settings ------------------------------------------------------------------------------------------
 
 
+SETTINGS_UPDATE_FIELDS = ("meeting_capacity", "reminder_months", "horizon_months")
+
+
 @transaction.atomic
 def settings_update(*, cluster: Cluster, **fields) -> ProjectSettings:
     settings, _ = ProjectSettings.objects.get_or_create(cluster=cluster)
-    for name, value in fields.items():
-        setattr(settings, name, value)
-    settings.full_clean()
-    settings.save()
-    return settings
+    return model_update(instance=settings, fields=SETTINGS_UPDATE_FIELDS, data=fields)[0]
 
 
 # Rounds --------------------------------------------------------------------------------------------
@@ -338,6 +339,9 @@ def _clean_codes(value) -> list[str]:
     return [str(v).strip().upper() for v in value or [] if str(v).strip()]
 
 
+PROJECT_SAVE_FIELDS = (*TEMPLATE_FIELDS, "board_contact", "ready_from")
+
+
 @transaction.atomic
 def project_save(*, project: Project, by: Person, **fields) -> Project:
     """Saves the description; every change is kept as a new version."""
@@ -345,9 +349,7 @@ def project_save(*, project: Project, by: Person, **fields) -> Project:
         raise ServiceError("Kun projektgruppen og bestyrelsen kan rette beskrivelsen.")
     if project.status in (S.CLOSED, S.REJECTED):
         raise ServiceError("Projektet er afsluttet og kan ikke rettes.")
-    unknown = set(fields) - set(TEMPLATE_FIELDS) - {"board_contact", "ready_from"}
-    if unknown:
-        raise ServiceError(f"Ukendte felter: {', '.join(sorted(unknown))}.")
+    check_fields(project, fields=PROJECT_SAVE_FIELDS, data=fields)
     if "indicator_codes" in fields:
         fields["indicator_codes"] = _clean_codes(fields["indicator_codes"])
     if "title" in fields and not (fields["title"] or "").strip():
@@ -364,15 +366,12 @@ def project_save(*, project: Project, by: Person, **fields) -> Project:
             raise ServiceError(
                 {
                     "revisit_date": f"Genbesøget skal ligge 12-24 måneder efter mødet, "
-                    f"dvs. mellem {low:%d/%m %Y} og {high:%d/%m %Y}."
+                    f"dvs. mellem {dates.short_date(low)} og {dates.short_date(high)}."
                 }
             )
     if project.taken_up_meeting_id and "revisit_date" in fields and not revisit:
         raise ServiceError({"revisit_date": "Et planlagt projekt skal have en dato for genbesøg."})
-    for name, value in fields.items():
-        setattr(project, name, value)
-    project.full_clean()
-    project.save()
+    model_update(instance=project, fields=PROJECT_SAVE_FIELDS, data=fields)
     if project.status == S.IDEA:
         _record(project, S.DESCRIPTION, by, "Beskrivelsen er påbegyndt")
         project.status = S.DESCRIPTION
@@ -532,7 +531,9 @@ def rotation_slot_move(
     low, high = revisit_window(_meeting_day(meeting))
     if not low <= slot.revisit_date <= high:
         raise ServiceError(
-            {"revisit_date": f"Genbesøget skal ligge mellem {low:%d/%m %Y} og {high:%d/%m %Y}."}
+            {
+                "revisit_date": f"Genbesøget skal ligge mellem {dates.short_date(low)} og {dates.short_date(high)}."
+            }
         )
     slot.save(update_fields=["meeting", "revisit_date"])
     return slot
@@ -684,7 +685,7 @@ def project_reminders_run(*, today: dt.date | None = None) -> dict[str, int]:
                 else "Der er endnu intet klyngemøde efter datoen; opret et, så foreslår Klynge det."
             )
             body = (
-                f"Projektet »{project.title}« skal genbesøges {project.revisit_date:%d/%m %Y}.\n\n"
+                f"Projektet »{project.title}« skal genbesøges {dates.short_date(project.revisit_date)}.\n\n"
                 f"{where}\n\nIndikatorer:\n{project.indicators or '(ingen angivet)'}\n"
                 f"Koder: {', '.join(project.indicator_codes) or '–'}\n"
                 f"Datakilde: {project.data_source or '–'}\n"
