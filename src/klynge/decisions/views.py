@@ -12,11 +12,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from klynge.core import dates
+from klynge.core.form_errors import add_service_errors
 from klynge.core.frontpage import Waiting
 from klynge.core.models import Cluster
 from klynge.core.selectors import cluster_board, cluster_practices, cluster_voters
 from klynge.core.tenancy import cluster_view
-from klynge.core.views import add_service_errors
 from klynge.meetings import selectors as meeting_selectors
 from klynge.meetings.models import AgendaItem
 from klynge.meetings.services import proposal_deadline

@@ -13,10 +13,10 @@ from django.views.decorators.http import require_POST
 
 from klynge.core import dates
 from klynge.core import selectors as core_selectors
+from klynge.core.form_errors import add_service_errors
 from klynge.core.models import Cluster
 from klynge.core.tenancy import cluster_view
 from klynge.core.text import counted
-from klynge.core.views import add_service_errors
 
 from . import calendar, exports, links, selectors, services
 from .forms import (

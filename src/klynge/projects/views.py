@@ -17,11 +17,11 @@ from django.utils.text import capfirst
 from django.views.decorators.http import require_POST
 
 from klynge.core import selectors as core_selectors
+from klynge.core.form_errors import add_service_errors, error_text, form_status
 from klynge.core.frontpage import Waiting
 from klynge.core.models import BOARD_ROLES, MEMBER_ROLES
 from klynge.core.tenancy import cluster_view
 from klynge.core.text import counted
-from klynge.core.views import add_service_errors
 from klynge.meetings.selectors import cluster_meeting_get
 
 from . import selectors, services
@@ -41,14 +41,6 @@ from .models import TAKEN_UP, TEMPLATE_FIELDS, Project, ProjectMember, ProjectSt
 # capfirst, not str.capitalize(): the latter lowers the rest ("Pdsa-cyklusser").
 FIELD_LABELS = {name: capfirst(str(Project._meta.get_field(name).verbose_name)) for name in TEMPLATE_FIELDS}
 FIELD_LABELS["indicator_codes"] = "Indikatorkoder"
-
-
-def _status(form) -> int:
-    return 400 if form.is_bound and form.errors else 200
-
-
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 # Overview ------------------------------------------------------------------------------------------
@@ -89,7 +81,7 @@ def round_create(request, cluster):
         request,
         "core/form_page.html",
         {"form": form, "title": "Ny idérunde", "submit_label": "Åbn idérunden"},
-        status=_status(form),
+        status=form_status(form),
     )
 
 
@@ -174,7 +166,7 @@ def _idea_action(request, cluster, round_id, idea_id, action):
     try:
         action(round=round, idea=idea, person=request.user)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     return redirect(
         reverse("projects:round_participate", kwargs={"slug": cluster.slug, "round_id": round.pk})
         + f"#idea-{idea.pk}"
@@ -245,7 +237,7 @@ def round_merge(request, cluster, round_id):
         try:
             services.idea_merge(round=round, duplicate=duplicate, keep=keep, by=request.user)
         except ValidationError as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, f"»{duplicate.title}« er lagt sammen med »{keep.title}«.")
     else:
@@ -260,7 +252,7 @@ def round_close(request, cluster, round_id):
     try:
         services.round_close(round=round, by=request.user)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, "Idérunden er lukket; ideerne er rangeret.")
     return redirect("projects:round_detail", slug=cluster.slug, round_id=round.pk)
@@ -274,7 +266,7 @@ def join(request):
         if round is not None:
             return redirect("projects:round_participate", slug=round.cluster.slug, round_id=round.pk)
         form.add_error("code", "Koden findes ikke i nogen af dine klynger. Tjek koden på skærmen.")
-    return render(request, "projects/join.html", {"form": form}, status=_status(form))
+    return render(request, "projects/join.html", {"form": form}, status=form_status(form))
 
 
 @login_required
@@ -335,7 +327,7 @@ def project_create(request, cluster, idea_id):
             "submit_label": "Opret projekt",
             "cancel_url": reverse("projects:round_detail", args=[cluster.slug, idea.round_id]),
         },
-        status=_status(form),
+        status=form_status(form),
     )
 
 
@@ -449,7 +441,7 @@ def project_edit(request, cluster, project_id):
         request,
         "projects/project_edit.html",
         {"project": project, "form": form, "flags": flags},
-        status=_status(form),
+        status=form_status(form),
     )
 
 
@@ -477,7 +469,7 @@ def project_status(request, cluster, project_id):
             project=project, to_status=to_status, by=request.user, note=request.POST.get("note", "")[:300]
         )
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, f"Status er nu »{ProjectStatus(to_status).label}«.")
     return redirect("projects:project_detail", slug=cluster.slug, project_id=project.pk)
@@ -501,7 +493,7 @@ def project_group(request, cluster, project_id):
         try:
             action(project=project, person=person, by=request.user)
         except ValidationError as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, "Gruppen er opdateret.")
     return redirect("projects:project_detail", slug=cluster.slug, project_id=project.pk)
@@ -518,7 +510,7 @@ def project_join(request, cluster, project_id):
         else:
             services.project_member_add(project=project, person=request.user, by=request.user)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, "Du har forladt gruppen." if leaving else "Du er med i gruppen.")
     return redirect("projects:project_detail", slug=cluster.slug, project_id=project.pk)
@@ -590,7 +582,7 @@ def followup_accept(request, cluster, project_id):
     try:
         services.followup_accept(project=project, by=request.user)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, "Genbesøget er sat på mødets dagsorden.")
     return redirect("projects:project_detail", slug=cluster.slug, project_id=project.pk)
@@ -660,7 +652,7 @@ def rotation_slot_move(request, cluster, slot_id):
                 plan=draft, slot=slot, meeting=meeting, revisit_date=form.cleaned_data["revisit_date"]
             )
         except ValidationError as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, f"{slot.project.title} er flyttet til {meeting.display_name}.")
     else:
@@ -678,7 +670,7 @@ def rotation_publish(request, cluster):
     try:
         services.rotation_publish(plan=draft, by=request.user)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, "Planen er offentliggjort, og møderne har fået punktet på dagsordenen.")
     return redirect("projects:rotation", slug=cluster.slug)
@@ -695,7 +687,7 @@ def project_settings(request, cluster):
         request,
         "core/form_page.html",
         {"form": form, "title": "Indstillinger for projekter"},
-        status=_status(form),
+        status=form_status(form),
     )
 
 

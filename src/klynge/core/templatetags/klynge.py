@@ -1,38 +1,12 @@
 """Template helpers available in every template (see TEMPLATES builtins)."""
 
-import markdown
-import nh3
 from django import template
-from django.utils.safestring import mark_safe
 
 from klynge.core import dates
+from klynge.core.markup import render_markdown
 from klynge.core.text import counted as _counted
 
 register = template.Library()
-
-MARKDOWN_TAGS = {
-    "p",
-    "br",
-    "strong",
-    "em",
-    "ul",
-    "ol",
-    "li",
-    "h2",
-    "h3",
-    "h4",
-    "blockquote",
-    "a",
-    "code",
-    "pre",
-    "table",
-    "thead",
-    "tbody",
-    "tr",
-    "th",
-    "td",
-    "hr",
-}
 
 
 # Dates and times: the one Danish style of klynge.core.dates, in Danish time.
@@ -57,10 +31,7 @@ def counted(value, forms: str) -> str:
     return _counted(n, singular, plural or singular)
 
 
-@register.filter
-def render_markdown(text: str) -> str:
-    html = markdown.markdown(text or "", extensions=["tables", "sane_lists"])
-    return mark_safe(nh3.clean(html, tags=MARKDOWN_TAGS, link_rel="noopener noreferrer"))  # noqa: S308
+register.filter("render_markdown", render_markdown)
 
 
 @register.simple_tag(takes_context=True)
