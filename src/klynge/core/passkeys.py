@@ -38,14 +38,9 @@ from django_otp_webauthn.views import (
 )
 
 from . import throttling
-from .accounts import (
-    NEW_CODES_KEY,
-    NEXT_KEY,
-    PENDING_KEY,
-    backup_codes_create,
-    pending_person,
-    two_factor_required,
-)
+from .accounts import NEW_CODES_KEY, NEXT_KEY, PENDING_KEY
+from .accounts.selectors import pending_person, two_factor_required
+from .accounts.services import backup_codes_create
 from .forms import StyledForm
 from .models import Person
 from .services import ServiceError

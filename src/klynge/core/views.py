@@ -21,7 +21,7 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import frontpage, passkeys, privacy, selectors, services, throttling
-from .accounts import two_factor_required
+from .accounts.selectors import two_factor_required
 from .form_errors import add_service_errors, form_status
 from .forms import (
     AccountDeleteForm,
