@@ -26,7 +26,8 @@ CODE_RULES = [
     # strftime-style formats in f-strings or strftime calls: »05/03 2024«, »2024-03-05 14:00«
     (re.compile(r"%d/%m|%H[:.]%M|\.strftime\("), 'f"{day:%d/%m %Y}"', "dates.short_date_time(moment)"),
     # attribute arithmetic: f"{d.day}/{d.month} {d.year}"
-    (re.compile(r"\{\w+(?:\.\w+)*\.day\}/\{"), 'f"{local.day}/{local.month}"', 'f"{day_month(d)}"'),
+    (re.compile(r"\{[\w.]*\bday\}/\{"), 'f"{local.day}/{local.month}"', 'f"{day_month(d)}"'),
+    (re.compile(r"\{[\w.]*\bday\}/\{"), 'f"{day}/{month} {year}"', 'f"{n}/{total}"'),
 ]
 # Form widgets must name the HTML input's own ISO format; that is not a displayed date.
 WIDGET_FORMAT = re.compile(r"""(?:format|input_formats)\s*=\s*\[?\s*["']%Y-%m-%d""")

@@ -16,6 +16,7 @@ from klynge.meetings.services import meeting_create
 from klynge.projects import services
 from klynge.projects.models import ProjectStatus
 from klynge.projects.planning import add_months
+from klynge.projects.rounds import services as round_services
 
 CPH = zoneinfo.ZoneInfo("Europe/Copenhagen")
 S = ProjectStatus
@@ -202,7 +203,7 @@ def build_projects(today: dt.date | None = None) -> None:
         venue_name="Lægerne Østerbrogade",
         status=MeetingStatus.HELD,
     )
-    round = services.round_create(
+    round = round_services.round_create(
         cluster=cluster,
         title="Projektgenerering",
         meeting=workshop,
@@ -214,7 +215,7 @@ def build_projects(today: dt.date | None = None) -> None:
     ideas = []
     for index, (title, description, why, _, _) in enumerate(IDEAS):
         ideas.append(
-            services.idea_submit(
+            round_services.idea_submit(
                 round=round,
                 person=others[index * 3],
                 title=title,
@@ -223,7 +224,9 @@ def build_projects(today: dt.date | None = None) -> None:
             )
         )
     # A duplicate from the workshop, merged by the board.
-    duplicate = services.idea_submit(round=round, person=others[20], title="Antibiotika – nye vejledninger")
+    duplicate = round_services.idea_submit(
+        round=round, person=others[20], title="Antibiotika – nye vejledninger"
+    )
     # Dots: each voter spends up to three; the totals follow IDEAS.
     voters = [member, *others, *board]
     wanted = [n for *_, n, _ in IDEAS]
@@ -236,7 +239,7 @@ def build_projects(today: dt.date | None = None) -> None:
             while spent[person.pk] >= 3:
                 position += 1
                 person = voters[position % len(voters)]
-            services.dot_add(round=round, idea=target, person=person)
+            round_services.dot_add(round=round, idea=target, person=person)
             spent[person.pk] += 1
             position += 1
         if idea_index == 3:
@@ -245,18 +248,18 @@ def build_projects(today: dt.date | None = None) -> None:
                 while spent[person.pk] >= 3:
                     position += 1
                     person = voters[position % len(voters)]
-                services.dot_add(round=round, idea=ideas[3], person=person)
+                round_services.dot_add(round=round, idea=ideas[3], person=person)
                 spent[person.pk] += 1
                 position += 1
     # Interest groups: the member is in the fluconazole group; everyone else by turn.
-    services.signup_add(round=round, idea=ideas[0], person=member)
+    round_services.signup_add(round=round, idea=ideas[0], person=member)
     cursor = 1
     for idea, (*_, signups) in zip(ideas, IDEAS, strict=True):
         for _ in range(signups - (1 if idea is ideas[0] else 0)):
-            services.signup_add(round=round, idea=idea, person=others[cursor % len(others)])
+            round_services.signup_add(round=round, idea=idea, person=others[cursor % len(others)])
             cursor += 1
-    services.idea_merge(round=round, duplicate=duplicate, keep=ideas[3], by=chair)
-    services.round_close(round=round, by=chair)
+    round_services.idea_merge(round=round, duplicate=duplicate, keep=ideas[3], by=chair)
+    round_services.round_close(round=round, by=chair)
 
     _meetings(cluster, today)
     first_meeting = (
