@@ -59,7 +59,8 @@ def cluster_create(*, name: str, slug: str, region: str, **fields) -> Cluster:
     return cluster
 
 
-CLUSTER_UPDATE_FIELDS = (
+# What the board sets on the cluster's settings page (ClusterSettingsForm shows these, in this order).
+CLUSTER_SETTINGS_FIELDS = (
     "name",
     "region",
     "municipalities",
@@ -72,9 +73,9 @@ CLUSTER_UPDATE_FIELDS = (
     "require_two_factor_for_board",
     "general_assembly_notice_days",
     "motion_deadline_days",
-    "open_data",
-    "open_data_reason",
 )
+# Open data is set by a decision (or with a recorded reason), never on the settings page.
+CLUSTER_UPDATE_FIELDS = (*CLUSTER_SETTINGS_FIELDS, "open_data", "open_data_reason")
 
 
 @transaction.atomic

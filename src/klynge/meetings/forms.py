@@ -17,6 +17,7 @@ from .models import (
     MeetingKind,
     PackageSource,
 )
+from .services import MEETING_UPDATE_FIELDS, PACKAGE_UPDATE_FIELDS
 
 TZ = zoneinfo.ZoneInfo("Europe/Copenhagen")
 
@@ -41,20 +42,7 @@ class MeetingForm(StyledModelForm):
 
     class Meta:
         model = Meeting
-        fields = [
-            "kind",
-            "title",
-            "theme",
-            "starts_at",
-            "ends_at",
-            "venue_name",
-            "venue_address",
-            "status",
-            "package",
-            "description",
-            "is_public",
-            "reminder_days_before",
-        ]
+        fields = list(MEETING_UPDATE_FIELDS)
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, cluster=None, **kwargs):
@@ -218,16 +206,7 @@ class NoteForm(StyledForm):
 class PackageForm(StyledModelForm):
     class Meta:
         model = ClusterPackage
-        fields = [
-            "title",
-            "source",
-            "focus",
-            "data_basis",
-            "background",
-            "recommendations",
-            "discussion_questions",
-            "ordered_on",
-        ]
+        fields = list(PACKAGE_UPDATE_FIELDS)
         widgets = {
             "ordered_on": DateInput(),
             **{

@@ -7,6 +7,7 @@ from klynge.core.models import Person
 from klynge.meetings.models import ClusterPackage, Meeting
 
 from .models import TEMPLATE_FIELDS, IdeaRound, Project, ProjectSettings
+from .services import SETTINGS_UPDATE_FIELDS
 
 
 class RoundForm(StyledModelForm):
@@ -134,7 +135,7 @@ class SlotMoveForm(StyledForm):
 class SettingsForm(StyledModelForm):
     class Meta:
         model = ProjectSettings
-        fields = ["meeting_capacity", "reminder_months", "horizon_months"]
+        fields = list(SETTINGS_UPDATE_FIELDS)
 
 
 __all__ = ["Person"]
