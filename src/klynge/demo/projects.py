@@ -193,6 +193,22 @@ def build_projects(today: dt.date | None = None) -> None:
     ]
     others = [p for p in people if p.pk not in board_ids and p != member]
 
+    ideas = _workshop(cluster, today, chair=chair, member=member, others=others, board=board)
+    _meetings(cluster, today)
+    first_meeting = (
+        cluster.meetings.filter(kind=MeetingKind.CLUSTER_MEETING, starts_at__gt=_at(today))
+        .order_by("starts_at")
+        .first()
+    )
+    projects = _projects_from_ideas(cluster, ideas, board=board, chair=chair)
+    _descriptions(projects, first_meeting=first_meeting, member=member, chair=chair)
+
+    plan = services.rotation_propose(cluster=cluster, by=chair, today=today)
+    services.rotation_publish(plan=plan, by=chair)
+
+
+def _workshop(cluster: Cluster, today: dt.date, *, chair, member, others, board) -> list:
+    """The held workshop: ideas, a duplicate merged by the board, dots and interest groups; closed."""
     workshop_day = today - dt.timedelta(days=35)
     workshop = meeting_create(
         cluster=cluster,
@@ -260,13 +276,11 @@ def build_projects(today: dt.date | None = None) -> None:
             cursor += 1
     round_services.idea_merge(round=round, duplicate=duplicate, keep=ideas[3], by=chair)
     round_services.round_close(round=round, by=chair)
+    return ideas
 
-    _meetings(cluster, today)
-    first_meeting = (
-        cluster.meetings.filter(kind=MeetingKind.CLUSTER_MEETING, starts_at__gt=_at(today))
-        .order_by("starts_at")
-        .first()
-    )
+
+def _projects_from_ideas(cluster: Cluster, ideas: list, *, board, chair) -> dict:
+    """A project for each idea, led by one of its group, with a board contact in turn."""
     projects = {}
     for n, idea in enumerate(ideas):
         signed = [s.person for s in idea.signups.select_related("person").order_by("id")]
@@ -279,7 +293,11 @@ def build_projects(today: dt.date | None = None) -> None:
             idea=idea,
             by=chair,
         )
+    return projects
 
+
+def _descriptions(projects: dict, *, first_meeting, member, chair) -> None:
+    """Fluconazole written in two steps and approved; the others approved; one diffuse draft."""
     first_day = timezone.localtime(first_meeting.starts_at).date()
     fluconazole = projects["Fluconazol i almen praksis"]
     lead = fluconazole.members.get(is_lead=True).person
@@ -317,9 +335,6 @@ def build_projects(today: dt.date | None = None) -> None:
         purpose="Vi vil sikre, at flere patienter over 50 år med lavenergibrud får behandling for osteoporose.",
         indicator_codes="M05BA, M05BX04",
     )
-
-    plan = services.rotation_propose(cluster=cluster, by=chair, today=today)
-    services.rotation_publish(plan=plan, by=chair)
 
 
 def _fields(values: dict, *, revisit) -> dict:
