@@ -280,6 +280,7 @@ def build_projects(*, world: NationalWorld, seed: int) -> dict[str, int]:
     and placed on the published project plan (rotation) at next year's cluster meetings."""
     from klynge.projects import services as projects
     from klynge.projects.models import ProjectStatus
+    from klynge.projects.rounds import services as rounds
 
     from .projects import FLUCONAZOLE
 
@@ -297,11 +298,11 @@ def build_projects(*, world: NationalWorld, seed: int) -> dict[str, int]:
                 ),
                 None,
             )
-            round = projects.round_create(
+            round = rounds.round_create(
                 cluster=cluster, title="Projektgenerering", meeting=retreat, dots_per_member=3, by=chair
             )
             ideas = [
-                projects.idea_submit(
+                rounds.idea_submit(
                     round=round,
                     person=people[i % len(people)],
                     title=title,
@@ -313,9 +314,9 @@ def build_projects(*, world: NationalWorld, seed: int) -> dict[str, int]:
                 if rng.random() >= 0.6:  # about three in five come to the workshop
                     continue
                 for _ in range(3):
-                    projects.dot_add(round=round, idea=rng.choice(ideas[:4]), person=person)
+                    rounds.dot_add(round=round, idea=rng.choice(ideas[:4]), person=person)
                     counts["dots"] += 1
-            round = projects.round_close(round=round, by=chair)
+            round = rounds.round_close(round=round, by=chair)
             ranked = (
                 [i for i in ideas if i.pk in {r["idea_id"] for r in round.ranking[:3]}]
                 if round.ranking and "idea_id" in round.ranking[0]
