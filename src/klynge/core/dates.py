@@ -11,12 +11,23 @@ Every app imports these instead of formatting dates itself (tests/test_dates.py 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 from django.utils.formats import date_format
 
 DANISH_TIME = ZoneInfo("Europe/Copenhagen")
+
+
+def _blank_for_none(format_moment):
+    """No date or time shows as nothing (a meeting without an end, a poll without a closing time)."""
+
+    @functools.wraps(format_moment)
+    def wrapper(value):
+        return "" if value is None else format_moment(value)
+
+    return wrapper
 
 
 def local(moment: dt.datetime) -> dt.datetime:
@@ -51,51 +62,44 @@ def day_span(start: dt.date | dt.datetime, end: dt.date | dt.datetime | None = N
     return f"{day_month(start)}-{day_month(end)}"
 
 
-def short_date(value: dt.date | dt.datetime | None) -> str:
+@_blank_for_none
+def short_date(value: dt.date | dt.datetime) -> str:
     """»27/2 2023« (empty for no date)."""
-    if value is None:
-        return ""
     day = local_date(value)
     return f"{day.day}/{day.month} {day.year}"
 
 
-def long_date(value: dt.date | dt.datetime | None) -> str:
+@_blank_for_none
+def long_date(value: dt.date | dt.datetime) -> str:
     """»27. februar 2023« (the month's name in the active language; empty for no date)."""
-    if value is None:
-        return ""
     return date_format(local_date(value), "j. F Y")
 
 
-def clock(moment: dt.datetime | None) -> str:
+@_blank_for_none
+def clock(moment: dt.datetime) -> str:
     """»14:00« in Danish time (empty for no time)."""
-    if moment is None:
-        return ""
     return f"{local(moment):%H:%M}"
 
 
-def clock_seconds(moment: dt.datetime | None) -> str:
+@_blank_for_none
+def clock_seconds(moment: dt.datetime) -> str:
     """»14:00:07« in Danish time: a receipt that shows a vote was counted just now."""
-    if moment is None:
-        return ""
     return f"{local(moment):%H:%M:%S}"
 
 
-def short_date_time(moment: dt.datetime | None) -> str:
+@_blank_for_none
+def short_date_time(moment: dt.datetime) -> str:
     """»27/2 2023 kl. 14:00« in Danish time."""
-    if moment is None:
-        return ""
     return f"{short_date(moment)} kl. {clock(moment)}"
 
 
-def long_date_time(moment: dt.datetime | None) -> str:
+@_blank_for_none
+def long_date_time(moment: dt.datetime) -> str:
     """»27. februar 2023 kl. 14:00« in Danish time."""
-    if moment is None:
-        return ""
     return f"{long_date(moment)} kl. {clock(moment)}"
 
 
-def stamp(moment: dt.datetime | None) -> str:
+@_blank_for_none
+def stamp(moment: dt.datetime) -> str:
     """»27/2 2023 14:00«: a compact time stamp for logs and tables (audit log, import log, versions)."""
-    if moment is None:
-        return ""
     return f"{short_date(moment)} {clock(moment)}"
