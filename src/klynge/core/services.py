@@ -429,6 +429,32 @@ def decode_text_file(raw: bytes) -> str:
         return raw.decode("cp1252", errors="replace")
 
 
+def _import_line_problems(value: dict, *, seen: set, in_cluster: set) -> tuple[str, str | None, list[str]]:
+    """(e-mail, role, what is wrong) of one line of a people import; `seen` collects the e-mails."""
+    problems = []
+    try:
+        PROVIDER_NUMBER_VALIDATOR(value["provider_number"])
+    except ValidationError:
+        problems.append(f"ydernummer »{value['provider_number']}« skal være 6 cifre")
+    email = value["email"].lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        problems.append(f"e-mail »{value['email']}« er ikke gyldig")
+    else:
+        if email in seen:
+            problems.append(f"e-mail {email} står to gange i filen")
+        elif email in in_cluster:
+            problems.append(f"{email} er allerede med i klyngen")
+        seen.add(email)
+    if not value["name"]:
+        problems.append("navn mangler")
+    role = ROLE_BY_NAME.get(value["role"].lower() or "medlem")
+    if role is None:
+        problems.append(f"ukendt rolle »{value['role']}«")
+    return email, role, problems
+
+
 def people_import_csv(*, cluster: Cluster, raw: bytes, by: Person | None = None) -> ImportReport:
     """Imports `ydernummer; praksis; navn; e-mail; rolle`. All or nothing: any bad line imports nothing."""
     report = ImportReport()
@@ -463,27 +489,7 @@ def people_import_csv(*, cluster: Cluster, raw: bytes, by: Person | None = None)
             )
             continue
         value = {name: cells[index].strip() for name, index in columns.items()}
-        problems = []
-        try:
-            PROVIDER_NUMBER_VALIDATOR(value["provider_number"])
-        except ValidationError:
-            problems.append(f"ydernummer »{value['provider_number']}« skal være 6 cifre")
-        email = value["email"].lower()
-        try:
-            validate_email(email)
-        except ValidationError:
-            problems.append(f"e-mail »{value['email']}« er ikke gyldig")
-        else:
-            if email in seen:
-                problems.append(f"e-mail {email} står to gange i filen")
-            elif email in existing_emails_in_cluster:
-                problems.append(f"{email} er allerede med i klyngen")
-            seen.add(email)
-        if not value["name"]:
-            problems.append("navn mangler")
-        role = ROLE_BY_NAME.get(value["role"].lower() or "medlem")
-        if role is None:
-            problems.append(f"ukendt rolle »{value['role']}«")
+        email, role, problems = _import_line_problems(value, seen=seen, in_cluster=existing_emails_in_cluster)
         if problems:
             # capfirst, not capitalize(): the quoted values keep their case.
             report.errors.append((line_number, capfirst("; ".join(problems)) + "."))
