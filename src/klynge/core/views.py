@@ -213,7 +213,7 @@ def membership_period_add(request, cluster, practice_id):
             "title": f"Registrér en periode for {practice.name}",
             "intro": "Fx et hold, som klyngen besluttede, før den kom på Klynge. Tidligere perioder bevares.",
         },
-        status=_status(form),
+        status=form_status(form),
     )
 
 

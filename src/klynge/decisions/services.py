@@ -795,7 +795,7 @@ def poll_record(
     )
     voters = cluster_voters(cluster=cluster, day=day)
     voter_ids = {p.pk for p in voters}
-    when = f"den {day.day}/{day.month} {day.year}"
+    when = f"den {dates.short_date(day)}"
     if meeting is not None:
         present = len({p.pk for p in meeting_checked_in(meeting=meeting)} & voter_ids)
         if not present:

@@ -261,7 +261,7 @@ def survey_record(request, cluster, survey_id):
                 by=request.user,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Udsendelsen og antallet af svar er registreret.")
             return redirect("surveys:detail", slug=cluster.slug, survey_id=survey.pk)
@@ -275,7 +275,7 @@ def survey_record(request, cluster, survey_id):
             "papir). Kun antallet af svar gemmes; det vises som registreret efterfølgende.",
             "cancel_url": reverse("surveys:detail", args=[cluster.slug, survey.pk]),
         },
-        status=_status(form),
+        status=form_status(form),
     )
 
 
