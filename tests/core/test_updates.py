@@ -58,6 +58,12 @@ CASES = {
         "phone",
         "12345678",
     ),
+    "profile_update": (
+        lambda w: w.member,
+        lambda w, obj, **f: core_services.profile_update(person=obj, **f),
+        "phone",
+        "87654321",
+    ),
     "settings_update": (
         lambda w: project_services.settings_update(cluster=w.cluster),
         lambda w, obj, **f: project_services.settings_update(cluster=w.cluster, **f),
@@ -127,8 +133,9 @@ def test_a_misspelt_field_raises_and_writes_nothing(world, service):
     assert getattr(type(obj).objects.get(pk=obj.pk), field) == value
 
 
-def test_eleven_services_use_the_allow_lists():
-    assert len(CASES) == 11
+def test_every_update_service_is_walked():
+    """The eleven of issue 19 and the profile (added with the API)."""
+    assert len(CASES) == 12
 
 
 def test_an_allow_list_with_a_misspelling_is_itself_refused(world):

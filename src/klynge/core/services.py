@@ -378,17 +378,17 @@ def role_end(*, assignment: RoleAssignment, ends_on: dt.date | None = None) -> R
     return assignment
 
 
+PROFILE_UPDATE_FIELDS = ("name", "phone", "language")
+
+
 @transaction.atomic
 def profile_update(*, person: Person, **fields) -> Person:
     """A person's own name, phone and language."""
-    allowed = {"name", "phone", "language"}
-    unknown = set(fields) - allowed
-    if unknown:
-        raise TypeError(f"unknown fields {unknown}")
+    check_fields(person, fields=PROFILE_UPDATE_FIELDS, data=fields)
     if "name" in fields and not (fields["name"] or "").strip():
         raise ServiceError({"name": "Skriv dit navn."})
-    for name, value in fields.items():
-        setattr(person, name, value.strip() if isinstance(value, str) else value)
+    fields = {name: value.strip() if isinstance(value, str) else value for name, value in fields.items()}
+    model_update(instance=person, fields=PROFILE_UPDATE_FIELDS, data=fields, save=False)
     person.full_clean()
     person.save(update_fields=list(fields))
     return person
