@@ -24,6 +24,7 @@ from klynge.meetings import services as meetings
 from klynge.meetings.models import MeetingKind, MeetingStatus
 from klynge.projects import services as projects
 from klynge.projects.models import ProjectStatus
+from klynge.projects.rounds import services as rounds
 from klynge.quality.generate import generate
 from klynge.quality.models import Indicator
 from klynge.quality.services import indicators_load_catalogue, prescriptions_import
@@ -102,13 +103,13 @@ class Built:
             )
         assert self.live_poll.__class__.objects.get(pk=self.live_poll.pk).status == PollStatus.OPEN
         # A workshop: ideas with dots; approved projects on the project plan.
-        self.round = projects.round_create(cluster=cluster, title="Projektgenerering", by=chair)
+        self.round = rounds.round_create(cluster=cluster, title="Projektgenerering", by=chair)
         ideas = [
-            projects.idea_submit(round=self.round, person=self.people[i % len(self.people)], title=f"Idé {i}")
+            rounds.idea_submit(round=self.round, person=self.people[i % len(self.people)], title=f"Idé {i}")
             for i in range(n)
         ]
         for i, person in enumerate(self.people):
-            projects.dot_add(round=self.round, idea=ideas[i % n], person=person)
+            rounds.dot_add(round=self.round, idea=ideas[i % n], person=person)
         from klynge.demo.projects import FLUCONAZOLE
 
         for i in range(n):

@@ -182,7 +182,7 @@ def test_a_code_cannot_be_replayed_for_a_second_login(client, world):
 @pytest.mark.django_db
 def test_backup_codes_work_once_each(client, world):
     enrol(world.member)
-    from klynge.core.services import backup_codes_create
+    from klynge.core.accounts.services import backup_codes_create
 
     codes = backup_codes_create(person=world.member)
     password_step(client, world.member.email)

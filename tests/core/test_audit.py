@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import importlib.util
 import inspect
+import pkgutil
 import re
 from collections import defaultdict
 from contextlib import contextmanager
@@ -37,11 +39,11 @@ NOT_WRITING = {
     "core.password_link_for",
     "core.decode_text_file",
     "core.connection_supports_skip_locked",
-    "decisions.motion_deadline",
     "decisions.poll_outcome",
     "meetings.proposal_deadline",
     "meetings.notice_deadline",
     "meetings.check_proposal_deadline",
+    "meetings.proposal_deadline_passed",
     "meetings.answer_token",
     "meetings.invitation_from_token",
     "meetings.invitation_from_expired_token",
@@ -72,17 +74,28 @@ EXCUSED: dict[tuple[str, str], str] = {
 BOOKKEEPING = {"core.OutboxMessage", "core.ApiToken", "core.RateCounter", "core.AuditEvent"}
 
 
+def services_modules(app: str) -> list:
+    """The app's services module and those of its parts (klynge.projects.rounds.services)."""
+    package = importlib.import_module(f"klynge.{app}")
+    names = [f"klynge.{app}.services"] + [
+        info.name + ".services"
+        for info in pkgutil.iter_modules(package.__path__, f"klynge.{app}.")
+        if info.ispkg and importlib.util.find_spec(info.name + ".services") is not None
+    ]
+    return [importlib.import_module(name) for name in names]
+
+
 def service_functions() -> dict[str, object]:
     found = {}
     for app in APPS:
-        module = importlib.import_module(f"klynge.{app}.services")
-        for name, function in vars(module).items():
-            if (
-                not name.startswith("_")
-                and inspect.isfunction(function)
-                and function.__module__ == module.__name__
-            ):
-                found[f"{app}.{name}"] = (module, name, function)
+        for module in services_modules(app):
+            for name, function in vars(module).items():
+                if (
+                    not name.startswith("_")
+                    and inspect.isfunction(function)
+                    and function.__module__ == module.__name__
+                ):
+                    found[f"{app}.{name}"] = (module, name, function)
     return found
 
 
@@ -176,11 +189,13 @@ def run_the_rest(world):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from klynge.core import services as core
+    from klynge.core.accounts import services as accounts
     from klynge.decisions import services as decisions
     from klynge.meetings import services as meetings
     from klynge.meetings.models import AgendaItem, ClusterPackage, Meeting, MeetingGuest
     from klynge.projects import services as projects
     from klynge.projects.models import Project, RotationPlan
+    from klynge.projects.rounds import services as rounds
     from klynge.quality import services as quality
     from klynge.reports import selectors as report_selectors
     from klynge.reports import services as reports
@@ -198,10 +213,10 @@ def run_the_rest(world):
         starts_at=now + dt.timedelta(days=60),
         ends_at=now + dt.timedelta(days=60, hours=2),
     )
-    idea_round = projects.round_create(cluster=cluster, title="Idérunde")
-    idea = projects.idea_submit(round=idea_round, person=member, title="En idé")
-    projects.dot_add(round=idea_round, idea=idea, person=member)
-    projects.signup_add(round=idea_round, idea=idea, person=member)
+    idea_round = rounds.round_create(cluster=cluster, title="Idérunde")
+    idea = rounds.idea_submit(round=idea_round, person=member, title="En idé")
+    rounds.dot_add(round=idea_round, idea=idea, person=member)
+    rounds.signup_add(round=idea_round, idea=idea, person=member)
 
     def passkey():
         import os
@@ -250,14 +265,8 @@ def run_the_rest(world):
         ),
         lambda: core.person_deactivate(cluster=cluster, person=world.alternate),
         lambda: core.api_token_touch(token=core.api_token_create(person=chair, name="brugt")[0]),
-        lambda: core.backup_codes_create(person=chair),
-        lambda: core.second_factor_verify(person=chair, code="forkert1"),
-        lambda: core.app_device_confirm(
-            device=core.app_device_pending(person=chair, device_id=None), code="000000"
-        ),
         lambda: core.passkey_rename(person=chair, passkey_id=passkey().pk, name="Min nøgle"),
         lambda: core.passkey_remove(person=chair, passkey_id=passkey().pk),
-        lambda: core.second_factors_remove(person=chair),
         lambda: core.api_token_revoke(
             person=chair, token_id=core.api_token_create(person=chair, name="x")[0].pk
         ),
@@ -318,8 +327,8 @@ def run_the_rest(world):
         lambda: meetings.meeting_invite_all(meeting=meeting, send_mail=False),
         lambda: meetings.invitation_link_renew(invitation=meeting.invitations.first()),
         lambda: meetings.meeting_cancel(meeting=meeting),
-        lambda: projects.dot_remove(round=idea_round, idea=idea, person=member),
-        lambda: projects.signup_remove(round=idea_round, idea=idea, person=member),
+        lambda: rounds.dot_remove(round=idea_round, idea=idea, person=member),
+        lambda: rounds.signup_remove(round=idea_round, idea=idea, person=member),
         lambda: projects.project_member_add(project=project(), person=_outsider(project())),
         lambda: projects.project_member_remove(project=project(), person=_newest_member(project())),
         lambda: projects.project_set_lead(project=project(), person=_newest_member(project())),
@@ -330,7 +339,7 @@ def run_the_rest(world):
             slot=draft_plan().slots.first(),
             meeting=Meeting.objects.filter(cluster=draft_plan().cluster).last(),
         ),
-        lambda: projects.settings_update(cluster=cluster, revisit_months=18),
+        lambda: projects.settings_update(cluster=cluster, reminder_months=18),
         lambda: quality.cluster_open_data_set(cluster=cluster, open_data=True, reason="GF 2024", by=chair),
         lambda: quality.measurement_enter(
             indicator=quality.indicator_create(cluster=cluster, by=chair, name_da="Egen optælling"),
@@ -367,6 +376,13 @@ def run_the_rest(world):
             survey=Survey.objects.exclude(sent_at=None).first(), answered=1, by=chair
         ),
         lambda: core.practice_deactivate(cluster=cluster, practice=world.other_practice),
+        # The second factor (django-otp's devices; the devices themselves are not cluster data).
+        lambda: accounts.backup_codes_create(person=world.member),
+        lambda: accounts.verify_second_factor(world.member, "not-a-code"),
+        lambda: accounts.app_device_confirm(
+            device=accounts.app_device_pending(person=world.member, device_id=None), code="000000"
+        ),
+        lambda: accounts.second_factors_delete(person=world.member),
     ]
     failures = []
     for call in calls:

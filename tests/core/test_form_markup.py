@@ -56,15 +56,15 @@ def test_a_ticked_box_and_a_chosen_radio_stay_so_after_an_error():
 @pytest.fixture
 def pages(db):
     from klynge.meetings import services as meetings
-    from klynge.projects import services as projects
+    from klynge.projects.rounds import services as rounds
     from tests.factories import ClusterWorld
     from tests.meetings.conftest import make_meeting
 
     world = ClusterWorld("Klynge Annullér")
     meeting = make_meeting(world.cluster)
     item = meetings.agenda_item_create(meeting=meeting, title="Egne data")
-    round = projects.round_create(cluster=world.cluster, title="Projektgenerering", by=world.chair)
-    idea = projects.idea_submit(round=round, person=world.member, title="Fluconazol")
+    round = rounds.round_create(cluster=world.cluster, title="Projektgenerering", by=world.chair)
+    idea = rounds.idea_submit(round=round, person=world.member, title="Fluconazol")
     slug = world.cluster.slug
     return world, [
         (f"/k/{slug}/moeder/{meeting.pk}/dagsorden/nyt/", f"/k/{slug}/moeder/{meeting.pk}/"),

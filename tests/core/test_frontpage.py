@@ -10,6 +10,7 @@ from klynge.decisions import services as decisions
 from klynge.meetings import services as meetings
 from klynge.meetings.models import MeetingKind
 from klynge.projects import services as projects
+from klynge.projects.rounds import services as rounds
 from tests.surveys.helpers import build_survey
 
 pytestmark = pytest.mark.django_db
@@ -81,10 +82,10 @@ def test_what_waits_for_me_questionnaire_ballot_and_project_group(client, world)
         by=world.chair,
     )
     decisions.poll_open(poll=poll, by=world.chair)
-    round = projects.round_create(cluster=world.cluster, title="Projektgenerering", by=world.chair)
-    idea = projects.idea_submit(round=round, person=world.member, title="Fluconazol")
-    projects.signup_add(round=round, idea=idea, person=world.member)
-    projects.round_close(round=round, by=world.chair)
+    round = rounds.round_create(cluster=world.cluster, title="Projektgenerering", by=world.chair)
+    idea = rounds.idea_submit(round=round, person=world.member, title="Fluconazol")
+    rounds.signup_add(round=round, idea=idea, person=world.member)
+    rounds.round_close(round=round, by=world.chair)
     project = projects.project_create(
         cluster=world.cluster, title="", lead=world.member, idea=idea, by=world.chair
     )

@@ -11,10 +11,10 @@ from django.core.management import call_command
 from django.db import OperationalError, connection
 from django.utils import timezone
 
+from klynge.core.markup import render_markdown
 from klynge.core.models import ApiToken, AuditEvent, Person, Practice, RoleAssignment
 from klynge.core.privacy import person_erase, person_export
 from klynge.core.services import api_token_create, practice_create
-from klynge.core.templatetags.klynge import render_markdown
 from klynge.meetings.models import Attendance
 from klynge.meetings.services import attendance_check_in, meeting_create
 from tests.factories import PASSWORD

@@ -12,6 +12,7 @@ from klynge.core.services import ServiceError, membership_set_status
 from klynge.decisions import selectors, services
 from klynge.decisions.models import Ballot, BallotChoice, CharterVersion, Decision, Poll, PollStatus, Turnout
 from klynge.decisions.rules import voters_of
+from klynge.meetings import services as meeting_services
 from klynge.meetings.models import MeetingKind, MeetingStatus
 from tests.factories import make_person
 
@@ -471,7 +472,7 @@ def test_motion_placed_on_agenda_and_decision_written_in_minutes(world):
     )
     # Placed by the board after the deadline: it came in on time, so it goes on the agenda.
     later = timezone.now() + dt.timedelta(days=15)
-    assert later > services.motion_deadline(assembly)
+    assert later > meeting_services.proposal_deadline(assembly)
     motion = services.motion_place_on_agenda(motion=motion, by=world.chair)
     item = motion.agenda_item
     assert item.meeting == assembly and item.title == "Forslag: Åbne data"

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from klynge.core.models import Role
 from klynge.meetings.services import meeting_create
 from klynge.projects import services
+from klynge.projects.rounds import services as round_services
 from tests.factories import PASSWORD, ClusterWorld, make_person
 
 
@@ -18,8 +19,8 @@ from tests.factories import PASSWORD, ClusterWorld, make_person
 def project(transactional_db):
     world = ClusterWorld("Klynge Østerbro")
     lead = make_person(world.cluster, Role.MEMBER, practice=world.practice, name="Anna Holm")
-    round = services.round_create(cluster=world.cluster, title="Projektgenerering", by=world.chair)
-    idea = services.idea_submit(round=round, person=lead, title="Fluconazol i almen praksis")
+    round = round_services.round_create(cluster=world.cluster, title="Projektgenerering", by=world.chair)
+    idea = round_services.idea_submit(round=round, person=lead, title="Fluconazol i almen praksis")
     project = services.project_create(
         cluster=world.cluster, title="", lead=lead, board_contact=world.chair, idea=idea, by=world.chair
     )

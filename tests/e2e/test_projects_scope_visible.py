@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from klynge.core.models import Role
 from klynge.projects import services
+from klynge.projects.rounds import services as round_services
 from tests.e2e.test_projects_description import login
 from tests.factories import ClusterWorld, make_person
 
@@ -16,8 +17,8 @@ from tests.factories import ClusterWorld, make_person
 def project(transactional_db):
     world = ClusterWorld("Klynge Afgrænsning")
     lead = make_person(world.cluster, Role.MEMBER, practice=world.practice, name="Anna Holm")
-    round = services.round_create(cluster=world.cluster, title="Projektgenerering", by=world.chair)
-    idea = services.idea_submit(round=round, person=lead, title="Fluconazol i almen praksis")
+    round = round_services.round_create(cluster=world.cluster, title="Projektgenerering", by=world.chair)
+    idea = round_services.idea_submit(round=round, person=lead, title="Fluconazol i almen praksis")
     return (
         world,
         lead,

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from klynge.core.models import Role
-from klynge.projects import services
+from klynge.projects.rounds import services as round_services
 from tests.conftest import AXE_JS
 from tests.factories import PASSWORD, ClusterWorld, make_person
 
@@ -21,7 +21,7 @@ def workshop(transactional_db):
         make_person(world.cluster, Role.MEMBER, practice=world.practice, name=name)
         for name in ("Anna Holm", "Bo Lund", "Cecilie Dahl")
     ]
-    round = services.round_create(
+    round = round_services.round_create(
         cluster=world.cluster, title="Projektgenerering", dots_per_member=3, by=world.chair
     )
     return world, members, round

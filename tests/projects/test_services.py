@@ -9,6 +9,7 @@ from klynge.core.models import OutboxMessage, Role
 from klynge.core.services import ServiceError
 from klynge.projects import selectors, services
 from klynge.projects.models import Dot, GroupSignup, PlanStatus, ProjectStatus, ProjectVersion
+from klynge.projects.rounds import services as round_services
 from tests.factories import make_person
 
 from .conftest import WELL_DELIMITED, meeting_on
@@ -19,62 +20,64 @@ S = ProjectStatus
 
 @pytest.fixture
 def round(world):
-    return services.round_create(cluster=world.cluster, title="Workshop", dots_per_member=3, by=world.chair)
+    return round_services.round_create(
+        cluster=world.cluster, title="Workshop", dots_per_member=3, by=world.chair
+    )
 
 
 def test_round_has_a_short_code_and_members_submit_ideas(world, round):
     assert len(round.code) == 6 and round.code.isupper()
-    idea = services.idea_submit(
+    idea = round_services.idea_submit(
         round=round, person=world.member, title=" Fluconazol ", why_it_matters="Resistens"
     )
     assert idea.title == "Fluconazol" and idea.cluster == world.cluster
     with pytest.raises(ServiceError):
-        services.idea_submit(round=round, person=world.member, title="  ")
+        round_services.idea_submit(round=round, person=world.member, title="  ")
     with pytest.raises(ServiceError):
-        services.idea_submit(round=round, person=world.guest, title="Gæstens idé")
+        round_services.idea_submit(round=round, person=world.guest, title="Gæstens idé")
 
 
 def test_dots_are_limited_and_stacking_is_configurable(world, round):
-    a = services.idea_submit(round=round, person=world.member, title="A")
-    b = services.idea_submit(round=round, person=world.member, title="B")
+    a = round_services.idea_submit(round=round, person=world.member, title="A")
+    b = round_services.idea_submit(round=round, person=world.member, title="B")
     for _ in range(3):
-        services.dot_add(round=round, idea=a, person=world.member)
+        round_services.dot_add(round=round, idea=a, person=world.member)
     with pytest.raises(ServiceError, match="alle dine 3 prikker"):
-        services.dot_add(round=round, idea=b, person=world.member)
-    services.dot_remove(round=round, idea=a, person=world.member)
-    services.dot_add(round=round, idea=b, person=world.member)
+        round_services.dot_add(round=round, idea=b, person=world.member)
+    round_services.dot_remove(round=round, idea=a, person=world.member)
+    round_services.dot_add(round=round, idea=b, person=world.member)
 
-    no_stack = services.round_create(cluster=world.cluster, title="Uden stabling", allow_stacking=False)
-    c = services.idea_submit(round=no_stack, person=world.member, title="C")
-    services.dot_add(round=no_stack, idea=c, person=world.member)
+    no_stack = round_services.round_create(cluster=world.cluster, title="Uden stabling", allow_stacking=False)
+    c = round_services.idea_submit(round=no_stack, person=world.member, title="C")
+    round_services.dot_add(round=no_stack, idea=c, person=world.member)
     with pytest.raises(ServiceError, match="én prik"):
-        services.dot_add(round=no_stack, idea=c, person=world.member)
+        round_services.dot_add(round=no_stack, idea=c, person=world.member)
 
 
 def test_group_limit(world, round, members):
     round.group_limit = 2
     round.save()
-    idea = services.idea_submit(round=round, person=world.member, title="A")
-    services.signup_add(round=round, idea=idea, person=members[0])
-    services.signup_add(round=round, idea=idea, person=members[1])
-    services.signup_add(round=round, idea=idea, person=members[1])  # twice is once
+    idea = round_services.idea_submit(round=round, person=world.member, title="A")
+    round_services.signup_add(round=round, idea=idea, person=members[0])
+    round_services.signup_add(round=round, idea=idea, person=members[1])
+    round_services.signup_add(round=round, idea=idea, person=members[1])  # twice is once
     with pytest.raises(ServiceError, match="fuld"):
-        services.signup_add(round=round, idea=idea, person=members[2])
-    services.signup_remove(round=round, idea=idea, person=members[0])
-    services.signup_add(round=round, idea=idea, person=members[2])
+        round_services.signup_add(round=round, idea=idea, person=members[2])
+    round_services.signup_remove(round=round, idea=idea, person=members[0])
+    round_services.signup_add(round=round, idea=idea, person=members[2])
     assert idea.signups.count() == 2
 
 
 def test_merging_moves_dots_and_signups_to_the_kept_idea(world, round, members):
-    keep = services.idea_submit(round=round, person=world.member, title="Antibiotika")
-    dup = services.idea_submit(round=round, person=members[0], title="Antibiotika – er vi opdaterede?")
-    services.dot_add(round=round, idea=dup, person=members[0])
-    services.dot_add(round=round, idea=dup, person=members[1])
-    services.dot_add(round=round, idea=keep, person=members[1])
-    services.signup_add(round=round, idea=dup, person=members[0])
-    services.signup_add(round=round, idea=dup, person=members[1])
-    services.signup_add(round=round, idea=keep, person=members[1])
-    services.idea_merge(round=round, duplicate=dup, keep=keep, by=world.chair)
+    keep = round_services.idea_submit(round=round, person=world.member, title="Antibiotika")
+    dup = round_services.idea_submit(round=round, person=members[0], title="Antibiotika – er vi opdaterede?")
+    round_services.dot_add(round=round, idea=dup, person=members[0])
+    round_services.dot_add(round=round, idea=dup, person=members[1])
+    round_services.dot_add(round=round, idea=keep, person=members[1])
+    round_services.signup_add(round=round, idea=dup, person=members[0])
+    round_services.signup_add(round=round, idea=dup, person=members[1])
+    round_services.signup_add(round=round, idea=keep, person=members[1])
+    round_services.idea_merge(round=round, duplicate=dup, keep=keep, by=world.chair)
     assert Dot.objects.filter(idea=keep).count() == 3
     assert set(GroupSignup.objects.filter(idea=keep).values_list("person_id", flat=True)) == {
         members[0].pk,
@@ -83,29 +86,29 @@ def test_merging_moves_dots_and_signups_to_the_kept_idea(world, round, members):
     ideas = selectors.round_ideas(round=round)
     assert [i.title for i in ideas] == ["Antibiotika"]
     with pytest.raises(ServiceError):
-        services.dot_add(round=round, idea=dup, person=members[2])
+        round_services.dot_add(round=round, idea=dup, person=members[2])
 
 
 def test_closing_ranks_the_ideas_and_stops_the_voting(world, round, members):
-    a = services.idea_submit(round=round, person=world.member, title="A")
-    b = services.idea_submit(round=round, person=world.member, title="B")
-    c = services.idea_submit(round=round, person=world.member, title="C")
-    services.dot_add(round=round, idea=b, person=members[0])
-    services.dot_add(round=round, idea=b, person=members[0])
-    services.dot_add(round=round, idea=c, person=members[1])
-    services.dot_add(round=round, idea=c, person=members[2])
-    services.dot_add(round=round, idea=a, person=members[1])
-    closed = services.round_close(round=round, by=world.chair)
+    a = round_services.idea_submit(round=round, person=world.member, title="A")
+    b = round_services.idea_submit(round=round, person=world.member, title="B")
+    c = round_services.idea_submit(round=round, person=world.member, title="C")
+    round_services.dot_add(round=round, idea=b, person=members[0])
+    round_services.dot_add(round=round, idea=b, person=members[0])
+    round_services.dot_add(round=round, idea=c, person=members[1])
+    round_services.dot_add(round=round, idea=c, person=members[2])
+    round_services.dot_add(round=round, idea=a, person=members[1])
+    closed = round_services.round_close(round=round, by=world.chair)
     assert [r["title"] for r in closed.ranking] == ["C", "B", "A"]
     assert "færre personer" in closed.ranking[1]["tie_note"]
     with pytest.raises(ServiceError, match="lukket"):
-        services.dot_add(round=round, idea=a, person=members[0])
+        round_services.dot_add(round=round, idea=a, person=members[0])
 
 
 def _project(world, round, members, title="Fluconazol"):
-    idea = services.idea_submit(round=round, person=world.member, title=title, description="Øget brug")
-    services.signup_add(round=round, idea=idea, person=members[0])
-    services.signup_add(round=round, idea=idea, person=members[1])
+    idea = round_services.idea_submit(round=round, person=world.member, title=title, description="Øget brug")
+    round_services.signup_add(round=round, idea=idea, person=members[0])
+    round_services.signup_add(round=round, idea=idea, person=members[1])
     return services.project_create(
         cluster=world.cluster, title="", lead=members[0], board_contact=world.chair, idea=idea, by=world.chair
     )
@@ -287,7 +290,7 @@ def test_revisit_reminder_is_queued_on_the_right_day_once(world, round, members)
 
 def test_new_round_is_invited_when_every_project_is_taken_up(world, round, members):
     a = _approved(world, round, members, "A")
-    services.round_close(round=round, by=world.chair)
+    round_services.round_close(round=round, by=world.chair)
     assert selectors.round_all_taken_up(cluster=world.cluster) is None
     m1 = meeting_on(world.cluster, dt.date(2026, 3, 5))
     plan = services.rotation_propose(cluster=world.cluster, today=TODAY)

@@ -9,6 +9,7 @@ from klynge.core.services import api_token_create
 from klynge.meetings.models import AgendaItem
 from klynge.projects import services
 from klynge.projects.models import Idea, ProjectStatus
+from klynge.projects.rounds import services as round_services
 from tests.tenancy import assert_routes_hidden, cluster_routes, fill
 
 from .conftest import WELL_DELIMITED, meeting_on
@@ -18,10 +19,10 @@ S = ProjectStatus
 
 
 def build(world, members):
-    round = services.round_create(cluster=world.cluster, title="Workshop", by=world.chair)
-    idea = services.idea_submit(round=round, person=world.member, title="Fluconazol")
-    services.signup_add(round=round, idea=idea, person=members[0])
-    services.dot_add(round=round, idea=idea, person=members[0])
+    round = round_services.round_create(cluster=world.cluster, title="Workshop", by=world.chair)
+    idea = round_services.idea_submit(round=round, person=world.member, title="Fluconazol")
+    round_services.signup_add(round=round, idea=idea, person=members[0])
+    round_services.dot_add(round=round, idea=idea, person=members[0])
     project = services.project_create(
         cluster=world.cluster, title="", lead=members[0], board_contact=world.chair, idea=idea, by=world.chair
     )
@@ -297,9 +298,9 @@ def test_board_forms_round_merge_project_and_settings(client, world, members):
     assert response.status_code == 302
     round = world.cluster.idea_rounds.get()
     assert round.meeting == meeting and round.dots_per_member == 2 and not round.allow_stacking
-    a = services.idea_submit(round=round, person=members[0], title="Antibiotika")
-    b = services.idea_submit(round=round, person=members[1], title="Antibiotika igen")
-    services.dot_add(round=round, idea=b, person=members[1])
+    a = round_services.idea_submit(round=round, person=members[0], title="Antibiotika")
+    b = round_services.idea_submit(round=round, person=members[1], title="Antibiotika igen")
+    round_services.dot_add(round=round, idea=b, person=members[1])
     client.post(f"/k/{slug}/projekter/runder/{round.pk}/saml/", {"duplicate": b.pk, "keep": a.pk})
     assert a.dots.count() == 1
     client.post(f"/k/{slug}/projekter/runder/{round.pk}/luk/")
@@ -330,9 +331,9 @@ def test_board_forms_round_merge_project_and_settings(client, world, members):
 
 
 def test_front_page_invites_a_new_round_when_all_are_taken_up(client, world, members):
-    round = services.round_create(cluster=world.cluster, title="Workshop")
-    idea = services.idea_submit(round=round, person=members[0], title="Osteoporose")
-    services.round_close(round=round)
+    round = round_services.round_create(cluster=world.cluster, title="Workshop")
+    idea = round_services.idea_submit(round=round, person=members[0], title="Osteoporose")
+    round_services.round_close(round=round)
     project = services.project_create(cluster=world.cluster, title="", lead=members[0], idea=idea)
     client.force_login(world.chair)
     assert "Start en ny idérunde" not in client.get(f"/k/{world.cluster.slug}/").content.decode()
@@ -351,9 +352,11 @@ def test_front_page_invites_a_new_round_when_all_are_taken_up(client, world, mem
 
 def test_counts_and_labels_read_as_finished_danish(client, world, members):
     """»1 prik« (not »1 prikker«), and the template's labels as written (»PDSA-cyklusser«)."""
-    round = services.round_create(cluster=world.cluster, title="Workshop", dots_per_member=1, by=world.chair)
-    idea = services.idea_submit(round=round, person=world.member, title="Fluconazol")
-    services.dot_add(round=round, idea=idea, person=members[0])
+    round = round_services.round_create(
+        cluster=world.cluster, title="Workshop", dots_per_member=1, by=world.chair
+    )
+    idea = round_services.idea_submit(round=round, person=world.member, title="Fluconazol")
+    round_services.dot_add(round=round, idea=idea, person=members[0])
     client.force_login(world.chair)
     page = client.get(f"/k/{world.cluster.slug}/projekter/runder/{round.pk}/").content.decode()
     assert "1 prik pr. medlem" in page and "1 prik ·" in page and "1 prikker" not in page
@@ -370,11 +373,11 @@ def test_counts_and_labels_read_as_finished_danish(client, world, members):
 
 
 def test_the_tovholder_is_picked_from_the_interest_group(client, world, members):
-    round = services.round_create(cluster=world.cluster, title="Workshop", by=world.chair)
-    idea = services.idea_submit(round=round, person=world.member, title="Osteoporose")
+    round = round_services.round_create(cluster=world.cluster, title="Workshop", by=world.chair)
+    idea = round_services.idea_submit(round=round, person=world.member, title="Osteoporose")
     for person in members[:2]:
-        services.signup_add(round=round, idea=idea, person=person)
-    services.round_close(round=round, by=world.chair)
+        round_services.signup_add(round=round, idea=idea, person=person)
+    round_services.round_close(round=round, by=world.chair)
     client.force_login(world.chair)
     url = f"/k/{world.cluster.slug}/projekter/ideer/{idea.pk}/nyt-projekt/"
     form = client.get(url).content.decode()

@@ -1,6 +1,7 @@
 import datetime as dt
 
-from klynge.reports.danish import count, day_span, join_and, lower_first, number_word
+from klynge.core.dates import day_span
+from klynge.reports.danish import count, join_and, lower_first, number_word
 
 
 def test_number_words_one_to_twelve_and_digits_above():

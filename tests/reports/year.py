@@ -12,6 +12,7 @@ from klynge.meetings import services as meetings
 from klynge.meetings.models import GuestRole, MeetingKind, NoteKind, PackageSource
 from klynge.projects import services as projects
 from klynge.projects.models import ProjectStatus
+from klynge.projects.rounds import services as rounds
 from klynge.surveys import services as surveys
 from klynge.surveys.models import QuestionKind
 from tests.factories import ClusterWorld, make_person, make_practice
@@ -166,12 +167,12 @@ def build_year(name: str = "Klynge Øresund Nord") -> Year:
         )
     for person in (world.chair, world.coordinator, world.member, world.alternate):
         meetings.attendance_check_in(meeting=june, person=person, by=world.chair)
-    idea_round = projects.round_create(cluster=cluster, title="Idérunde 2024", meeting=june, by=world.chair)
+    idea_round = rounds.round_create(cluster=cluster, title="Idérunde 2024", meeting=june, by=world.chair)
     ideas = [
-        projects.idea_submit(round=idea_round, person=world.member, title="Sårbare ældre efter udskrivelse"),
-        projects.idea_submit(round=idea_round, person=world.chair, title="Færre sovepiller"),
+        rounds.idea_submit(round=idea_round, person=world.member, title="Sårbare ældre efter udskrivelse"),
+        rounds.idea_submit(round=idea_round, person=world.chair, title="Færre sovepiller"),
     ]
-    projects.round_close(round=idea_round, by=world.chair)
+    rounds.round_close(round=idea_round, by=world.chair)
     elderly = projects.project_create(
         cluster=cluster, title="", lead=world.member, idea=ideas[0], by=world.chair
     )

@@ -4,7 +4,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from .models import Cluster, MembershipStatus, Person, Practice, Role, Title
-from .services import outbox_enqueue
+from .services import CLUSTER_SETTINGS_FIELDS, PERSON_UPDATE_FIELDS, PRACTICE_UPDATE_FIELDS, outbox_enqueue
 from .throttling import client_allowed, mail_allowed
 
 
@@ -39,15 +39,7 @@ class DateInput(forms.DateInput):
 class PracticeForm(StyledModelForm):
     class Meta:
         model = Practice
-        fields = [
-            "name",
-            "provider_number",
-            "address",
-            "postal_code",
-            "city",
-            "listed_patients",
-            "listed_patients_date",
-        ]
+        fields = list(PRACTICE_UPDATE_FIELDS)
         widgets = {
             "listed_patients_date": DateInput(),
             "provider_number": forms.TextInput(attrs={"inputmode": "numeric"}),
@@ -86,7 +78,7 @@ class PersonInviteForm(StyledForm):
 class PersonEditForm(StyledModelForm):
     class Meta:
         model = Person
-        fields = ["name", "email", "title", "practice", "phone"]
+        fields = list(PERSON_UPDATE_FIELDS)
 
     def __init__(self, *args, practices=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -137,20 +129,7 @@ class PeopleImportForm(StyledForm):
 class ClusterSettingsForm(StyledModelForm):
     class Meta:
         model = Cluster
-        fields = [
-            "name",
-            "region",
-            "municipalities",
-            "website",
-            "founded",
-            "default_majority",
-            "max_proxies_per_member",
-            "quorum_percent",
-            "chair_has_casting_vote",
-            "require_two_factor_for_board",
-            "general_assembly_notice_days",
-            "motion_deadline_days",
-        ]
+        fields = list(CLUSTER_SETTINGS_FIELDS)
         widgets = {"founded": DateInput()}
 
 

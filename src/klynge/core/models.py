@@ -14,6 +14,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from klynge.core import dates
+
 PROVIDER_NUMBER_VALIDATOR = RegexValidator(
     r"^\d{6}$", _("Et ydernummer består af præcis 6 cifre, fx 012345.")
 )
@@ -358,7 +360,7 @@ class RateCounter(models.Model):
         indexes = [models.Index(fields=["window_start"])]
 
     def __str__(self) -> str:
-        return f"{self.key[:8]} {self.window_start:%Y-%m-%d %H:%M}: {self.count}"
+        return f"{self.key[:8]} {dates.stamp(self.window_start)}: {self.count}"
 
 
 class AuditEvent(models.Model):
@@ -384,4 +386,4 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["cluster", "-at"])]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name}: {self.action} {self.model} {self.object_repr}"
+        return f"{dates.stamp(self.at)} {self.actor_name}: {self.action} {self.model} {self.object_repr}"

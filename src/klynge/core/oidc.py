@@ -23,6 +23,7 @@ from django.dispatch import receiver
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView
 
+from .accounts import STRONG_LOGIN_KEY
 from .models import Person
 
 logger = logging.getLogger(__name__)
@@ -103,8 +104,5 @@ class CallbackView(OIDCAuthenticationCallbackView):
 
 @receiver(user_logged_in)
 def _mark_strong_login(sender, request, user, **kwargs):
-    # Circular: accounts imports this module for the login page's broker button.
-    from .accounts import STRONG_LOGIN_KEY
-
     if request is not None and getattr(user, "backend", "") == BACKEND:
         request.session[STRONG_LOGIN_KEY] = True

@@ -35,12 +35,9 @@ from django_otp_webauthn.views import (
 )
 
 from . import selectors, services, throttling
-from .accounts import (
-    NEW_CODES_KEY,
-    NEXT_KEY,
-    PENDING_KEY,
-    pending_person,
-)
+from .accounts import NEW_CODES_KEY, NEXT_KEY, PENDING_KEY
+from .accounts.selectors import has_backup_codes, pending_person
+from .accounts.services import backup_codes_create
 from .forms import StyledForm
 from .services import ServiceError
 
@@ -179,8 +176,8 @@ class PasskeyRegisterComplete(RegistrationStep, CompleteCredentialRegistrationVi
 
     def post(self, *args, **kwargs):
         response = super().post(*args, **kwargs)
-        if response.status_code == 200 and not selectors.has_backup_codes(self.request.user):
-            self.request.session[NEW_CODES_KEY] = services.backup_codes_create(person=self.request.user)
+        if response.status_code == 200 and not has_backup_codes(self.request.user):
+            self.request.session[NEW_CODES_KEY] = backup_codes_create(person=self.request.user)
         return response
 
 

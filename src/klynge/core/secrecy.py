@@ -9,6 +9,13 @@ functions here so that these traces are wiped as soon as the server allows; docs
 what each database still keeps, and for how long.
 
 Models whose rows are secret say so with `holds_secrets = True`; `klynge scrub` cleans their tables.
+
+Two designs use these functions, and the difference between them is deliberate: a secret poll's result
+is only counts, so a secret vote is added to a count and never stored as a row (decisions.BallotCount);
+a survey's results show each response (free text, answers read together), so anonymous responses are
+rows, rewritten under fresh keys in a random order with every answer (surveys.services
+`_store_anonymously`). Both keep who voted or answered apart (Turnout, Participation) and write it in
+the same transaction under a lock.
 """
 
 from __future__ import annotations

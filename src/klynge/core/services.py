@@ -9,7 +9,6 @@ import io
 import logging
 from dataclasses import dataclass, field
 
-import django_otp
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
@@ -23,11 +22,11 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.text import capfirst
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
 from . import selectors
+from .accounts import selectors as account_selectors
 from .models import (
     PROVIDER_NUMBER_VALIDATOR,
     ApiToken,
@@ -44,6 +43,7 @@ from .models import (
     Title,
 )
 from .throttling import mail_allowed
+from .updates import check_fields, model_update
 
 logger = logging.getLogger(__name__)
 
@@ -63,13 +63,28 @@ def cluster_create(*, name: str, slug: str, region: str, **fields) -> Cluster:
     return cluster
 
 
+# What the board sets on the cluster's settings page (ClusterSettingsForm shows these, in this order).
+CLUSTER_SETTINGS_FIELDS = (
+    "name",
+    "region",
+    "municipalities",
+    "website",
+    "founded",
+    "default_majority",
+    "max_proxies_per_member",
+    "quorum_percent",
+    "chair_has_casting_vote",
+    "require_two_factor_for_board",
+    "general_assembly_notice_days",
+    "motion_deadline_days",
+)
+# Open data is set by a decision (or with a recorded reason), never on the settings page.
+CLUSTER_UPDATE_FIELDS = (*CLUSTER_SETTINGS_FIELDS, "open_data", "open_data_reason")
+
+
 @transaction.atomic
 def cluster_update(*, cluster: Cluster, **fields) -> Cluster:
-    for name, value in fields.items():
-        setattr(cluster, name, value)
-    cluster.full_clean()
-    cluster.save()
-    return cluster
+    return model_update(instance=cluster, fields=CLUSTER_UPDATE_FIELDS, data=fields)[0]
 
 
 # Practices -----------------------------------------------------------------------------------------
@@ -118,6 +133,17 @@ def practice_create(
     return practice
 
 
+PRACTICE_UPDATE_FIELDS = (
+    "name",
+    "provider_number",
+    "address",
+    "postal_code",
+    "city",
+    "listed_patients",
+    "listed_patients_date",
+)
+
+
 @transaction.atomic
 def membership_update(*, membership: Membership, joined_on: dt.date) -> Membership:
     """Corrects the day the practice joined the cluster (a cluster recording its past)."""
@@ -133,11 +159,7 @@ def membership_update(*, membership: Membership, joined_on: dt.date) -> Membersh
 
 @transaction.atomic
 def practice_update(*, practice: Practice, **fields) -> Practice:
-    for name, value in fields.items():
-        setattr(practice, name, value)
-    practice.full_clean()
-    practice.save()
-    return practice
+    return model_update(instance=practice, fields=PRACTICE_UPDATE_FIELDS, data=fields)[0]
 
 
 @transaction.atomic
@@ -279,8 +301,12 @@ def person_invite(
     return person
 
 
+PERSON_UPDATE_FIELDS = ("name", "email", "title", "practice", "phone")
+
+
 @transaction.atomic
 def person_update(*, cluster: Cluster, person: Person, **fields) -> Person:
+    check_fields(person, fields=PERSON_UPDATE_FIELDS, data=fields)
     practice = fields.get("practice")
     if practice is not None and not cluster.memberships.filter(practice=practice).exists():
         raise ServiceError({"practice": "Praksis er ikke med i klyngen."})
@@ -290,11 +316,7 @@ def person_update(*, cluster: Cluster, person: Person, **fields) -> Person:
             raise ServiceError(
                 {"email": f"Der findes allerede en person med e-mailadressen {fields['email']}."}
             )
-    for name, value in fields.items():
-        setattr(person, name, value)
-    person.full_clean()
-    person.save()
-    return person
+    return model_update(instance=person, fields=PERSON_UPDATE_FIELDS, data=fields)[0]
 
 
 @transaction.atomic
@@ -360,17 +382,17 @@ def role_end(*, assignment: RoleAssignment, ends_on: dt.date | None = None) -> R
     return assignment
 
 
+PROFILE_UPDATE_FIELDS = ("name", "phone", "language")
+
+
 @transaction.atomic
 def profile_update(*, person: Person, **fields) -> Person:
     """A person's own name, phone and language."""
-    allowed = {"name", "phone", "language"}
-    unknown = set(fields) - allowed
-    if unknown:
-        raise TypeError(f"unknown fields {unknown}")
+    check_fields(person, fields=PROFILE_UPDATE_FIELDS, data=fields)
     if "name" in fields and not (fields["name"] or "").strip():
         raise ServiceError({"name": "Skriv dit navn."})
-    for name, value in fields.items():
-        setattr(person, name, value.strip() if isinstance(value, str) else value)
+    fields = {name: value.strip() if isinstance(value, str) else value for name, value in fields.items()}
+    model_update(instance=person, fields=PROFILE_UPDATE_FIELDS, data=fields, save=False)
     person.full_clean()
     person.save(update_fields=list(fields))
     return person
@@ -411,6 +433,32 @@ def decode_text_file(raw: bytes) -> str:
         return raw.decode("cp1252", errors="replace")
 
 
+def _import_line_problems(value: dict, *, seen: set, in_cluster: set) -> tuple[str, str | None, list[str]]:
+    """(e-mail, role, what is wrong) of one line of a people import; `seen` collects the e-mails."""
+    problems = []
+    try:
+        PROVIDER_NUMBER_VALIDATOR(value["provider_number"])
+    except ValidationError:
+        problems.append(f"ydernummer »{value['provider_number']}« skal være 6 cifre")
+    email = value["email"].lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        problems.append(f"e-mail »{value['email']}« er ikke gyldig")
+    else:
+        if email in seen:
+            problems.append(f"e-mail {email} står to gange i filen")
+        elif email in in_cluster:
+            problems.append(f"{email} er allerede med i klyngen")
+        seen.add(email)
+    if not value["name"]:
+        problems.append("navn mangler")
+    role = ROLE_BY_NAME.get(value["role"].lower() or "medlem")
+    if role is None:
+        problems.append(f"ukendt rolle »{value['role']}«")
+    return email, role, problems
+
+
 def people_import_csv(*, cluster: Cluster, raw: bytes, by: Person | None = None) -> ImportReport:
     """Imports `ydernummer; praksis; navn; e-mail; rolle`. All or nothing: any bad line imports nothing."""
     report = ImportReport()
@@ -445,27 +493,7 @@ def people_import_csv(*, cluster: Cluster, raw: bytes, by: Person | None = None)
             )
             continue
         value = {name: cells[index].strip() for name, index in columns.items()}
-        problems = []
-        try:
-            PROVIDER_NUMBER_VALIDATOR(value["provider_number"])
-        except ValidationError:
-            problems.append(f"ydernummer »{value['provider_number']}« skal være 6 cifre")
-        email = value["email"].lower()
-        try:
-            validate_email(email)
-        except ValidationError:
-            problems.append(f"e-mail »{value['email']}« er ikke gyldig")
-        else:
-            if email in seen:
-                problems.append(f"e-mail {email} står to gange i filen")
-            elif email in existing_emails_in_cluster:
-                problems.append(f"{email} er allerede med i klyngen")
-            seen.add(email)
-        if not value["name"]:
-            problems.append("navn mangler")
-        role = ROLE_BY_NAME.get(value["role"].lower() or "medlem")
-        if role is None:
-            problems.append(f"ukendt rolle »{value['role']}«")
+        email, role, problems = _import_line_problems(value, seen=seen, in_cluster=existing_emails_in_cluster)
         if problems:
             # capfirst, not capitalize(): the quoted values keep their case.
             report.errors.append((line_number, capfirst("; ".join(problems)) + "."))
@@ -640,63 +668,6 @@ APP_DEVICE_NAME = "Autentificerings-app"
 BACKUP_DEVICE_NAME = "Backupkoder"
 
 
-def second_factor_verify(*, person: Person, code: str):
-    """The device that accepts `code`, or None; wrong codes count against that device's throttle.
-
-    A six-digit code is tried on the person's authenticator apps, anything else on the backup codes,
-    so that a wrong code never throttles a device it was not meant for. The device row is locked
-    while it is checked, so that one code cannot pass twice in two parallel requests.
-    """
-    model = TOTPDevice if code.isdigit() and len(code) == 6 else StaticDevice
-    with transaction.atomic():
-        for device in model.objects.select_for_update().filter(user=person, confirmed=True).order_by("pk"):
-            allowed, _ = device.verify_is_allowed()
-            if allowed and device.verify_token(code):
-                return device
-    return None
-
-
-@transaction.atomic
-def backup_codes_create(*, person: Person) -> list[str]:
-    """A new set of backup codes (the old ones stop working); shown once, stored only in django-otp."""
-    device, _ = StaticDevice.objects.get_or_create(
-        user=person, name=BACKUP_DEVICE_NAME, defaults={"confirmed": True}
-    )
-    device.token_set.all().delete()
-    codes = [StaticToken.random_token() for _ in range(settings.BACKUP_CODE_COUNT)]
-    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
-    return codes
-
-
-@transaction.atomic
-def app_device_pending(*, person: Person, device_id: int | None) -> TOTPDevice:
-    """The not yet confirmed app device whose key the set-up page shows (one per person): the one
-    with `device_id` if it is still there, else a new one."""
-    device = TOTPDevice.objects.filter(user=person, confirmed=False, pk=device_id).first()
-    if device is None:
-        TOTPDevice.objects.filter(user=person, confirmed=False).delete()
-        device = TOTPDevice.objects.create(user=person, name=APP_DEVICE_NAME, confirmed=False)
-    return device
-
-
-@transaction.atomic
-def app_device_confirm(*, device: TOTPDevice, code: str) -> bool:
-    """Confirms the app device when the code from the app fits (the row locked while it is checked)."""
-    device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
-    if not device.verify_token(code):
-        return False
-    device.confirmed = True
-    device.save(update_fields=["confirmed"])
-    return True
-
-
-@transaction.atomic
-def second_factors_remove(*, person: Person) -> None:
-    """Removes every second factor of the person (apps, backup codes, passkeys)."""
-    for device in django_otp.devices_for_user(person, confirmed=None):
-        device.delete()
-
-
 @transaction.atomic
 def passkey_rename(*, person: Person, passkey_id: int, name: str) -> WebAuthnCredential:
     passkey = selectors.passkeys_of(person).select_for_update().get(pk=passkey_id)
@@ -712,7 +683,7 @@ def passkey_remove(*, person: Person, passkey_id: int) -> bool:
     passkey = selectors.passkeys_of(person).select_for_update().get(pk=passkey_id)
     others = selectors.passkeys_of(person).exclude(pk=passkey.pk).exists()
     others = others or selectors.app_devices_of(person).exists()
-    if not others and selectors.two_factor_required(person):
+    if not others and account_selectors.two_factor_required(person):
         raise ServiceError(
             "Du skal bruge totrinsbekræftelse. Tilføj en anden adgangsnøgle eller en app, før du fjerner den sidste."
         )

@@ -18,6 +18,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from . import frontpage, passkeys, privacy, selectors, services, throttling
+from .accounts import selectors as account_selectors
+from .form_errors import add_service_errors, form_status
 from .forms import (
     AccountDeleteForm,
     ApiTokenForm,
@@ -36,15 +38,6 @@ from .tenancy import cluster_view
 from .text import counted
 
 logger = logging.getLogger(__name__)
-
-
-def add_service_errors(form, error: ValidationError) -> None:
-    """Puts a service's Danish messages on the form fields they belong to."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def health(request):
@@ -155,7 +148,7 @@ def practice_create(request, cluster):
             messages.success(request, f"{practice.name} er tilføjet klyngen.")
             return redirect("core:practice_detail", slug=cluster.slug, practice_id=practice.pk)
     return render(
-        request, "core/form_page.html", {"form": form, "title": "Tilføj praksis"}, status=_status(form)
+        request, "core/form_page.html", {"form": form, "title": "Tilføj praksis"}, status=form_status(form)
     )
 
 
@@ -182,7 +175,10 @@ def practice_edit(request, cluster, practice_id):
             messages.success(request, "Praksis er opdateret.")
             return redirect("core:practice_detail", slug=cluster.slug, practice_id=practice.pk)
     return render(
-        request, "core/form_page.html", {"form": form, "title": f"Ret {practice.name}"}, status=_status(form)
+        request,
+        "core/form_page.html",
+        {"form": form, "title": f"Ret {practice.name}"},
+        status=form_status(form),
     )
 
 
@@ -209,7 +205,7 @@ def membership_period_add(request, cluster, practice_id):
             "title": f"Registrér en periode for {practice.name}",
             "intro": "Fx et hold, som klyngen besluttede, før den kom på Klynge. Tidligere perioder bevares.",
         },
-        status=_status(form),
+        status=form_status(form),
     )
 
 
@@ -276,7 +272,7 @@ def person_invite(request, cluster):
             messages.success(request, f"{person.name} er inviteret; invitationen er lagt i udbakken.")
             return redirect("core:person_detail", slug=cluster.slug, person_id=person.pk)
     return render(
-        request, "core/form_page.html", {"form": form, "title": "Invitér en person"}, status=_status(form)
+        request, "core/form_page.html", {"form": form, "title": "Invitér en person"}, status=form_status(form)
     )
 
 
@@ -299,7 +295,10 @@ def person_edit(request, cluster, person_id):
             messages.success(request, "Personen er opdateret.")
             return redirect("core:person_detail", slug=cluster.slug, person_id=person.pk)
     return render(
-        request, "core/form_page.html", {"form": form, "title": f"Ret {person.name}"}, status=_status(form)
+        request,
+        "core/form_page.html",
+        {"form": form, "title": f"Ret {person.name}"},
+        status=form_status(form),
     )
 
 
@@ -399,8 +398,8 @@ def profile(request):
             "app_devices": selectors.app_devices_of(request.user),
             "passkeys": selectors.passkeys_of(request.user),
             "passkey_config": passkeys.browser_config(request),
-            "two_factor_required": selectors.two_factor_required(request.user),
-            "backup_codes_left": selectors.backup_codes_left(request.user),
+            "two_factor_required": account_selectors.two_factor_required(request.user),
+            "backup_codes_left": account_selectors.backup_codes_left(request.user),
         },
     )
 
@@ -448,7 +447,7 @@ def account_delete(request):
             privacy.person_erase(person=person)
             messages.success(request, "Din konto er slettet. Det, klyngen skal gemme, er anonymiseret.")
             return redirect("login")
-    return render(request, "core/account_delete.html", {"form": form}, status=_status(form))
+    return render(request, "core/account_delete.html", {"form": form}, status=form_status(form))
 
 
 class InvitationAcceptView(auth_views.PasswordResetConfirmView):
@@ -492,10 +491,6 @@ def server_error(request):
         response["Retry-After"] = "30"
         return response
     return HttpResponse(render_to_string("500.html"), status=500)
-
-
-def _status(form) -> int:
-    return 400 if form.is_bound and form.errors else 200
 
 
 def cluster_url(cluster: Cluster) -> str:

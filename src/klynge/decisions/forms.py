@@ -1,8 +1,8 @@
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from klynge.core import dates
 from klynge.core.forms import DateInput, StyledForm
 from klynge.core.models import Majority
 
@@ -159,9 +159,7 @@ class PollForm(StyledForm):
 
 
 def agenda_item_label(item) -> str:
-    day = item.meeting.starts_at
-    local = timezone.localtime(day)
-    return f"{item.meeting.title} {local.day}/{local.month} {local.year}: {item.position}. {item.title}"
+    return f"{item.meeting.title} {dates.short_date(item.meeting.starts_at)}: {item.position}. {item.title}"
 
 
 class RecordPollForm(PollForm):

@@ -14,6 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from klynge.core import dates
 from klynge.core.models import Cluster, Majority, Person
 from klynge.meetings.models import AgendaItem, Meeting
 
@@ -332,8 +333,7 @@ class Decision(models.Model):
 
     @property
     def reference(self) -> str:
-        day = self.decided_on
-        return f"Beslutning nr. {self.number or self.pk} af {day.day}/{day.month} {day.year}"
+        return f"Beslutning nr. {self.number or self.pk} af {dates.short_date(self.decided_on)}"
 
     @property
     def is_confidence_vote(self) -> bool:

@@ -14,11 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
-from klynge.core import secrecy
+from klynge.core import dates, secrecy
 from klynge.core import services as core_services
 from klynge.core.models import Cluster, Majority, MembershipPeriod, MembershipStatus, Person
 from klynge.core.services import ServiceError
 from klynge.core.text import counted
+from klynge.core.updates import check_fields, model_update
 from klynge.meetings import services as meeting_services
 from klynge.meetings.models import AgendaItem, Meeting, MeetingKind, MeetingStatus
 from klynge.meetings.selectors import meeting_checked_in, next_general_assembly
@@ -56,10 +57,6 @@ def _local_date(moment: dt.datetime) -> dt.date:
 
 
 # Motions -------------------------------------------------------------------------------------------
-
-
-def motion_deadline(meeting: Meeting) -> dt.datetime:
-    return meeting.starts_at - dt.timedelta(days=meeting.cluster.motion_deadline_days)
 
 
 SIGNATURES = {
@@ -124,14 +121,8 @@ def motion_create(
         raise ServiceError({"title": "Skriv en overskrift."})
     if not text:
         raise ServiceError({"text": "Skriv forslaget."})
-    deadline = motion_deadline(meeting)
-    if not by_board and now > deadline:
-        local = timezone.localtime(deadline)
-        raise ServiceError(
-            f"Fristen for forslag til generalforsamlingen var {local.day}/{local.month} {local.year} "
-            f"kl. {local:%H.%M} ({cluster.motion_deadline_days} dage før). Forslaget kan ikke modtages nu; "
-            "kontakt bestyrelsen."
-        )
+    if not by_board and now > meeting_services.proposal_deadline(meeting):
+        raise ServiceError(meeting_services.proposal_deadline_passed(meeting))
     checked = [(*_check_attachment(name, content), content) for name, content in attachments or []]
     motion = Motion.objects.create(
         cluster=cluster,
@@ -334,18 +325,33 @@ def poll_create(
     return poll
 
 
+POLL_UPDATE_FIELDS = (
+    "question",
+    "description",
+    "kind",
+    "seats",
+    "alternates",
+    "secret",
+    "majority",
+    "meeting",
+    "agenda_item",
+    "motion",
+    "closes_at",
+)
+
+
 @transaction.atomic
 def poll_update(
     *, poll: Poll, options: list[str] | None = None, effect: dict | None = None, **fields
 ) -> Poll:
     """Changes a draft. Question, options, rules and electorate are frozen once the poll opens."""
+    check_fields(poll, fields=POLL_UPDATE_FIELDS, data=fields)
     poll = Poll.objects.select_for_update().get(pk=poll.pk)
     if poll.status != PollStatus.DRAFT:
         raise ServiceError(
             "Afstemningen er åbnet; spørgsmål, valgmuligheder, regler og vælgere kan ikke ændres."
         )
-    for name, value in fields.items():
-        setattr(poll, name, value)
+    model_update(instance=poll, fields=POLL_UPDATE_FIELDS, data=fields, save=False)
     if effect is not None:
         poll.effect = _clean_effect(poll.cluster, effect)
     _validate_poll(poll)
@@ -793,7 +799,7 @@ def poll_record(
     )
     voters = voters_of(cluster=cluster, day=day)
     voter_ids = {p.pk for p in voters}
-    when = f"den {day.day}/{day.month} {day.year}"
+    when = f"den {dates.short_date(day)}"
     if meeting is not None:
         present = len({p.pk for p in meeting_checked_in(meeting=meeting)} & voter_ids)
         if not present:
@@ -961,13 +967,11 @@ def _apply_effect(*, poll: Poll, decision: Decision, by: Person | None) -> str:
             period.refresh_from_db()
             if period.ends_on:
                 return (
-                    f"{membership.practice.name} er sat på hold fra {_d(period.starts_on)} til næste "
-                    f"generalforsamling ({_d(period.ends_on)})."
+                    f"{membership.practice.name} er sat på hold fra {dates.short_date(period.starts_on)} til næste "
+                    f"generalforsamling ({dates.short_date(period.ends_on)})."
                 )
-            return f"{membership.practice.name} er sat på hold fra {_d(period.starts_on)} til næste generalforsamling."
-        return (
-            f"{membership.practice.name} er sat på hold fra {_d(period.starts_on)} til {_d(period.ends_on)}."
-        )
+            return f"{membership.practice.name} er sat på hold fra {dates.short_date(period.starts_on)} til næste generalforsamling."
+        return f"{membership.practice.name} er sat på hold fra {dates.short_date(period.starts_on)} til {dates.short_date(period.ends_on)}."
     if kind == EffectKind.CHARTER:
         version = charter_adopt(
             cluster=cluster,
@@ -989,10 +993,6 @@ def _apply_effect(*, poll: Poll, decision: Decision, by: Person | None) -> str:
             else "Klyngens data er nu lukkede (pseudonymer)."
         )
     return ""
-
-
-def _d(day: dt.date | None) -> str:
-    return f"{day.day}/{day.month} {day.year}" if day else ""
 
 
 @transaction.atomic

@@ -11,23 +11,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from klynge.core import tenancy
+from klynge.core import dates, tenancy
+from klynge.core.form_errors import add_service_errors
 from klynge.core.frontpage import Waiting
 from klynge.core.selectors import cluster_board, cluster_practices
-from klynge.core.templatetags.klynge import short_date
 from klynge.core.tenancy import cluster_view
-from klynge.core.views import add_service_errors
 from klynge.meetings import selectors as meeting_selectors
+from klynge.meetings.services import proposal_deadline
 
 from . import results, selectors, services
 from .forms import CharterForm, MotionForm, PollForm, ProxyForm, RecordPollForm
 from .models import CharterKind, MotionStatus, Poll, PollKind, PollStatus
 from .rules import voters_of
-
-
-def _day(moment) -> str:
-    local = timezone.localtime(moment)
-    return f"{local.day}/{local.month} {local.year}"
 
 
 def _can_manage(request, cluster) -> bool:
@@ -420,7 +415,7 @@ def motion_list(request, cluster):
         {
             "motions": selectors.cluster_motions(cluster=cluster),
             "assemblies": [
-                (m, services.motion_deadline(m))
+                (m, proposal_deadline(m))
                 for m in selectors.general_assemblies(cluster=cluster, upcoming=True)
             ],
             "can_submit": request.user.has_perm("decisions.submit_motion", cluster),
@@ -439,7 +434,7 @@ def motion_create(request, cluster):
         can_manage=can_manage,
     )
     deadlines = "; ".join(
-        f"{m.display_name}: frist {_day(services.motion_deadline(m))}"
+        f"{m.display_name}: frist {dates.short_date_time(proposal_deadline(m))}"
         for m in selectors.general_assemblies(cluster=cluster, upcoming=True)
     )
     context = {
@@ -633,7 +628,7 @@ def waiting_items(request, cluster) -> list[Waiting]:
             kind="Afstemning",
             title=poll.question,
             url=reverse("decisions:poll_vote", args=[cluster.slug, poll.pk]),
-            detail=f"åben til {short_date(poll.closes_at)} kl. {timezone.localtime(poll.closes_at):%H.%M}"
+            detail=f"åben til {dates.short_date_time(poll.closes_at)}"
             if poll.closes_at
             else f"på {poll.meeting.display_name}"
             if poll.meeting

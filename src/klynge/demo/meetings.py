@@ -143,7 +143,17 @@ def build_meetings(today: dt.date | None = None) -> None:
     _documents(gentofte, coordinator)
     members, _ = core_selectors.active_members(cluster=gentofte, day=dt.date(2022, 3, 1))
 
-    # 14/3: general assembly with the values debate, then the package on painkillers.
+    _general_assembly(gentofte, chair, coordinator, members, rng, painkillers)
+    _heart_meeting(gentofte, chair, coordinator, members, rng, heart)
+    _referrals_meeting(gentofte, chair, coordinator, members, rng, referrals)
+    _retreat(gentofte, chair, coordinator, members, rng)
+    _plan_2023(gentofte, chair)
+
+
+def _general_assembly(
+    gentofte: Cluster, chair: Person, coordinator: Person, members, rng: random.Random, painkillers
+) -> None:
+    """14/3: general assembly with the values debate, then the package on painkillers."""
     ga = services.meeting_create(
         cluster=gentofte,
         kind=MeetingKind.GENERAL_ASSEMBLY,
@@ -203,7 +213,11 @@ def build_meetings(today: dt.date | None = None) -> None:
         },
     )
 
-    # 23/5: ischaemic heart disease with own data.
+
+def _heart_meeting(
+    gentofte: Cluster, chair: Person, coordinator: Person, members, rng: random.Random, heart
+) -> None:
+    """23/5: ischaemic heart disease with own data."""
     may = services.meeting_create(
         cluster=gentofte,
         kind=MeetingKind.CLUSTER_MEETING,
@@ -243,7 +257,11 @@ def build_meetings(today: dt.date | None = None) -> None:
         },
     )
 
-    # 29/8: referrals to municipal services, with municipal guests and a questionnaire.
+
+def _referrals_meeting(
+    gentofte: Cluster, chair: Person, coordinator: Person, members, rng: random.Random, referrals
+) -> None:
+    """29/8: referrals to municipal services, with municipal guests and a questionnaire."""
     aug = services.meeting_create(
         cluster=gentofte,
         kind=MeetingKind.CLUSTER_MEETING,
@@ -297,7 +315,9 @@ def build_meetings(today: dt.date | None = None) -> None:
         },
     )
 
-    # 5/11-6/11: retreat on wellbeing with a facilitator and a guest speaker (invented people).
+
+def _retreat(gentofte: Cluster, chair: Person, coordinator: Person, members, rng: random.Random) -> None:
+    """5/11-6/11: retreat on wellbeing with a facilitator and a guest speaker (invented people)."""
     retreat = services.meeting_create(
         cluster=gentofte,
         kind=MeetingKind.RETREAT,
@@ -353,7 +373,9 @@ def build_meetings(today: dt.date | None = None) -> None:
     for wish in ("Fortsat fokus på det gode lægeliv og trivsel", "Klagesager og kritik"):
         services.meeting_note_add(meeting=retreat, text=wish, kind=NoteKind.RETREAT_WISH, by=chair)
 
-    # The dates decided for 2023.
+
+def _plan_2023(gentofte: Cluster, chair: Person) -> None:
+    """The dates decided for 2023."""
     services.next_year_plan_create(
         cluster=gentofte,
         by=chair,

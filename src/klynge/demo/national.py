@@ -25,6 +25,7 @@ from klynge.decisions.models import Entitlement
 from klynge.meetings.models import Attendance, Meeting, MeetingKind, MeetingStatus
 from klynge.projects import services as projects
 from klynge.projects.models import ProjectStatus
+from klynge.projects.rounds import services as rounds
 from klynge.quality import cache as quality_cache
 from klynge.quality import privacy as quality_privacy
 from klynge.quality.generate import generate
@@ -301,11 +302,11 @@ def build_projects(*, world: NationalWorld, seed: int) -> dict[str, int]:
                 ),
                 None,
             )
-            round = projects.round_create(
+            round = rounds.round_create(
                 cluster=cluster, title="Projektgenerering", meeting=retreat, dots_per_member=3, by=chair
             )
             ideas = [
-                projects.idea_submit(
+                rounds.idea_submit(
                     round=round,
                     person=people[i % len(people)],
                     title=title,
@@ -317,9 +318,9 @@ def build_projects(*, world: NationalWorld, seed: int) -> dict[str, int]:
                 if rng.random() >= 0.6:  # about three in five come to the workshop
                     continue
                 for _ in range(3):
-                    projects.dot_add(round=round, idea=rng.choice(ideas[:4]), person=person)
+                    rounds.dot_add(round=round, idea=rng.choice(ideas[:4]), person=person)
                     counts["dots"] += 1
-            round = projects.round_close(round=round, by=chair)
+            round = rounds.round_close(round=round, by=chair)
             ranked = (
                 [i for i in ideas if i.pk in {r["idea_id"] for r in round.ranking[:3]}]
                 if round.ranking and "idea_id" in round.ranking[0]

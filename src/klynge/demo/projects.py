@@ -16,6 +16,7 @@ from klynge.meetings.services import meeting_create
 from klynge.projects import services
 from klynge.projects.models import ProjectStatus
 from klynge.projects.planning import add_months
+from klynge.projects.rounds import services as round_services
 
 CPH = zoneinfo.ZoneInfo("Europe/Copenhagen")
 S = ProjectStatus
@@ -192,6 +193,22 @@ def build_projects(today: dt.date | None = None) -> None:
     ]
     others = [p for p in people if p.pk not in board_ids and p != member]
 
+    ideas = _workshop(cluster, today, chair=chair, member=member, others=others, board=board)
+    _meetings(cluster, today)
+    first_meeting = (
+        cluster.meetings.filter(kind=MeetingKind.CLUSTER_MEETING, starts_at__gt=_at(today))
+        .order_by("starts_at")
+        .first()
+    )
+    projects = _projects_from_ideas(cluster, ideas, board=board, chair=chair)
+    _descriptions(projects, first_meeting=first_meeting, member=member, chair=chair)
+
+    plan = services.rotation_propose(cluster=cluster, by=chair, today=today)
+    services.rotation_publish(plan=plan, by=chair)
+
+
+def _workshop(cluster: Cluster, today: dt.date, *, chair, member, others, board) -> list:
+    """The held workshop: ideas, a duplicate merged by the board, dots and interest groups; closed."""
     workshop_day = today - dt.timedelta(days=35)
     workshop = meeting_create(
         cluster=cluster,
@@ -202,7 +219,7 @@ def build_projects(today: dt.date | None = None) -> None:
         venue_name="Lægerne Østerbrogade",
         status=MeetingStatus.HELD,
     )
-    round = services.round_create(
+    round = round_services.round_create(
         cluster=cluster,
         title="Projektgenerering",
         meeting=workshop,
@@ -214,7 +231,7 @@ def build_projects(today: dt.date | None = None) -> None:
     ideas = []
     for index, (title, description, why, _, _) in enumerate(IDEAS):
         ideas.append(
-            services.idea_submit(
+            round_services.idea_submit(
                 round=round,
                 person=others[index * 3],
                 title=title,
@@ -223,7 +240,9 @@ def build_projects(today: dt.date | None = None) -> None:
             )
         )
     # A duplicate from the workshop, merged by the board.
-    duplicate = services.idea_submit(round=round, person=others[20], title="Antibiotika – nye vejledninger")
+    duplicate = round_services.idea_submit(
+        round=round, person=others[20], title="Antibiotika – nye vejledninger"
+    )
     # Dots: each voter spends up to three; the totals follow IDEAS.
     voters = [member, *others, *board]
     wanted = [n for *_, n, _ in IDEAS]
@@ -236,7 +255,7 @@ def build_projects(today: dt.date | None = None) -> None:
             while spent[person.pk] >= 3:
                 position += 1
                 person = voters[position % len(voters)]
-            services.dot_add(round=round, idea=target, person=person)
+            round_services.dot_add(round=round, idea=target, person=person)
             spent[person.pk] += 1
             position += 1
         if idea_index == 3:
@@ -245,25 +264,23 @@ def build_projects(today: dt.date | None = None) -> None:
                 while spent[person.pk] >= 3:
                     position += 1
                     person = voters[position % len(voters)]
-                services.dot_add(round=round, idea=ideas[3], person=person)
+                round_services.dot_add(round=round, idea=ideas[3], person=person)
                 spent[person.pk] += 1
                 position += 1
     # Interest groups: the member is in the fluconazole group; everyone else by turn.
-    services.signup_add(round=round, idea=ideas[0], person=member)
+    round_services.signup_add(round=round, idea=ideas[0], person=member)
     cursor = 1
     for idea, (*_, signups) in zip(ideas, IDEAS, strict=True):
         for _ in range(signups - (1 if idea is ideas[0] else 0)):
-            services.signup_add(round=round, idea=idea, person=others[cursor % len(others)])
+            round_services.signup_add(round=round, idea=idea, person=others[cursor % len(others)])
             cursor += 1
-    services.idea_merge(round=round, duplicate=duplicate, keep=ideas[3], by=chair)
-    services.round_close(round=round, by=chair)
+    round_services.idea_merge(round=round, duplicate=duplicate, keep=ideas[3], by=chair)
+    round_services.round_close(round=round, by=chair)
+    return ideas
 
-    _meetings(cluster, today)
-    first_meeting = (
-        cluster.meetings.filter(kind=MeetingKind.CLUSTER_MEETING, starts_at__gt=_at(today))
-        .order_by("starts_at")
-        .first()
-    )
+
+def _projects_from_ideas(cluster: Cluster, ideas: list, *, board, chair) -> dict:
+    """A project for each idea, led by one of its group, with a board contact in turn."""
     projects = {}
     for n, idea in enumerate(ideas):
         signed = [s.person for s in idea.signups.select_related("person").order_by("id")]
@@ -276,7 +293,11 @@ def build_projects(today: dt.date | None = None) -> None:
             idea=idea,
             by=chair,
         )
+    return projects
 
+
+def _descriptions(projects: dict, *, first_meeting, member, chair) -> None:
+    """Fluconazole written in two steps and approved; the others approved; one diffuse draft."""
     first_day = timezone.localtime(first_meeting.starts_at).date()
     fluconazole = projects["Fluconazol i almen praksis"]
     lead = fluconazole.members.get(is_lead=True).person
@@ -314,9 +335,6 @@ def build_projects(today: dt.date | None = None) -> None:
         purpose="Vi vil sikre, at flere patienter over 50 år med lavenergibrud får behandling for osteoporose.",
         indicator_codes="M05BA, M05BX04",
     )
-
-    plan = services.rotation_propose(cluster=cluster, by=chair, today=today)
-    services.rotation_publish(plan=plan, by=chair)
 
 
 def _fields(values: dict, *, revisit) -> dict:

@@ -5,10 +5,10 @@ import datetime as dt
 from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from klynge.core import dates
 from klynge.core import selectors as core_selectors
 from klynge.core.api import ErrorOut, IsoDate, IsoDateTime, StrictSchema
 from klynge.core.services import ServiceError, site_link
@@ -358,11 +358,10 @@ def check_in(request, slug: str, meeting_id: int, payload: AttendanceCheckIn):
         (p for p in selectors.meeting_participants(meeting=meeting) if p.person.pk == payload.person_id), None
     )
     if participant is None:
-        day = timezone.localtime(meeting.starts_at)
         raise ServiceError(
             {
                 "person_id": f"Personen var hverken medlem af klyngen med en aktiv praksis eller gæst ved "
-                f"mødet den {day.day}/{day.month} {day.year}. Registrér rollen med den rigtige startdato."
+                f"mødet den {dates.short_date(meeting.starts_at)}. Registrér rollen med den rigtige startdato."
             }
         )
     if payload.checked_in:

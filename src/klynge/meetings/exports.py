@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 
 from django.template.loader import render_to_string
-from django.utils import timezone
 
+from klynge.core import dates
 from klynge.core.exports import csv_writer
 
 from .models import Meeting
@@ -23,10 +23,9 @@ def attendance_csv(meeting: Meeting) -> bytes:
     members, guests = attendance_rows(meeting)
     out = io.StringIO()
     writer = csv_writer(out)
-    start = timezone.localtime(meeting.starts_at)
     writer.writerow(["Klynge", meeting.cluster.name])
     writer.writerow(["Møde", meeting.display_name])
-    writer.writerow(["Dato", f"{start.day}/{start.month} {start.year}"])
+    writer.writerow(["Dato", dates.short_date(meeting.starts_at)])
     writer.writerow(["Sted", ", ".join(p for p in (meeting.venue_name, meeting.venue_address) if p)])
     writer.writerow([])
     writer.writerow(["Type", "Navn", "Praksis", "Ydernummer", "Organisation", "Rolle"])

@@ -18,6 +18,7 @@ from .models import (
     MeetingKind,
     PackageSource,
 )
+from .services import MEETING_UPDATE_FIELDS, PACKAGE_UPDATE_FIELDS
 
 TZ = zoneinfo.ZoneInfo("Europe/Copenhagen")
 
@@ -42,20 +43,7 @@ class MeetingForm(StyledModelForm):
 
     class Meta:
         model = Meeting
-        fields = [
-            "kind",
-            "title",
-            "theme",
-            "starts_at",
-            "ends_at",
-            "venue_name",
-            "venue_address",
-            "status",
-            "package",
-            "description",
-            "is_public",
-            "reminder_days_before",
-        ]
+        fields = list(MEETING_UPDATE_FIELDS)
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, cluster=None, **kwargs):
@@ -217,16 +205,7 @@ class NoteForm(StyledForm):
 class PackageForm(StyledModelForm):
     class Meta:
         model = ClusterPackage
-        fields = [
-            "title",
-            "source",
-            "focus",
-            "data_basis",
-            "background",
-            "recommendations",
-            "discussion_questions",
-            "ordered_on",
-        ]
+        fields = list(PACKAGE_UPDATE_FIELDS)
         widgets = {
             "ordered_on": DateInput(),
             **{

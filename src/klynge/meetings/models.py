@@ -5,9 +5,9 @@ import uuid
 
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from klynge.core import dates
 from klynge.core.models import Cluster, Person
 
 # The items of a general assembly's agenda by custom (and most statutes), with minutes for each.
@@ -184,8 +184,7 @@ class Meeting(models.Model):
         """»Klyngemøde 12/3 2026: Antibiotika«: what and when, so no two meetings read alike in a list."""
         if self.starts_at is None:
             return self.short_name
-        local = timezone.localtime(self.starts_at)
-        day = f"{local.day}/{local.month} {local.year}"
+        day = dates.short_date(self.starts_at)
         kind, topic = self.get_kind_display(), self.topic
         if not topic:
             return f"{kind} {day}"

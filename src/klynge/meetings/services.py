@@ -15,11 +15,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from klynge.core import dates
 from klynge.core import selectors as core_selectors
 from klynge.core.links import validate_link
 from klynge.core.models import Cluster, Person
 from klynge.core.services import ServiceError, normalise_email, outbox_enqueue, password_link_for, site_link
 from klynge.core.throttling import mail_allowed
+from klynge.core.updates import check_fields, model_update
 
 from . import calendar
 from .models import (
@@ -138,11 +140,26 @@ def meeting_create(
 
 
 CALENDAR_FIELDS = {"title", "starts_at", "ends_at", "venue_name", "venue_address", "description"}
+MEETING_UPDATE_FIELDS = (
+    "kind",
+    "title",
+    "theme",
+    "starts_at",
+    "ends_at",
+    "venue_name",
+    "venue_address",
+    "status",
+    "package",
+    "description",
+    "is_public",
+    "reminder_days_before",
+)
 
 
 @transaction.atomic
 def meeting_update(*, meeting: Meeting, by: Person | None = None, notify: bool = True, **fields) -> Meeting:
     """Changes a meeting; if what a calendar shows changed, invitees get an updated entry."""
+    check_fields(meeting, fields=MEETING_UPDATE_FIELDS, data=fields)
     if "package" in fields:
         _check_package(meeting.cluster, fields["package"])
         old = meeting.package.title if meeting.package_id else ""
@@ -157,9 +174,8 @@ def meeting_update(*, meeting: Meeting, by: Person | None = None, notify: bool =
         return meeting_cancel(meeting=meeting, by=by)
     if "status" in fields and fields["status"] not in MeetingStatus.values:
         raise ServiceError({"status": "Ukendt status."})
-    changed = {name for name, value in fields.items() if getattr(meeting, name) != value}
-    for name, value in fields.items():
-        setattr(meeting, name, value)
+    meeting, changed = model_update(instance=meeting, fields=MEETING_UPDATE_FIELDS, data=fields, save=False)
+    changed = set(changed)
     _check_times_and_venue(meeting.starts_at, meeting.ends_at, meeting.venue_name)
     if changed & CALENDAR_FIELDS:
         meeting.sequence += 1
@@ -264,11 +280,20 @@ def agenda_item_create(
     return item
 
 
+AGENDA_ITEM_UPDATE_FIELDS = (
+    "title",
+    "duration_minutes",
+    "responsible",
+    "description",
+    "link_url",
+    "link_label",
+)
+
+
 @transaction.atomic
 def agenda_item_update(*, item: AgendaItem, position: int | None = None, **fields) -> AgendaItem:
     """Changes an item; with a position, it also moves there (1 is first)."""
-    for name, value in fields.items():
-        setattr(item, name, value)
+    model_update(instance=item, fields=AGENDA_ITEM_UPDATE_FIELDS, data=fields, save=False)
     if not item.title.strip():
         raise ServiceError({"title": "Skriv punktets titel."})
     _check_link(item.link_url)
@@ -340,15 +365,20 @@ def notice_deadline(meeting: Meeting) -> dt.datetime:
     return meeting.starts_at - dt.timedelta(days=meeting.cluster.general_assembly_notice_days)
 
 
+def proposal_deadline_passed(meeting: Meeting) -> str:
+    """The one message for a proposal that comes after the general assembly's deadline."""
+    return (
+        f"Fristen for forslag til generalforsamlingen var {dates.short_date_time(proposal_deadline(meeting))} "
+        f"({meeting.cluster.motion_deadline_days} dage før). Forslaget kan ikke modtages nu; "
+        "kontakt bestyrelsen."
+    )
+
+
 def check_proposal_deadline(*, meeting: Meeting, now: dt.datetime | None = None) -> None:
     """Raises a clear message when a proposal for the general assembly comes after the deadline."""
     now = now or timezone.now()
     if meeting.kind == MeetingKind.GENERAL_ASSEMBLY and now > proposal_deadline(meeting):
-        local = timezone.localtime(proposal_deadline(meeting))
-        raise ServiceError(
-            f"Fristen for forslag til generalforsamlingen var {local:%d/%m %Y kl. %H:%M} "
-            f"({meeting.cluster.motion_deadline_days} dage før). Forslaget kan ikke komme på dagsordenen."
-        )
+        raise ServiceError(proposal_deadline_passed(meeting))
 
 
 @transaction.atomic
@@ -501,10 +531,21 @@ def package_create(
     return package
 
 
+PACKAGE_UPDATE_FIELDS = (
+    "title",
+    "source",
+    "focus",
+    "data_basis",
+    "background",
+    "recommendations",
+    "discussion_questions",
+    "ordered_on",
+)
+
+
 @transaction.atomic
 def package_update(*, package: ClusterPackage, **fields) -> ClusterPackage:
-    for name, value in fields.items():
-        setattr(package, name, value)
+    model_update(instance=package, fields=PACKAGE_UPDATE_FIELDS, data=fields, save=False)
     if not package.title.strip():
         raise ServiceError({"title": "Giv pakken en titel."})
     package.full_clean()
@@ -741,10 +782,9 @@ def meeting_invite_all(
         and now > notice_deadline(meeting)
         and not meeting.invitations.exists()
     ):
-        local = timezone.localtime(notice_deadline(meeting))
         raise ServiceError(
-            f"Indkaldelsen til generalforsamlingen skulle være sendt senest {local.day}/{local.month} "
-            f"{local.year} ({meeting.cluster.general_assembly_notice_days} dages varsel efter vedtægterne). "
+            f"Indkaldelsen til generalforsamlingen skulle være sendt senest "
+            f"{dates.short_date(notice_deadline(meeting))} ({meeting.cluster.general_assembly_notice_days} dages varsel efter vedtægterne). "
             "Flyt generalforsamlingen til en senere dato, eller ret varslet i klyngens indstillinger."
         )
     result = InviteResult()

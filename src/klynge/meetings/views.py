@@ -8,10 +8,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from klynge.core import dates
 from klynge.core import selectors as core_selectors
+from klynge.core.form_errors import add_service_errors
 from klynge.core.tenancy import cluster_view, public_cluster
 from klynge.core.text import counted
-from klynge.core.views import add_service_errors
 
 from . import calendar, exports, links, selectors, services
 from .forms import (
@@ -407,12 +408,11 @@ def agenda_proposal(request, cluster, meeting_id):
         else:
             messages.success(request, "Forslaget er sat på dagsordenen.")
             return _detail(meeting)
-    deadline = timezone.localtime(services.proposal_deadline(meeting))
     return _form_page(
         request,
         form,
         f"Forslag til {meeting.display_name}",
-        intro=f"Fristen for forslag er {deadline:%d/%m %Y kl. %H:%M}.",
+        intro=f"Fristen for forslag er {dates.short_date_time(services.proposal_deadline(meeting))}.",
         submit_label="Send forslaget",
         status=400 if request.method == "POST" else 200,
     )

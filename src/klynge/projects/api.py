@@ -13,6 +13,7 @@ from klynge.meetings.selectors import cluster_meeting_get, cluster_package_get
 
 from . import selectors, services
 from .models import TEMPLATE_FIELDS
+from .rounds import services as round_services
 
 router = Router(tags=["projects"])
 
@@ -219,7 +220,7 @@ def create_round(request, slug: str, payload: RoundIn):
         cluster_meeting_get(cluster=cluster, meeting_id=payload.meeting_id) if payload.meeting_id else None
     )
     data = payload.dict(exclude={"meeting_id"})
-    return Status(201, services.round_create(cluster=cluster, meeting=meeting, by=request.user, **data))
+    return Status(201, round_services.round_create(cluster=cluster, meeting=meeting, by=request.user, **data))
 
 
 @router.get("/clusters/{slug}/idea-rounds/{round_id}", response={200: RoundOut, 404: ErrorOut})
@@ -233,7 +234,7 @@ def get_round(request, slug: str, round_id: int):
 )
 def close_round(request, slug: str, round_id: int):
     _, round = _round(request, slug, round_id, "projects.manage")
-    round = services.round_close(round=round, by=request.user)
+    round = round_services.round_close(round=round, by=request.user)
     return selectors.round_ranking(round=round)
 
 
@@ -254,7 +255,7 @@ def list_ideas(request, slug: str, round_id: int):
 )
 def create_idea(request, slug: str, round_id: int, payload: IdeaIn):
     _, round = _round(request, slug, round_id, "projects.participate")
-    idea = services.idea_submit(round=round, person=request.user, **payload.dict())
+    idea = round_services.idea_submit(round=round, person=request.user, **payload.dict())
     return Status(
         201, next(i for i in selectors.round_ideas(round=round, person=request.user) if i.pk == idea.pk)
     )
@@ -267,7 +268,7 @@ def merge_ideas(request, slug: str, round_id: int, payload: MergeIn):
     _, round = _round(request, slug, round_id, "projects.manage")
     duplicate = selectors.round_idea_get(round=round, idea_id=payload.duplicate_id)
     keep = selectors.round_idea_get(round=round, idea_id=payload.keep_id)
-    services.idea_merge(round=round, duplicate=duplicate, keep=keep, by=request.user)
+    round_services.idea_merge(round=round, duplicate=duplicate, keep=keep, by=request.user)
     return next(i for i in selectors.round_ideas(round=round, person=request.user) if i.pk == keep.pk)
 
 
@@ -283,7 +284,7 @@ def _idea_call(request, slug, round_id, idea_id, action):
     response={201: IdeaOut, 400: ErrorOut, 404: ErrorOut},
 )
 def add_dot(request, slug: str, round_id: int, idea_id: int):
-    return Status(201, _idea_call(request, slug, round_id, idea_id, services.dot_add))
+    return Status(201, _idea_call(request, slug, round_id, idea_id, round_services.dot_add))
 
 
 @router.delete(
@@ -291,7 +292,7 @@ def add_dot(request, slug: str, round_id: int, idea_id: int):
     response={200: IdeaOut, 400: ErrorOut, 404: ErrorOut},
 )
 def remove_dot(request, slug: str, round_id: int, idea_id: int):
-    return _idea_call(request, slug, round_id, idea_id, services.dot_remove)
+    return _idea_call(request, slug, round_id, idea_id, round_services.dot_remove)
 
 
 @router.post(
@@ -299,7 +300,7 @@ def remove_dot(request, slug: str, round_id: int, idea_id: int):
     response={201: IdeaOut, 400: ErrorOut, 404: ErrorOut},
 )
 def add_signup(request, slug: str, round_id: int, idea_id: int):
-    return Status(201, _idea_call(request, slug, round_id, idea_id, services.signup_add))
+    return Status(201, _idea_call(request, slug, round_id, idea_id, round_services.signup_add))
 
 
 @router.delete(
@@ -307,7 +308,7 @@ def add_signup(request, slug: str, round_id: int, idea_id: int):
     response={200: IdeaOut, 400: ErrorOut, 404: ErrorOut},
 )
 def remove_signup(request, slug: str, round_id: int, idea_id: int):
-    return _idea_call(request, slug, round_id, idea_id, services.signup_remove)
+    return _idea_call(request, slug, round_id, idea_id, round_services.signup_remove)
 
 
 class _ProjectResponse(ProjectOut):

@@ -1,4 +1,5 @@
 from django import forms
+from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -6,7 +7,8 @@ from klynge.core.forms import DateInput, StyledForm, StyledModelForm
 from klynge.core.models import Person
 from klynge.meetings.models import ClusterPackage, Meeting
 
-from .models import IdeaRound, Project, ProjectSettings
+from .models import TEMPLATE_FIELDS, IdeaRound, Project, ProjectSettings
+from .services import SETTINGS_UPDATE_FIELDS
 
 
 class RoundForm(StyledModelForm):
@@ -78,53 +80,16 @@ class ProjectForm(StyledModelForm):
 
     class Meta:
         model = Project
-        fields = [
-            "title",
-            "cluster_package",
-            "background",
-            "purpose",
-            "goals",
-            "target_population",
-            "indicators",
-            "indicator_codes",
-            "data_source",
-            "baseline",
-            "planned_changes",
-            "pdsa_cycles",
-            "partners",
-            "meetings_text",
-            "time_plan",
-            "plan_months",
-            "budget",
-            "questionnaires",
-            "evaluation",
-            "revisit_date",
-            "lessons_learnt",
-            "ready_from",
-        ]
+        # The template's fields in the template's order: a field added to the model's template is on
+        # the form without a second list to remember.
+        fields = [*TEMPLATE_FIELDS, "ready_from"]
         widgets = {
             "revisit_date": DateInput(),
             "ready_from": DateInput(),
             **{
                 name: forms.Textarea(attrs={"rows": 3})
-                for name in [
-                    "background",
-                    "purpose",
-                    "goals",
-                    "target_population",
-                    "indicators",
-                    "data_source",
-                    "baseline",
-                    "planned_changes",
-                    "pdsa_cycles",
-                    "partners",
-                    "meetings_text",
-                    "time_plan",
-                    "budget",
-                    "questionnaires",
-                    "evaluation",
-                    "lessons_learnt",
-                ]
+                for name in TEMPLATE_FIELDS
+                if isinstance(Project._meta.get_field(name), models.TextField)
             },
         }
 
@@ -169,7 +134,7 @@ class SlotMoveForm(StyledForm):
 class SettingsForm(StyledModelForm):
     class Meta:
         model = ProjectSettings
-        fields = ["meeting_capacity", "reminder_months", "horizon_months"]
+        fields = list(SETTINGS_UPDATE_FIELDS)
 
 
 __all__ = ["Person"]

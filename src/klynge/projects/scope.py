@@ -96,14 +96,15 @@ def scope_check(fields: Mapping[str, Any], *, taken_up_on: dt.date | None = None
     `fields` holds the template's values as plain data: strings for the texts, `plan_months` as an
     int or None, `revisit_date` as a date or None, `lead_count` as an int, `indicator_codes` as a list.
     """
-    flags: list[Flag] = []
-    goals = lines(fields.get("goals"))
-    indicators = lines(fields.get("indicators"))
-    codes = lines(fields.get("indicator_codes"))
-    purpose = str(fields.get("purpose") or "").strip()
+    return [flag for rule in RULES for flag in rule(fields, taken_up_on)]
 
+
+def _goals(fields: Mapping[str, Any], taken_up_on: dt.date | None) -> list[Flag]:
+    """At least one goal, each with a target value and a date."""
+    out: list[Flag] = []
+    goals = lines(fields.get("goals"))
     if not goals:
-        flags.append(
+        out.append(
             Flag(
                 "no_measurable_goal",
                 "Intet målbart mål",
@@ -116,7 +117,7 @@ def scope_check(fields: Mapping[str, Any], *, taken_up_on: dt.date | None = None
     else:
         vague = [g for g in goals if not is_measurable(g)]
         if vague:
-            flags.append(
+            out.append(
                 Flag(
                     "no_measurable_goal",
                     "Mål uden målværdi og dato",
@@ -126,8 +127,15 @@ def scope_check(fields: Mapping[str, Any], *, taken_up_on: dt.date | None = None
                     "Giv hvert mål et tal (målværdi) og en dato, det skal være nået.",
                 )
             )
+    return out
+
+
+def _goal_count(fields: Mapping[str, Any], taken_up_on: dt.date | None) -> list[Flag]:
+    """A few goals at most."""
+    out: list[Flag] = []
+    goals = lines(fields.get("goals"))
     if len(goals) > MAX_GOALS:
-        flags.append(
+        out.append(
             Flag(
                 "too_many_goals",
                 f"Flere end {MAX_GOALS} mål",
@@ -136,9 +144,17 @@ def scope_check(fields: Mapping[str, Any], *, taken_up_on: dt.date | None = None
                 f"Vælg de højst {MAX_GOALS} vigtigste mål, og gem resten til et senere projekt.",
             )
         )
+    return out
+
+
+def _indicators(fields: Mapping[str, Any], taken_up_on: dt.date | None) -> list[Flag]:
+    """At least one indicator, and a few at most."""
+    out: list[Flag] = []
+    indicators = lines(fields.get("indicators"))
+    codes = lines(fields.get("indicator_codes"))
     n_indicators = max(len(indicators), len(codes))
     if n_indicators == 0:
-        flags.append(
+        out.append(
             Flag(
                 "no_indicator",
                 "Ingen indikator",
@@ -148,7 +164,7 @@ def scope_check(fields: Mapping[str, Any], *, taken_up_on: dt.date | None = None
             )
         )
     elif n_indicators > MAX_INDICATORS:
-        flags.append(
+        out.append(
             Flag(
                 "too_many_indicators",
                 f"Flere end {MAX_INDICATORS} indikatorer",
@@ -157,8 +173,14 @@ def scope_check(fields: Mapping[str, Any], *, taken_up_on: dt.date | None = None
                 f"Behold de højst {MAX_INDICATORS} indikatorer, der bedst viser, om målene nås.",
             )
         )
+    return out
+
+
+def _data_source(fields: Mapping[str, Any], taken_up_on: dt.date | None) -> list[Flag]:
+    """Where the figures come from."""
+    out: list[Flag] = []
     if not str(fields.get("data_source") or "").strip():
-        flags.append(
+        out.append(
             Flag(
                 "no_data_source",
                 "Ingen datakilde",
@@ -168,8 +190,14 @@ def scope_check(fields: Mapping[str, Any], *, taken_up_on: dt.date | None = None
                 "egen optælling.",
             )
         )
+    return out
+
+
+def _target_population(fields: Mapping[str, Any], taken_up_on: dt.date | None) -> list[Flag]:
+    """Which patients the project is about."""
+    out: list[Flag] = []
     if not str(fields.get("target_population") or "").strip():
-        flags.append(
+        out.append(
             Flag(
                 "no_target_population",
                 "Ingen målgruppe",
@@ -177,9 +205,15 @@ def scope_check(fields: Mapping[str, Any], *, taken_up_on: dt.date | None = None
                 "Skriv, hvilke patienter det gælder, fx »kvinder 18-65 år med gentagne svampeinfektioner«.",
             )
         )
+    return out
+
+
+def _lead(fields: Mapping[str, Any], taken_up_on: dt.date | None) -> list[Flag]:
+    """Exactly one lead."""
+    out: list[Flag] = []
     lead_count = int(fields.get("lead_count") or 0)
     if lead_count != 1:
-        flags.append(
+        out.append(
             Flag(
                 "no_lead",
                 "Ingen tovholder",
@@ -187,10 +221,16 @@ def scope_check(fields: Mapping[str, Any], *, taken_up_on: dt.date | None = None
                 "Vælg én tovholder i gruppen.",
             )
         )
+    return out
+
+
+def _time_plan_and_revisit(fields: Mapping[str, Any], taken_up_on: dt.date | None) -> list[Flag]:
+    """A time plan of a year at most, and a revisit 12-24 months after the meeting."""
+    out: list[Flag] = []
     plan_months = fields.get("plan_months")
     revisit = fields.get("revisit_date")
     if isinstance(plan_months, int) and plan_months > MAX_PLAN_MONTHS:
-        flags.append(
+        out.append(
             Flag(
                 "long_time_plan",
                 f"Tidsplan over {MAX_PLAN_MONTHS} måneder",
@@ -200,7 +240,7 @@ def scope_check(fields: Mapping[str, Any], *, taken_up_on: dt.date | None = None
             )
         )
     if not revisit:
-        flags.append(
+        out.append(
             Flag(
                 "no_revisit_date",
                 "Ingen dato for genbesøg",
@@ -211,7 +251,7 @@ def scope_check(fields: Mapping[str, Any], *, taken_up_on: dt.date | None = None
     elif taken_up_on and isinstance(revisit, dt.date):
         months = _months_between(taken_up_on, revisit)
         if months < 11.9 or months > 24.1:
-            flags.append(
+            out.append(
                 Flag(
                     "revisit_out_of_range",
                     "Genbesøg for tidligt eller for sent",
@@ -220,8 +260,14 @@ def scope_check(fields: Mapping[str, Any], *, taken_up_on: dt.date | None = None
                     "Flyt datoen for genbesøg, så den ligger 12-24 måneder efter mødet.",
                 )
             )
+    return out
+
+
+def _baseline(fields: Mapping[str, Any], taken_up_on: dt.date | None) -> list[Flag]:
+    """The figures before the change."""
+    out: list[Flag] = []
     if not str(fields.get("baseline") or "").strip():
-        flags.append(
+        out.append(
             Flag(
                 "no_baseline",
                 "Intet udgangspunkt (baseline)",
@@ -229,8 +275,14 @@ def scope_check(fields: Mapping[str, Any], *, taken_up_on: dt.date | None = None
                 "Skriv de nuværende tal for indikatoren, fx klyngens gennemsnit det seneste år.",
             )
         )
+    return out
+
+
+def _pdsa(fields: Mapping[str, Any], taken_up_on: dt.date | None) -> list[Flag]:
+    """At least one small test of change (PDSA)."""
+    out: list[Flag] = []
     if not lines(fields.get("pdsa_cycles")):
-        flags.append(
+        out.append(
             Flag(
                 "no_pdsa",
                 "Ingen PDSA-cyklus planlagt",
@@ -239,11 +291,18 @@ def scope_check(fields: Mapping[str, Any], *, taken_up_on: dt.date | None = None
                 "Planlæg mindst én lille afprøvning: hvad, hvem, hvornår og hvordan den måles.",
             )
         )
+    return out
+
+
+def _purpose(fields: Mapping[str, Any], taken_up_on: dt.date | None) -> list[Flag]:
+    """A purpose in one sentence."""
+    out: list[Flag] = []
+    purpose = str(fields.get("purpose") or "").strip()
     if purpose:
         n_sentences = sentence_count(purpose)
         n_words = word_count(purpose)
         if n_sentences > 1 or n_words > MAX_PURPOSE_WORDS:
-            flags.append(
+            out.append(
                 Flag(
                     "purpose_not_one_sentence",
                     "Formålet er mere end én sætning",
@@ -253,7 +312,7 @@ def scope_check(fields: Mapping[str, Any], *, taken_up_on: dt.date | None = None
                 )
             )
     else:
-        flags.append(
+        out.append(
             Flag(
                 "no_purpose",
                 "Intet formål",
@@ -261,9 +320,15 @@ def scope_check(fields: Mapping[str, Any], *, taken_up_on: dt.date | None = None
                 "Skriv i én sætning, hvad projektet skal forbedre for patienterne eller praksis.",
             )
         )
+    return out
+
+
+def _partners(fields: Mapping[str, Any], taken_up_on: dt.date | None) -> list[Flag]:
+    """A few partners at most."""
+    out: list[Flag] = []
     partners = partner_list(fields.get("partners"))
     if len(partners) > MAX_PARTNERS:
-        flags.append(
+        out.append(
             Flag(
                 "too_many_partners",
                 f"Flere end {MAX_PARTNERS} samarbejdspartnere",
@@ -272,9 +337,15 @@ def scope_check(fields: Mapping[str, Any], *, taken_up_on: dt.date | None = None
                 "Start med den vigtigste partner, og tag de andre med i et senere projekt.",
             )
         )
+    return out
+
+
+def _changes(fields: Mapping[str, Any], taken_up_on: dt.date | None) -> list[Flag]:
+    """A few changes at a time."""
+    out: list[Flag] = []
     changes = lines(fields.get("planned_changes"))
     if len(changes) > MAX_CHANGES:
-        flags.append(
+        out.append(
             Flag(
                 "too_many_changes",
                 f"Flere end {MAX_CHANGES} planlagte ændringer",
@@ -282,6 +353,12 @@ def scope_check(fields: Mapping[str, Any], *, taken_up_on: dt.date | None = None
                 f"Vælg højst {MAX_CHANGES} ændringer og afprøv dem én ad gangen.",
             )
         )
+    return out
+
+
+def _length(fields: Mapping[str, Any], taken_up_on: dt.date | None) -> list[Flag]:
+    """A description that colleagues read before the meeting."""
+    out: list[Flag] = []
     words = word_count(
         fields.get("background"),
         fields.get("purpose"),
@@ -291,7 +368,7 @@ def scope_check(fields: Mapping[str, Any], *, taken_up_on: dt.date | None = None
         fields.get("evaluation"),
     )
     if words > MAX_WORDS:
-        flags.append(
+        out.append(
             Flag(
                 "too_long",
                 "Beskrivelsen er meget lang",
@@ -300,4 +377,22 @@ def scope_check(fields: Mapping[str, Any], *, taken_up_on: dt.date | None = None
                 f"Skær ned til under {MAX_WORDS} ord: behold det, der er nødvendigt for at nå målene.",
             )
         )
-    return flags
+    return out
+
+
+# In the order the page lists the flags.
+RULES = (
+    _goals,
+    _goal_count,
+    _indicators,
+    _data_source,
+    _target_population,
+    _lead,
+    _time_plan_and_revisit,
+    _baseline,
+    _pdsa,
+    _purpose,
+    _partners,
+    _changes,
+    _length,
+)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .rounds import views as round_views
 
 app_name = "projects"
 
@@ -8,20 +9,20 @@ P = "k/<slug:slug>/projekter/"
 R = P + "runder/<int:round_id>/"
 
 urlpatterns = [
-    path("workshop/", views.join, name="join"),
-    path("workshop/<str:code>/", views.join_code, name="join_code"),
+    path("workshop/", round_views.join, name="join"),
+    path("workshop/<str:code>/", round_views.join_code, name="join_code"),
     path(P, views.index, name="index"),
-    path(P + "runder/ny/", views.round_create, name="round_create"),
-    path(R, views.round_detail, name="round_detail"),
-    path(R + "deltag/", views.round_participate, name="round_participate"),
-    path(R + "ideer/ny/", views.idea_submit, name="idea_submit"),
-    path(R + "ideer/<int:idea_id>/prik/", views.dot_add, name="dot_add"),
-    path(R + "ideer/<int:idea_id>/prik/fjern/", views.dot_remove, name="dot_remove"),
-    path(R + "ideer/<int:idea_id>/gruppe/", views.signup_toggle, name="signup_toggle"),
-    path(R + "vaeg/", views.round_wall, name="round_wall"),
-    path(R + "vaeg/indhold/", views.round_wall_content, name="round_wall_content"),
-    path(R + "saml/", views.round_merge, name="round_merge"),
-    path(R + "luk/", views.round_close, name="round_close"),
+    path(P + "runder/ny/", round_views.round_create, name="round_create"),
+    path(R, round_views.round_detail, name="round_detail"),
+    path(R + "deltag/", round_views.round_participate, name="round_participate"),
+    path(R + "ideer/ny/", round_views.idea_submit, name="idea_submit"),
+    path(R + "ideer/<int:idea_id>/prik/", round_views.dot_add, name="dot_add"),
+    path(R + "ideer/<int:idea_id>/prik/fjern/", round_views.dot_remove, name="dot_remove"),
+    path(R + "ideer/<int:idea_id>/gruppe/", round_views.signup_toggle, name="signup_toggle"),
+    path(R + "vaeg/", round_views.round_wall, name="round_wall"),
+    path(R + "vaeg/indhold/", round_views.round_wall_content, name="round_wall_content"),
+    path(R + "saml/", round_views.round_merge, name="round_merge"),
+    path(R + "luk/", round_views.round_close, name="round_close"),
     path(P + "ideer/<int:idea_id>/nyt-projekt/", views.project_create, name="project_create"),
     path(P + "<int:project_id>/", views.project_detail, name="project_detail"),
     path(P + "<int:project_id>/ret/", views.project_edit, name="project_edit"),

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from klynge.core import dates
 from klynge.core.models import Cluster, Person, Practice
 
 
@@ -211,7 +212,7 @@ class ImportLog(models.Model):
         indexes = [models.Index(fields=["cluster", "-at"])]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.file_name} ({self.at:%Y-%m-%d %H:%M})"
+        return f"{self.get_kind_display()} {self.file_name} ({dates.stamp(self.at)})"
 
     @property
     def audit_hidden_fields(self) -> tuple[str, ...]:

@@ -604,6 +604,8 @@ class OverviewRow:
     own_value: float | None
     verdict: str
     run_text: str = ""
+    # The run chart shows a real change (RunChart.signal); views count these, never the text.
+    run_signal: bool = False
 
 
 def _cluster_figure(indicator: Indicator, per_practice: dict[int, list]) -> Figure | None:
@@ -711,14 +713,15 @@ def _own_overview(*, cluster: Cluster, viewer: Viewer) -> tuple[Window | None, l
         if own_value is not None and ind.target is not None:
             met = own_value <= ind.target if ind.direction == "low" else own_value >= ind.target
             verdict = "Målet er nået" if met else "Målet er ikke nået"
-        run_text = ""
+        run_text, run_signal = "", False
         points = [
             (s, value_of(ind, n, exposure(ind, d, s, window.granularity)))
             for s, n, d in series.get(ind.pk, [])
         ]
         points = [(s, v) for s, v in points if v is not None]
         if points:
-            run_text = runs_analysis(ind, points, window.granularity)[1]
+            run, run_text = runs_analysis(ind, points, window.granularity)
+            run_signal = bool(run.signal)
         out.append(
             OverviewRow(
                 indicator=ind,
@@ -729,6 +732,7 @@ def _own_overview(*, cluster: Cluster, viewer: Viewer) -> tuple[Window | None, l
                 own_value=own_value,
                 verdict=verdict,
                 run_text=run_text,
+                run_signal=run_signal,
             )
         )
     return window, out

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.text import slugify
 
+from klynge.core import dates
 from klynge.core import services as core_services
 from klynge.core.models import Cluster, Person, Practice
 from klynge.core.services import ServiceError
@@ -130,7 +131,7 @@ def cluster_open_data_set(*, cluster: Cluster, open_data: bool, reason: str, by:
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError({"reason": "Skriv begrundelsen, fx hvilket møde der besluttede det."})
-    stamp = f"{dt.date.today():%d/%m %Y}, {by.name if by else 'ukendt'}: {reason}"
+    stamp = f"{dates.short_date(dates.today())}, {by.name if by else 'ukendt'}: {reason}"
     return core_services.cluster_update(cluster=cluster, open_data=open_data, open_data_reason=stamp)
 
 

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from klynge.core.form_errors import add_service_errors, form_status
 from klynge.core.tenancy import cluster_view
 from klynge.projects import selectors as project_selectors
 from klynge.projects.selectors import cluster_projects
@@ -18,18 +19,6 @@ from .forms import EntryForm, IndicatorForm, OpenDataForm, UploadForm
 from .models import Source
 
 
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
-def _status(form) -> int:
-    return 400 if form.is_bound and form.errors else 200
-
-
 def frontpage_section(request, cluster):
     if not request.user.has_perm("quality.view_data", cluster):
         return None
@@ -37,7 +26,7 @@ def frontpage_section(request, cluster):
     if viewer.national_only or viewer.practice_id is None:
         return None
     window, rows = selectors.own_overview(cluster=cluster, viewer=viewer)
-    signals = [r for r in rows if "reel ændring" in r.run_text]
+    signals = [r for r in rows if r.run_signal]
     if not rows:
         return None
     return render_to_string(
@@ -160,7 +149,7 @@ def entry(request, cluster, indicator_id):
                 by=request.user,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Tallet er gemt.")
             return redirect("quality:indicator_detail", slug=cluster.slug, indicator_id=indicator.pk)
@@ -173,7 +162,7 @@ def entry(request, cluster, indicator_id):
             "intro": f"Tæller: {indicator.numerator_label or '–'}. Nævner: {indicator.denominator_label or '–'}. "
             f"Tallene gælder {request.user.practice.name}.",
         },
-        status=_status(form),
+        status=form_status(form),
     )
 
 
@@ -184,7 +173,7 @@ def indicator_create(request, cluster):
         try:
             indicator = services.indicator_create(cluster=cluster, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, f"Indikatoren »{indicator.name_da}« er oprettet; medlemmerne kan nu indtaste tal."
@@ -198,7 +187,7 @@ def indicator_create(request, cluster):
             "title": "Ny indikator for klyngen",
             "intro": "Klyngens egne indikatorer tælles af medlemmerne selv: hver praksis indtaster tæller og nævner pr. periode.",
         },
-        status=_status(form),
+        status=form_status(form),
     )
 
 
@@ -233,7 +222,7 @@ def upload(request, cluster):
                     path=paths[0], cluster=cluster, by=request.user, file_name=form.cleaned_data["file"].name
                 )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         finally:
             for path in paths:
                 path.unlink(missing_ok=True)
@@ -260,11 +249,11 @@ def open_data(request, cluster):
                 by=request.user,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Indstillingen for åbne data er gemt.")
             return redirect("quality:own_data", slug=cluster.slug)
-    return render(request, "quality/open_data.html", {"form": form}, status=_status(form))
+    return render(request, "quality/open_data.html", {"form": form}, status=form_status(form))
 
 
 @cluster_view("quality.view_data")

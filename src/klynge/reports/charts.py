@@ -3,9 +3,8 @@ vl-convert to SVG/PNG for PDF and Word. A table with the same numbers always sta
 
 from __future__ import annotations
 
+from klynge.core.dates import day_span
 from klynge.core.vegalite import field, single
-
-from .danish import day_span
 
 
 def attendance_chart(figures, *, font: str | None = None) -> dict | None:

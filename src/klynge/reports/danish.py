@@ -1,11 +1,11 @@
-"""Small helpers for writing Danish: number words, counted nouns, lists joined with "og", dates.
+"""Small helpers for writing Danish: number words, counted nouns, lists joined with "og".
 
-Pure functions with no Django import, so the prose can be tested on its own.
+Pure functions with no Django import, so the prose can be tested on its own. Dates are written by
+`klynge.core.dates`, the one place for them in every app.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 
 _WORDS = {
@@ -46,23 +46,6 @@ def join_and(items: Sequence[str], *, conjunction: str = "og") -> str:
     if len(items) == 1:
         return items[0]
     return ", ".join(items[:-1]) + f" {conjunction} " + items[-1]
-
-
-def day_month(day: dt.date) -> str:
-    """ "14/3"."""
-    return f"{day.day}/{day.month}"
-
-
-def day_span(start: dt.date, end: dt.date | None = None) -> str:
-    """ "14/3", or for a meeting over several days "5/11-6/11"."""
-    if end is None or end == start:
-        return day_month(start)
-    return f"{day_month(start)}-{day_month(end)}"
-
-
-def full_date(day: dt.date) -> str:
-    """ "27/2 2023"."""
-    return f"{day.day}/{day.month} {day.year}"
 
 
 def lower_first(text: str) -> str:

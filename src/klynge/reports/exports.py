@@ -7,19 +7,16 @@ import base64
 import io
 import re
 
-import markdown
-import nh3
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 
+from klynge.core.dates import day_span
 from klynge.core.exports import csv_writer
+from klynge.core.markup import render_markdown
 from klynge.core.models import Cluster
-from klynge.core.templatetags.klynge import MARKDOWN_TAGS
 from klynge.meetings.exports import attendance_rows
 
 from . import charts, selectors
-from .danish import day_span
 
 FONT = "DejaVu Sans"
 CONTENT_TYPES = {
@@ -52,8 +49,7 @@ def markdown_export(text: str) -> bytes:
 
 def markdown_html(text: str) -> str:
     """The Markdown as sanitised HTML, like the `render_markdown` filter but with the title as h1."""
-    html = markdown.markdown(text or "", extensions=["tables", "sane_lists"])
-    return mark_safe(nh3.clean(html, tags=MARKDOWN_TAGS | {"h1"}, link_rel="noopener noreferrer"))  # noqa: S308
+    return render_markdown(text, title=True)
 
 
 def pdf_export(*, cluster: Cluster, year: int, text: str, chart: dict | None) -> bytes:

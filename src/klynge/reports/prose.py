@@ -7,11 +7,10 @@ The result is Markdown: "#" for the title, "##" for sections, "-" for the list o
 
 from __future__ import annotations
 
+from klynge.core.dates import day_month, day_span, short_date
+
 from .danish import (
     count,
-    day_month,
-    day_span,
-    full_date,
     join_and,
     lower_first,
     number_word,
@@ -98,7 +97,7 @@ def section(heading: str, paragraphs: list[str]) -> str:
 
 def date_text(day, year: int) -> str:
     """ "14/3" within the report's year, "27/2 2023" outside it."""
-    return day_month(day) if day.year == year else full_date(day)
+    return day_month(day) if day.year == year else short_date(day)
 
 
 def span_text(meeting: MeetingFact) -> str:
@@ -352,7 +351,7 @@ def _votes(decision: DecisionFact) -> str:
 def _until(decision: DecisionFact, year: int) -> str:
     if decision.until_next_general_assembly:
         if decision.next_general_assembly:
-            return f"til næste generalforsamling den {full_date(decision.next_general_assembly)}"
+            return f"til næste generalforsamling den {short_date(decision.next_general_assembly)}"
         return "til næste generalforsamling"
     if decision.hold_until:
         day = date_text(decision.hold_until, year)

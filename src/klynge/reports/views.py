@@ -8,9 +8,9 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from klynge.core.form_errors import add_service_errors
 from klynge.core.services import ServiceError
 from klynge.core.tenancy import cluster_view
-from klynge.core.views import add_service_errors
 
 from . import charts, diff, exports, selectors, services
 from .forms import AnnualReportForm, RegenerateForm

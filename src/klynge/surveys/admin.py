@@ -3,21 +3,13 @@
 from django.contrib import admin
 
 from .models import Question, Survey
+from .services import QUESTION_UPDATE_FIELDS
 
 
 class QuestionInline(admin.TabularInline):
     model = Question
     extra = 1
-    fields = [
-        "position",
-        "kind",
-        "text",
-        "help_text",
-        "required",
-        "options",
-        "scale_min_label",
-        "scale_max_label",
-    ]
+    fields = ["position", *QUESTION_UPDATE_FIELDS]
 
 
 @admin.register(Survey)

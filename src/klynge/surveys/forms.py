@@ -4,6 +4,7 @@ from klynge.core.forms import DateInput, StyledForm, StyledModelForm
 from klynge.core.models import Role
 
 from .models import Question, QuestionKind, Survey
+from .services import QUESTION_UPDATE_FIELDS, SURVEY_UPDATE_FIELDS
 
 
 class SurveyForm(StyledModelForm):
@@ -16,17 +17,7 @@ class SurveyForm(StyledModelForm):
 
     class Meta:
         model = Survey
-        fields = [
-            "title",
-            "intro",
-            "meeting",
-            "anonymous",
-            "min_responses",
-            "audience",
-            "roles",
-            "opens_on",
-            "closes_on",
-        ]
+        fields = list(SURVEY_UPDATE_FIELDS)
         widgets = {
             "opens_on": DateInput(),
             "closes_on": DateInput(),
@@ -52,7 +43,7 @@ class QuestionForm(StyledModelForm):
 
     class Meta:
         model = Question
-        fields = ["kind", "text", "help_text", "required", "options", "scale_min_label", "scale_max_label"]
+        fields = list(QUESTION_UPDATE_FIELDS)
         widgets = {"help_text": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, **kwargs):

@@ -19,6 +19,7 @@ from klynge.core import secrecy
 from klynge.core import selectors as core_selectors
 from klynge.core.models import Cluster, MembershipStatus, Person, Practice, Role
 from klynge.core.services import ServiceError, outbox_enqueue
+from klynge.core.updates import check_fields, model_update
 from klynge.meetings import services as meeting_services
 from klynge.meetings.models import Meeting
 
@@ -108,8 +109,31 @@ def survey_create(
     return survey
 
 
+SURVEY_UPDATE_FIELDS = (
+    "title",
+    "intro",
+    "meeting",
+    "anonymous",
+    "min_responses",
+    "audience",
+    "roles",
+    "opens_on",
+    "closes_on",
+)
+QUESTION_UPDATE_FIELDS = (
+    "kind",
+    "text",
+    "help_text",
+    "required",
+    "options",
+    "scale_min_label",
+    "scale_max_label",
+)
+
+
 @transaction.atomic
 def survey_update(*, survey: Survey, **fields) -> Survey:
+    check_fields(survey, fields=SURVEY_UPDATE_FIELDS, data=fields)
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
     has_answers = survey.responses.exists()
     if has_answers and "anonymous" in fields and fields["anonymous"] != survey.anonymous:
@@ -131,8 +155,7 @@ def survey_update(*, survey: Survey, **fields) -> Survey:
                 raise ServiceError({name: "Spørgeskemaet er sendt ud: modtagerne kan ikke ændres."})
     if "roles" in fields:
         fields["roles"] = _clean_roles(fields["roles"])
-    for name, value in fields.items():
-        setattr(survey, name, value)
+    model_update(instance=survey, fields=SURVEY_UPDATE_FIELDS, data=fields, save=False)
     if not (survey.title or "").strip():
         raise ServiceError({"title": "Giv spørgeskemaet en titel."})
     _check_dates(survey.opens_on, survey.closes_on)
@@ -251,6 +274,7 @@ def question_has_answers(question: Question) -> bool:
 @transaction.atomic
 def question_update(*, question: Question, **fields) -> Question:
     """Changes a question; once it has answers only the help text and 'required' may change."""
+    check_fields(question, fields=QUESTION_UPDATE_FIELDS, data=fields)
     Survey.objects.select_for_update().get(pk=question.survey_id)
     question = Question.objects.get(pk=question.pk)
     kind = fields.get("kind", question.kind)
@@ -274,8 +298,7 @@ def question_update(*, question: Question, **fields) -> Question:
                     "hjælpeteksten, eller kopiere spørgeskemaet og ændre kopien."
                 }
             )
-    for name, value in fields.items():
-        setattr(question, name, value)
+    model_update(instance=question, fields=QUESTION_UPDATE_FIELDS, data=fields, save=False)
     if question.kind == QuestionKind.SECTION:
         question.required = False
     question.full_clean()

@@ -6,25 +6,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from klynge.core.dates import short_date
+from klynge.core.form_errors import add_service_errors, form_status
 from klynge.core.frontpage import Waiting
-from klynge.core.templatetags.klynge import short_date
 from klynge.core.tenancy import cluster_view
 
 from . import charts, exports, selectors, services
 from .forms import AnswerForm, CopyForm, QuestionForm, RecordForm, SurveyForm
 from .models import SurveyStatus
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
-def _status(form) -> int:
-    return 400 if form.is_bound and form.errors else 200
 
 
 def waiting_items(request, cluster) -> list[Waiting]:
@@ -71,7 +60,7 @@ def survey_create(request, cluster):
         try:
             survey = services.survey_create(cluster=cluster, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Spørgeskemaet er oprettet. Tilføj nu spørgsmålene.")
             return redirect("surveys:detail", slug=cluster.slug, survey_id=survey.pk)
@@ -83,7 +72,7 @@ def survey_create(request, cluster):
             "title": "Nyt spørgeskema",
             "cancel_url": reverse("surveys:list", args=[cluster.slug]),
         },
-        status=_status(form),
+        status=form_status(form),
     )
 
 
@@ -95,7 +84,7 @@ def survey_edit(request, cluster, survey_id):
         try:
             services.survey_update(survey=survey, **{f: form.cleaned_data[f] for f in form.changed_data})
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Spørgeskemaet er gemt.")
             return redirect("surveys:detail", slug=cluster.slug, survey_id=survey.pk)
@@ -108,7 +97,7 @@ def survey_edit(request, cluster, survey_id):
             "title": f"Ret {survey.title}",
             "cancel_url": reverse("surveys:detail", args=[cluster.slug, survey.pk]),
         },
-        status=_status(form),
+        status=form_status(form),
     )
 
 
@@ -152,7 +141,7 @@ def question_add(request, cluster, survey_id):
         try:
             services.question_add(survey=survey, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Spørgsmålet er tilføjet.")
             return redirect(reverse("surveys:detail", args=[cluster.slug, survey.pk]) + "#spoergsmaal")
@@ -164,7 +153,7 @@ def question_add(request, cluster, survey_id):
             "title": "Tilføj spørgsmål",
             "cancel_url": reverse("surveys:detail", args=[cluster.slug, survey.pk]),
         },
-        status=_status(form),
+        status=form_status(form),
     )
 
 
@@ -178,7 +167,7 @@ def question_edit(request, cluster, survey_id, question_id):
         try:
             services.question_update(question=question, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Spørgsmålet er gemt.")
             return redirect(reverse("surveys:detail", args=[cluster.slug, survey.pk]) + "#spoergsmaal")
@@ -198,7 +187,7 @@ def question_edit(request, cluster, survey_id, question_id):
             "intro": intro,
             "cancel_url": reverse("surveys:detail", args=[cluster.slug, survey.pk]),
         },
-        status=_status(form),
+        status=form_status(form),
     )
 
 
@@ -272,7 +261,7 @@ def survey_record(request, cluster, survey_id):
                 by=request.user,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Udsendelsen og antallet af svar er registreret.")
             return redirect("surveys:detail", slug=cluster.slug, survey_id=survey.pk)
@@ -286,7 +275,7 @@ def survey_record(request, cluster, survey_id):
             "papir). Kun antallet af svar gemmes; det vises som registreret efterfølgende.",
             "cancel_url": reverse("surveys:detail", args=[cluster.slug, survey.pk]),
         },
-        status=_status(form),
+        status=form_status(form),
     )
 
 
@@ -323,7 +312,7 @@ def survey_copy(request, cluster, survey_id):
             "submit_label": "Kopiér",
             "cancel_url": reverse("surveys:detail", args=[cluster.slug, survey.pk]),
         },
-        status=_status(form),
+        status=form_status(form),
     )
 
 
@@ -412,7 +401,7 @@ def _answer(request, survey, person, *, public_token: str | None = None):
             try:
                 services.survey_answer(survey=survey, person=person, answers=form.answers())
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 if public_token:
                     return redirect("surveys:public_answer", token=public_token)

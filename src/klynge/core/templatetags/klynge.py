@@ -1,63 +1,25 @@
 """Template helpers available in every template (see TEMPLATES builtins)."""
 
-import datetime as dt
-
-import markdown
-import nh3
 from django import template
 from django.forms.boundfield import BoundWidget
 from django.urls import Resolver404, resolve
-from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.safestring import mark_safe
 
+from klynge.core import dates
+from klynge.core.markup import render_markdown
 from klynge.core.text import counted as _counted
 
 register = template.Library()
 
-MARKDOWN_TAGS = {
-    "p",
-    "br",
-    "strong",
-    "em",
-    "ul",
-    "ol",
-    "li",
-    "h2",
-    "h3",
-    "h4",
-    "blockquote",
-    "a",
-    "code",
-    "pre",
-    "table",
-    "thead",
-    "tbody",
-    "tr",
-    "th",
-    "td",
-    "hr",
-}
 
-
-@register.filter
-def short_date(value) -> str:
-    """27/2 2023"""
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        value = timezone.localtime(value).date()
-    return f"{value.day}/{value.month} {value.year}"
-
-
-@register.filter
-def long_date(value) -> str:
-    """27. februar 2023"""
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        value = timezone.localtime(value).date()
-    return date_format(value, "j. F Y")
+# Dates and times: the one Danish style of klynge.core.dates, in Danish time.
+register.filter("short_date", dates.short_date)
+register.filter("long_date", dates.long_date)
+register.filter("day_month", dates.day_month)
+register.filter("clock", dates.clock)
+register.filter("clock_seconds", dates.clock_seconds)
+register.filter("short_date_time", dates.short_date_time)
+register.filter("long_date_time", dates.long_date_time)
+register.filter("stamp", dates.stamp)
 
 
 @register.filter
@@ -71,10 +33,7 @@ def counted(value, forms: str) -> str:
     return _counted(n, singular, plural or singular)
 
 
-@register.filter
-def render_markdown(text: str) -> str:
-    html = markdown.markdown(text or "", extensions=["tables", "sane_lists"])
-    return mark_safe(nh3.clean(html, tags=MARKDOWN_TAGS, link_rel="noopener noreferrer"))  # noqa: S308
+register.filter("render_markdown", render_markdown)
 
 
 @register.simple_tag(takes_context=True)

@@ -4,7 +4,7 @@ import re
 
 from django import template
 
-from klynge.core.templatetags.klynge import render_markdown
+from klynge.core.markup import render_markdown
 
 register = template.Library()
 

@@ -1,8 +1,9 @@
 // Charts drawn by vega-embed. Every chart shares Danish numbers and dates (d3's da-DK locales, so
 // "1.000", "2,5" and "april"), axis labels that read without a magnifying glass, and a title that
 // wraps on a phone instead of being cut off: KlyngeCharts.embed(element, spec, options).
-// <div class="klynge-chart" data-vega-spec="id-of-a-json_script"> is drawn on page load; the
-// quality pages draw theirs with an export menu (quality/charts.js).
+// <div class="klynge-chart" data-vega-spec="id-of-a-json_script"> is drawn on page load; with
+// data-vega-export it gets a Danish menu to save it as PNG or SVG (the quality pages). A page with
+// charts includes klynge/_charts.html for Vega itself.
 (function () {
   const formatLocale = { decimal: ",", thousands: ".", grouping: [3], currency: ["", " kr."] };
   const timeFormatLocale = {
@@ -57,6 +58,22 @@
     });
   }
 
+  const EXPORT_MENU = {
+    actions: { export: true, source: false, compiled: false, editor: false },
+    i18n: { PNG_ACTION: "Gem som PNG", SVG_ACTION: "Gem som SVG" },
+    defaultStyle: false, // its injected <style> is refused by the CSP; quality/charts.css styles the menu
+  };
+
+  // vega-embed's action menu: a <summary> with only an icon gets a Danish accessible name.
+  function nameExportMenu(element) {
+    element.querySelectorAll("details").forEach((d) => {
+      d.title = "Hent diagrammet";
+    });
+    element.querySelectorAll("details > summary").forEach((s) => {
+      s.setAttribute("aria-label", "Hent diagrammet som PNG eller SVG");
+    });
+  }
+
   window.KlyngeCharts = { embed, wrapTitle, formatLocale, timeFormatLocale };
 
   document.addEventListener("DOMContentLoaded", () => {
@@ -64,12 +81,15 @@
     document.querySelectorAll("[data-vega-spec]").forEach((element) => {
       const source = document.getElementById(element.dataset.vegaSpec);
       if (!source) return;
-      embed(element, JSON.parse(source.textContent))
+      const exportable = "vegaExport" in element.dataset;
+      embed(element, JSON.parse(source.textContent), exportable ? EXPORT_MENU : {})
         .then(() => {
+          if (exportable) nameExportMenu(element);
           element.dataset.drawn = "true";
         })
-        .catch(() => {
-          element.hidden = true;
+        .catch((error) => {
+          if (exportable) element.textContent = "Diagrammet kunne ikke tegnes: " + error;
+          else element.hidden = true;
         });
     });
   });

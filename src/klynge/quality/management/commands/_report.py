@@ -1,5 +1,6 @@
 from django.core.management.base import CommandError
 
+from klynge.core import dates
 from klynge.core.text import counted
 
 
@@ -10,7 +11,7 @@ def print_result(command, result) -> None:
         raise CommandError("Intet er importeret.")
     if result.same_as is not None:
         command.stdout.write(
-            f"Ingen ændringer: filen er den samme som ved importen {result.same_as.at:%d/%m %Y %H:%M} "
+            f"Ingen ændringer: filen er den samme som ved importen {dates.stamp(result.same_as.at)} "
             f"({counted(result.unchanged, 'værdi', 'værdier')}), og intet den bygger på er ændret siden; "
             "den er ikke læst igen."
         )
