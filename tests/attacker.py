@@ -53,9 +53,15 @@ def copy_live_sqlite_files(destination: Path, source: Path | None = None) -> Pat
     """`cp var/klynge.sqlite3* somewhere`: the database file, its WAL and shared memory, as they are."""
     destination.mkdir(parents=True, exist_ok=True)
     source = source or sqlite_path()
+    # Copied by a child process, as the operator's `cp` would: closing a descriptor of the database file
+    # in this process would drop the POSIX locks SQLite holds on it here, and another process (a live
+    # server, a mail worker) could then take itself for the last user and remove the shared memory file
+    # under this process's open connections ("disk I/O error" for every later test of the worker).
     for suffix in ("", "-wal", "-shm"):
         if Path(f"{source}{suffix}").exists():
-            shutil.copyfile(f"{source}{suffix}", destination / f"klynge.sqlite3{suffix}")
+            subprocess.run(
+                ["cp", f"{source}{suffix}", str(destination / f"klynge.sqlite3{suffix}")], check=True
+            )
     return destination / "klynge.sqlite3"
 
 

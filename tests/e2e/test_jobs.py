@@ -163,22 +163,21 @@ def test_general_assembly_with_a_secret_ballot(live_server, page, width, assembl
         expect(row.get_by_text("Tjekket ind", exact=True)).to_be_visible()
     chair.look("tjek ind")
 
-    # The poll: secret, and a yes puts a practice on hold until the next general assembly.
+    # The poll: secret, and a yes to the motion puts a practice on hold until the next general assembly.
     chair.nav("Afstemninger")
     chair.click(page.get_by_role("link", name="Ny afstemning"))
-    chair.fill(page.get_by_label("Spørgsmål"), "Har klyngen tillid til Strandvejens Lægehus?")
+    chair.fill(page.get_by_label("Spørgsmål"), "Skal Strandvejens Lægehus sættes på hold?")
     chair.select(page.get_by_label("Type"), "Ja / nej / undlader")
     chair.check(page.get_by_label("Hemmelig afstemning"))
     chair.select(page.get_by_label(re.compile(r"^Møde")), re.compile(r"^Generalforsamling"))
-    chair.select(
-        page.get_by_label(re.compile(r"^Virkning hvis vedtaget")), "Sæt en praksis' deltagelse på hold"
-    )
+    chair.select(page.get_by_label(re.compile(r"^Virkning \(")), "Sæt en praksis' deltagelse på hold")
+    chair.select(page.get_by_label(re.compile(r"^Virkningen gælder")), "Hvis forslaget vedtages")
     chair.select(page.get_by_label(re.compile(r"^Praksis der sættes på hold")), strand.name)
     chair.check(page.get_by_label("På hold til næste generalforsamling"))
     chair.fill(page.get_by_label(re.compile(r"^Begrundelse for virkningen")), "Manglende deltagelse")
     chair.look("ny afstemning")
     chair.click(page.get_by_role("button", name="Gem"))
-    poll = Poll.objects.get(question__startswith="Har klyngen tillid")
+    poll = Poll.objects.get(question__startswith="Skal Strandvejens Lægehus")
     assert poll.secret and poll.effect["until_next_general_assembly"]
     expect(page.get_by_role("heading", name=poll.question)).to_be_visible()
     poll_url = page.url
