@@ -228,7 +228,6 @@ def run_the_rest(world):
             name="Nøgle",
             confirmed=True,
             credential_id=os.urandom(16),
-            credential_id_sha256=os.urandom(32),
             public_key=b"key",
             transports=[],
             aaguid="00000000-0000-0000-0000-000000000000",
