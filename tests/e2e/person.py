@@ -201,6 +201,8 @@ def assert_axe(page: Page, context: str = "") -> None:
 
 def assert_page_usable(page: Page, context: str = "") -> None:
     """axe, no sideways scroll and every control reachable, at the page's current width."""
+    # A click that navigates returns before the new page has a body; a person looks at the loaded page.
+    page.wait_for_load_state("load")
     context = context or page.url
     assert_no_sideways_scroll(page, context)
     assert_controls_usable(page, context)
