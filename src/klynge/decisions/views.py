@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from klynge.core import dates, tenancy
-from klynge.core.form_errors import add_service_errors
+from klynge.core.form_errors import add_service_errors, form_status
 from klynge.core.frontpage import Waiting
 from klynge.core.selectors import cluster_board, cluster_practices
 from klynge.core.tenancy import cluster_view
@@ -125,17 +125,16 @@ def _initial_from_agenda(request, cluster) -> dict:
 @cluster_view("decisions.manage")
 def poll_create(request, cluster):
     form = _poll_form(cluster, request.POST or None, initial=_initial_from_agenda(request, cluster))
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                poll = services.poll_create(cluster=cluster, by=request.user, **form.service_kwargs())
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, "Afstemningen er oprettet som kladde.")
-                return redirect("decisions:poll_detail", slug=cluster.slug, poll_id=poll.pk)
-        return render(request, "core/form_page.html", {"form": form, "title": "Ny afstemning"}, status=400)
-    return render(request, "core/form_page.html", {"form": form, "title": "Ny afstemning"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            poll = services.poll_create(cluster=cluster, by=request.user, **form.service_kwargs())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Afstemningen er oprettet som kladde.")
+            return redirect("decisions:poll_detail", slug=cluster.slug, poll_id=poll.pk)
+    context = {"form": form, "title": "Ny afstemning"}
+    return render(request, "core/form_page.html", context, status=form_status(form))
 
 
 @cluster_view("decisions.manage")
@@ -154,17 +153,15 @@ def poll_record(request, cluster):
         "stemmetallene, som de var. Stemmeretten følger, hvem der havde stemmeret og var tjekket ind den dag, "
         "så registrér mødets fremmøde først. Afstemningen vises som registreret efterfølgende.",
     }
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                decision = services.poll_record(cluster=cluster, by=request.user, **form.record_kwargs())
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, "Afstemningen er registreret, og beslutningen står i protokollen.")
-                return redirect("decisions:poll_detail", slug=cluster.slug, poll_id=decision.poll_id)
-        return render(request, "core/form_page.html", context, status=400)
-    return render(request, "core/form_page.html", context)
+    if request.method == "POST" and form.is_valid():
+        try:
+            decision = services.poll_record(cluster=cluster, by=request.user, **form.record_kwargs())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Afstemningen er registreret, og beslutningen står i protokollen.")
+            return redirect("decisions:poll_detail", slug=cluster.slug, poll_id=decision.poll_id)
+    return render(request, "core/form_page.html", context, status=form_status(form))
 
 
 @cluster_view("decisions.manage")
