@@ -194,18 +194,14 @@ def raw_bytes(copy: Path) -> bytes:
 # PostgreSQL seen by its administrator ------------------------------------------------------------------
 
 
-def pg_end_stale_transactions() -> list[str]:
-    """Ends other sessions of this test database left idle inside a transaction by earlier tests of the
-    worker (as a restart of the server would): their locks would make the rewrite at closing time wait
-    past its lock timeout and skip, which in production the nightly scrub makes up for. Returns what they
-    last ran, for the failure message."""
+def pg_sessions() -> list[str]:
+    """The other sessions of this database and what they last ran: for a failure message."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT pg_terminate_backend(pid), left(query, 120) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid() "
-            "AND state LIKE 'idle in transaction%%'"
+            "SELECT format('%s %s xmin=%s: %s', backend_type, state, backend_xmin, left(query, 100)) "
+            "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
-        return [query for _, query in cursor.fetchall()]
+        return [row[0] for row in cursor.fetchall()]
 
 
 def pg_can_inspect_pages() -> bool:

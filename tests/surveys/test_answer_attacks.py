@@ -181,33 +181,66 @@ def test_control_without_the_defences_a_copy_links_every_answer(tmp_path, fresh_
 # PostgreSQL: what its administrator sees -------------------------------------------------------------
 
 
+def _link_by_transaction(questionnaire: Questionnaire) -> int:
+    """Pairs each answer's oldest row version with the participation row written by the same
+    transaction (pageinspect: a superuser or a copy of the data directory)."""
+    participants = {
+        xmin: str(row["person_id"])
+        for xmin, row in attacker.pg_xmins(
+            "surveys_participation", "survey_id = %s", [questionnaire.survey.pk]
+        )
+    }
+    versions = attacker.pg_tuple_versions("surveys_answer")
+    guess = attacker.link_texts_by_first_transaction(participants, versions, questionnaire.texts)
+    return _correct(guess, questionnaire.texts)
+
+
 @postgres_only
 def test_after_the_nightly_scrub_the_administrator_links_no_answer():
     """Every rewrite leaves the earlier versions of the rows in the table's pages until they are
-    vacuumed, each stamped with the transaction that wrote it, as is the participation row. `klynge
-    scrub` rewrites the tables, so that no earlier version is left."""
+    vacuumed, each stamped with the transaction that wrote it, as is the participation row, and the
+    live rows carry the last respondent's transaction. `klynge scrub` writes the rows anew in its own
+    transaction and rewrites the tables, so that no respondent's transaction is left on any version."""
     from django.core.management import call_command
 
     if not attacker.pg_can_inspect_pages():
         pytest.skip("pageinspect needs a superuser")
     questionnaire = Questionnaire()
-    survey_id = questionnaire.survey.pk
     for i in range(12):
         questionnaire.answer(i)
 
-    def attack():
-        participants = {
-            xmin: str(row["person_id"])
-            for xmin, row in attacker.pg_xmins("surveys_participation", "survey_id = %s", [survey_id])
-        }
-        versions = attacker.pg_tuple_versions("surveys_answer")
-        guess = attacker.link_texts_by_first_transaction(participants, versions, questionnaire.texts)
-        return _correct(guess, questionnaire.texts)
-
     # Control, and the limit until the scrub (docs/secret-ballots.md): the old versions link answers.
-    assert attack() >= 1
-    stale = attacker.pg_end_stale_transactions()
+    assert _link_by_transaction(questionnaire) >= 1
     call_command("scrub", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    assert attack() == 0, stale
+    assert _link_by_transaction(questionnaire) == 0, attacker.pg_sessions()
     raw = attacker.pg_raw_pages("surveys_answer")
     assert {raw.count(text.encode()) for text in questionnaire.texts.values()} == {1}
+
+
+@postgres_only
+def test_a_transaction_left_open_makes_the_scrub_fail_and_name_it():
+    """A session that began its transaction before the answers were rewritten can still see their old
+    versions, so VACUUM FULL copies them into the new file. The scrub must not report success then: it
+    fails, names the session, and succeeds once the session has ended."""
+    import psycopg
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    if not attacker.pg_can_inspect_pages():
+        pytest.skip("pageinspect needs a superuser")
+    questionnaire = Questionnaire()
+    questionnaire.answer(0)
+    # A report (or a backup with pg_dump) reading under one snapshot, left open on another table.
+    report = psycopg.connect(**connection.get_connection_params(), application_name="glemt-rapport")
+    try:
+        report.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        report.execute("SELECT count(*) FROM core_cluster")
+        for i in range(1, 12):
+            questionnaire.answer(i)
+        with pytest.raises(CommandError, match="glemt-rapport"):
+            call_command("scrub", "--wait", "0.5", stdout=open("/dev/null", "w"))  # noqa: SIM115
+        assert _link_by_transaction(questionnaire) >= 1  # what the failure reports: still linkable
+    finally:
+        report.close()
+    call_command("scrub", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert _link_by_transaction(questionnaire) == 0

@@ -1,4 +1,4 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from klynge.core import secrecy
 
@@ -7,8 +7,9 @@ class Command(BaseCommand):
     help = (
         "Wipes what the database files still keep of secret votes and anonymous answers: SQLite's log "
         "(and with --vacuum the free pages of files from before secure_delete), PostgreSQL's old row "
-        "versions (VACUUM FULL of the secret tables) and, with the rights for it, old log segments "
-        "(CHECKPOINT). Run it nightly before the backup; see docs/secret-ballots.md."
+        "versions (the secret rows written anew, then VACUUM FULL of their tables) and, with the rights "
+        "for it, old log segments (CHECKPOINT). Run it nightly before the backup; see "
+        "docs/secret-ballots.md. Fails, naming them, when sessions older than the rewrite kept old versions."
     )
 
     def add_arguments(self, parser):
@@ -17,7 +18,20 @@ class Command(BaseCommand):
             action="store_true",
             help="SQLite: also rebuild the whole file (VACUUM), once after upgrading from an older Klynge",
         )
+        parser.add_argument(
+            "--wait",
+            type=float,
+            default=60.0,
+            metavar="SECONDS",
+            help="PostgreSQL: how long to wait for older transactions to end before giving up (default 60)",
+        )
 
-    def handle(self, *args, vacuum=False, **options):
-        done = secrecy.scrub(vacuum=vacuum)
+    def handle(self, *args, vacuum=False, wait=60.0, **options):
+        try:
+            done = secrecy.scrub(vacuum=vacuum, wait_seconds=wait)
+        except secrecy.ScrubIncomplete as incomplete:
+            raise CommandError(
+                "Gamle versioner af hemmelige rækker er stadig i tabelfilerne. Afslut disse og kør igen:\n"
+                + "\n".join(incomplete.args[0])
+            ) from incomplete
         self.stdout.write("Ryddet: " + (", ".join(done) or "intet at gøre"))
