@@ -33,23 +33,11 @@ format: install
 	$(BIN)/ruff format src tests bench
 	$(BIN)/ruff check --fix src tests bench
 
-# The suite runs on SQLite, and again on PostgreSQL when TEST_POSTGRES_URL is set (.ci/run sets it),
-# in parallel (pytest-xdist, a worker per core) and in random order: the modules shuffled and the tests
-# of each module shuffled, with a new seed for each run, printed first. `make test RANDOM_ORDER_SEED=N`
-# repeats an order. See docs/development.md.
-PYTEST_ARGS ?= -n auto --dist worksteal --durations=15
-PYTEST := DJANGO_SETTINGS_MODULE=klynge.settings_test $(BIN)/pytest -q $(PYTEST_ARGS) --random-order-seed
+# The suite on SQLite and, when TEST_POSTGRES_URL is set (.ci/run sets it), on PostgreSQL at the same
+# time, in parallel and in random order (scripts/test.sh, docs/development.md).
+# `make test RANDOM_ORDER_SEED=N` repeats an order; PYTEST_ARGS overrides `-n auto --dist worksteal`.
 test: install assets lint
-	@seed=$${RANDOM_ORDER_SEED:-$$RANDOM$$RANDOM}; \
-	echo "== SQLite, random order seed $$seed =="; \
-	$(PYTEST)=$$seed
-	@seed=$${RANDOM_ORDER_SEED:-$$RANDOM$$RANDOM}; \
-	if [ -n "$$TEST_POSTGRES_URL" ]; then \
-		echo "== again on PostgreSQL, random order seed $$seed =="; \
-		DATABASE_URL="$$TEST_POSTGRES_URL" $(PYTEST)=$$seed; \
-	elif [ "$$CI" = "true" ]; then \
-		echo "CI=true but TEST_POSTGRES_URL is not set: the suite must also run on PostgreSQL"; exit 1; \
-	fi
+	scripts/test.sh
 
 bench: install assets
 	BENCH_POSTGRES=1 $(BIN)/python -m bench

@@ -4,6 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.person import assert_axe
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
@@ -90,18 +92,9 @@ def _database_backend_is_what_ci_asked_for(django_db_setup, django_db_blocker):
 @pytest.fixture
 def axe(page):
     """Runs axe-core in the page; fails on serious or critical WCAG 2 A/AA violations."""
-    script = AXE_JS.read_text()
 
     def check(context: str = "") -> None:
-        page.evaluate(script)
-        result = page.evaluate(
-            "async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']})"
-        )
-        bad = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
-        details = [
-            f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}" for v in bad
-        ]
-        assert not bad, f"axe on {context or page.url}:\n" + "\n".join(details)
+        assert_axe(page, context)
 
     return check
 
