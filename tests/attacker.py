@@ -194,14 +194,15 @@ def raw_bytes(copy: Path) -> bytes:
 # PostgreSQL seen by its administrator ------------------------------------------------------------------
 
 
-def pg_sessions() -> list[str]:
-    """The other sessions of this database and what they last ran: for a failure message."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT format('%s %s xmin=%s: %s', backend_type, state, backend_xmin, left(query, 100)) "
-            "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        )
-        return [row[0] for row in cursor.fetchall()]
+def pg_open_transaction(database: str, application_name: str):
+    """Another client's transaction with a transaction id, left open (a report, a backup, a batch job);
+    close the returned connection to end it."""
+    import psycopg
+
+    params = {**connection.get_connection_params(), "dbname": database, "application_name": application_name}
+    other = psycopg.connect(**params)
+    other.execute("SELECT pg_current_xact_id()")
+    return other
 
 
 def pg_can_inspect_pages() -> bool:

@@ -25,7 +25,6 @@ import fcntl
 import logging
 import os
 import threading
-import time
 
 from django.apps import apps
 from django.db import DatabaseError, connection, transaction
@@ -75,82 +74,54 @@ def truncate_sqlite_log(*, wait_ms: int = VOTE_WAIT_MS) -> bool:
     return not busy
 
 
-def vacuum_postgres_tables(
-    tables: list[str], *, lock_timeout: str = "2s", wait_seconds: float = 3.0
-) -> list[str]:
-    """Rewrites the tables into new files (VACUUM FULL), so that no old row version stays in them.
+def rewrite_postgres_tables(tables: list[str], *, lock_timeout: str = "2s") -> list[str]:
+    """Gives the tables new files holding only their live rows, each written anew by this transaction.
 
-    VACUUM FULL copies every row version that some open snapshot could still see: a session that began
-    its transaction before the versions were replaced keeps them in the new file as well. So it first
-    waits up to `wait_seconds` for such sessions to finish. Only the owner of a table may rewrite it;
-    the lock is waited for at most `lock_timeout`, so that a long reader never makes votes in other
-    polls queue behind the rewrite.
+    The rows are copied aside under an exclusive lock, the tables truncated (TRUNCATE gives a table a
+    new, empty file and empties the old one at commit) and the rows written back. VACUUM FULL would
+    not do: it keeps every old version that some running transaction could still see, and the
+    transaction running VACUUM FULL counts as one that sees back to the oldest transaction open
+    anywhere on the server, in any database (a report or a backup of another database is enough).
+    TRUNCATE keeps nothing, whatever is running; written back, no row carries the transaction id of
+    the vote or answer that wrote it last. Only the owner of a table may; the lock is waited for at
+    most `lock_timeout`, so that a long reader never makes votes queue behind the rewrite.
 
-    Returns what kept old versions in the files: empty when the rewrite ran with no older snapshot left.
+    Returns why the rewrite did not run (the sessions holding the tables, or the error): empty when done.
     """
     if connection.vendor != "postgresql" or not tables:
         return []
-    quoted = ", ".join(connection.ops.quote_name(t) for t in tables)
-    with connection.cursor() as cursor:
-        # Every transaction that replaced a version has committed by now, so its id is below this one.
-        cursor.execute("SELECT pg_snapshot_xmax(pg_current_snapshot())::xid")
-        replaced_before = cursor.fetchone()[0]
-    holders = _wait_for_older_snapshots(replaced_before, wait_seconds=wait_seconds)
+    quote = connection.ops.quote_name
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SET lock_timeout = %s", [lock_timeout])
-            try:
-                cursor.execute(f"VACUUM FULL {quoted}")
-            finally:
-                cursor.execute("RESET lock_timeout")
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('lock_timeout', %s, true)", [lock_timeout])
+            cursor.execute(f"LOCK TABLE {', '.join(map(quote, tables))} IN ACCESS EXCLUSIVE MODE")
+            for table in tables:
+                cursor.execute(
+                    f"CREATE TEMPORARY TABLE {quote('kept_' + table)} ON COMMIT DROP AS TABLE {quote(table)}"
+                )
+            cursor.execute(f"TRUNCATE {', '.join(map(quote, tables))}")
+            for table in tables:
+                cursor.execute(f"INSERT INTO {quote(table)} TABLE {quote('kept_' + table)}")  # noqa: S608
     except DatabaseError as error:
-        log.warning("VACUUM FULL of %s did not run: %s", quoted, error)
-        return [f"VACUUM FULL did not run: {error}".strip()]
-    if holders:
-        log.warning("VACUUM FULL of %s kept old row versions that these could still see: %s", quoted, holders)
-    return holders
+        holders = _sessions_holding(tables)
+        log.warning("The tables %s were not rewritten (%s); held by %s", tables, error, holders)
+        return holders or [str(error).strip()]
+    return []
 
 
-def _wait_for_older_snapshots(xid: str, *, wait_seconds: float) -> list[str]:
-    """Waits until nothing in this database can see row versions replaced before transaction `xid`:
-    no other session with an older snapshot or transaction, no prepared transaction and no replication
-    slot holding one back. Returns, after `wait_seconds`, a description of each still there."""
-    deadline = time.monotonic() + wait_seconds
-    while True:
-        holders = _older_snapshots(xid)
-        if not holders or time.monotonic() >= deadline:
-            return holders
-        time.sleep(0.05)
-
-
-def _older_snapshots(xid: str) -> list[str]:
+def _sessions_holding(tables: list[str]) -> list[str]:
+    """The other sessions holding a lock on one of the tables, as a person running the server would
+    look them up."""
     with connection.cursor() as cursor:
-        # age() counts back from the next transaction id: a larger age is an older id.
         cursor.execute(
-            "SELECT format('session %%s (%%s, %%s, %%s since %%s): %%s', pid, "
-            "coalesce(nullif(application_name, ''), backend_type), coalesce(usename, '-'), state, "
-            "coalesce(xact_start::text, '-'), left(query, 80)) "
-            "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() "
-            "AND (age(backend_xmin) > age(%s::xid) OR age(backend_xid) > age(%s::xid)) "
-            "UNION ALL SELECT format('prepared transaction %%s', gid) FROM pg_prepared_xacts "
-            "WHERE database = current_database() AND age(transaction) > age(%s::xid) "
-            "UNION ALL SELECT format('replication slot %%s', slot_name) FROM pg_replication_slots "
-            "WHERE (database IS NULL OR database = current_database()) AND age(xmin) > age(%s::xid)",
-            [xid] * 4,
+            "SELECT DISTINCT format('session %%s (%%s, %%s, %%s since %%s): %%s', a.pid, "
+            "coalesce(nullif(a.application_name, ''), a.backend_type), coalesce(a.usename, '-'), a.state, "
+            "coalesce(a.xact_start::text, '-'), left(a.query, 80)) "
+            "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+            "WHERE l.granted AND l.pid <> pg_backend_pid() AND l.relation = ANY(%s::regclass[])",
+            [tables],
         )
         return [row[0] for row in cursor.fetchall()]
-
-
-def restamp_postgres_tables(tables: list[str]) -> None:
-    """Writes every row of the tables again in one transaction of its own, so that each live row carries
-    this transaction's id instead of that of the vote or answer that last wrote it (which the person's
-    turnout or participation row shares)."""
-    if connection.vendor != "postgresql":
-        return
-    with transaction.atomic(), connection.cursor() as cursor:
-        for table in tables:
-            column = connection.ops.quote_name(connection.introspection.get_primary_key_column(cursor, table))
-            cursor.execute(f"UPDATE {connection.ops.quote_name(table)} SET {column} = {column}")  # noqa: S608
 
 
 def _sqlite_file() -> str | None:
@@ -282,13 +253,14 @@ def _after_commit() -> None:
 
 
 def after_secret_closed(*models) -> None:
-    """After a secret poll closes: empty SQLite's log; on PostgreSQL rewrite the tables that held the
-    running count, so that no earlier version of a row (with its voter's transaction id) is left."""
+    """After a secret poll closes: empty SQLite's log; on PostgreSQL give the tables that held the
+    running count new files, so that no earlier version of a row (with its voter's transaction id) is
+    left (`rewrite_postgres_tables`)."""
     if connection.vendor == "sqlite":
         transaction.on_commit(lambda: truncate_sqlite_log(wait_ms=CLOSE_WAIT_MS), robust=True)
     elif connection.vendor == "postgresql":
         tables = [model._meta.db_table for model in models]
-        transaction.on_commit(lambda: vacuum_postgres_tables(tables), robust=True)
+        transaction.on_commit(lambda: rewrite_postgres_tables(tables), robust=True)
 
 
 class ScrubIncomplete(Exception):
@@ -298,8 +270,8 @@ class ScrubIncomplete(Exception):
 def scrub(*, vacuum: bool = False, wait_seconds: float = 60.0) -> list[str]:
     """The nightly clean-up (`klynge scrub`): what each database can be made to forget. Returns what ran.
 
-    On PostgreSQL, raises ScrubIncomplete when a session older than the rewrite (e.g. one left idle in a
-    transaction) or the table lock kept old row versions in the files after `wait_seconds`."""
+    On PostgreSQL, raises ScrubIncomplete when sessions holding the secret tables (e.g. one left idle in
+    a transaction after reading them) kept the rewrite waiting longer than `wait_seconds`."""
     done = []
     if connection.vendor == "sqlite":
         if vacuum:
@@ -309,12 +281,10 @@ def scrub(*, vacuum: bool = False, wait_seconds: float = 60.0) -> list[str]:
         done.append("wal_checkpoint(TRUNCATE)" if truncate_sqlite_log(wait_ms=CLOSE_WAIT_MS) else "log busy")
     elif connection.vendor == "postgresql":
         tables = [model._meta.db_table for model in secret_models()]
-        restamp_postgres_tables(tables)
-        done.append("rows written anew")
-        kept_by = vacuum_postgres_tables(tables, lock_timeout="10s", wait_seconds=wait_seconds)
+        kept_by = rewrite_postgres_tables(tables, lock_timeout=f"{int(wait_seconds * 1000)}ms")
         if kept_by:
             raise ScrubIncomplete(kept_by)
-        done.append("VACUUM FULL " + ", ".join(tables))
+        done.append("rewritten " + ", ".join(tables))
         if _may_checkpoint():
             # A new log segment, then a checkpoint past it: the segments holding the day's votes and
             # answers are no longer needed and are recycled (or removed with wal_recycle = off).
