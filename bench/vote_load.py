@@ -40,7 +40,7 @@ from bench.servers import django_env, gunicorn, postgres
 VOTERS = 100
 ROUNDS = int(os.environ.get("BENCH_VOTE_ROUNDS", "5"))
 DATABASES = os.environ.get("BENCH_VOTE_DATABASES", "postgresql,sqlite").split(",")
-WORKERS = os.environ.get("BENCH_VOTE_WORKERS", "sync,gthread:4,gthread:8,gthread:8:noscrub").split(",")
+WORKERS = os.environ.get("BENCH_VOTE_WORKERS", "sync,gthread:4,gthread:8,sync:noscrub").split(",")
 GOAL_P99 = 0.500
 STRETCH_P99 = 0.100
 SLUG = "belastning"

@@ -48,7 +48,7 @@ def is_view_module(path: Path) -> bool:
     return (
         path.name in {"views.py", "api.py"}
         or rel.parts[0] == "api"
-        or str(rel) in {"core/passkeys.py", "core/accounts/middleware.py"}
+        or str(rel) in {"core/accounts/passkeys.py", "core/accounts/middleware.py"}
     )
 
 

@@ -193,7 +193,7 @@ OTP_WEBAUTHN_RP_ID = os.environ.get("WEBAUTHN_RP_ID") or _webauthn_site()[0]
 OTP_WEBAUTHN_RP_NAME = os.environ.get("WEBAUTHN_RP_NAME", "Klynge")
 OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("WEBAUTHN_ORIGINS") or [_webauthn_site()[1]]
 OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
-OTP_WEBAUTHN_HELPER_CLASS = "klynge.core.passkeys.PasskeyHelper"
+OTP_WEBAUTHN_HELPER_CLASS = "klynge.core.accounts.passkeys.PasskeyHelper"
 OTP_WEBAUTHN_TIMEOUT_SECONDS = 180
 PASSKEYS_PER_PERSON = 10
 

@@ -3,8 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from klynge.api.api import api
-from klynge.core import passkeys
 from klynge.core import views as core_views
+from klynge.core.accounts import passkeys
 from klynge.core.accounts import views as accounts
 from klynge.core.admin_site import KlyngeAdminSite
 

@@ -264,8 +264,8 @@ def run_the_rest(world):
         ),
         lambda: core.person_deactivate(cluster=cluster, person=world.alternate),
         lambda: core.api_token_touch(token=core.api_token_create(person=chair, name="brugt")[0]),
-        lambda: core.passkey_rename(person=chair, passkey_id=passkey().pk, name="Min nøgle"),
-        lambda: core.passkey_remove(person=chair, passkey_id=passkey().pk),
+        lambda: accounts.passkey_rename(person=chair, passkey_id=passkey().pk, name="Min nøgle"),
+        lambda: accounts.passkey_remove(person=chair, passkey_id=passkey().pk),
         lambda: core.api_token_revoke(
             person=chair, token_id=core.api_token_create(person=chair, name="x")[0].pk
         ),

@@ -9,8 +9,6 @@ from collections.abc import Iterable
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
-from django_otp_webauthn.models import WebAuthnCredential
 
 from .models import (
     ADVISER_ROLES,
@@ -294,19 +292,3 @@ def api_token_by_secret(secret: str) -> ApiToken | None:
 
 def active_person_get(person_id) -> Person | None:
     return Person.objects.filter(pk=person_id, is_active=True).first()
-
-
-# Second factors (django-otp's devices and passkeys) ------------------------------------------------
-
-
-def app_devices_of(person: Person) -> QuerySet[TOTPDevice]:
-    return TOTPDevice.objects.filter(user=person, confirmed=True)
-
-
-def passkeys_of(person: Person) -> QuerySet[WebAuthnCredential]:
-    return WebAuthnCredential.objects.filter(user=person, confirmed=True).order_by("created_at", "pk")
-
-
-def passkey_names(person: Person) -> set[str]:
-    """The names of all the person's passkeys, confirmed or not (a new one gets a free name)."""
-    return set(WebAuthnCredential.objects.filter(user=person).values_list("name", flat=True))

@@ -22,11 +22,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.text import capfirst
-from django_otp.plugins.otp_static.models import StaticDevice
-from django_otp_webauthn.models import WebAuthnCredential
 
-from . import selectors
-from .accounts import selectors as account_selectors
 from .models import (
     PROVIDER_NUMBER_VALIDATOR,
     ApiToken,
@@ -660,34 +656,3 @@ def api_token_touch(*, token: ApiToken, now: dt.datetime | None = None) -> None:
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
-
-
-# Second factors (django-otp's devices and passkeys) ------------------------------------------------
-
-APP_DEVICE_NAME = "Autentificerings-app"
-BACKUP_DEVICE_NAME = "Backupkoder"
-
-
-@transaction.atomic
-def passkey_rename(*, person: Person, passkey_id: int, name: str) -> WebAuthnCredential:
-    passkey = selectors.passkeys_of(person).select_for_update().get(pk=passkey_id)
-    passkey.name = name
-    passkey.save(update_fields=["name"])
-    return passkey
-
-
-@transaction.atomic
-def passkey_remove(*, person: Person, passkey_id: int) -> bool:
-    """Removes one of the person's passkeys; True when no second factor is left (backup codes alone are
-    none: they go too). Refused when the person must use two-factor and it is their last one."""
-    passkey = selectors.passkeys_of(person).select_for_update().get(pk=passkey_id)
-    others = selectors.passkeys_of(person).exclude(pk=passkey.pk).exists()
-    others = others or selectors.app_devices_of(person).exists()
-    if not others and account_selectors.two_factor_required(person):
-        raise ServiceError(
-            "Du skal bruge totrinsbekræftelse. Tilføj en anden adgangsnøgle eller en app, før du fjerner den sidste."
-        )
-    passkey.delete()
-    if not others:
-        StaticDevice.objects.filter(user=person).delete()
-    return not others

@@ -17,7 +17,8 @@ from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from . import frontpage, passkeys, privacy, selectors, services, throttling
+from . import frontpage, privacy, selectors, services, throttling
+from .accounts import passkeys
 from .accounts import selectors as account_selectors
 from .form_errors import add_service_errors, form_status
 from .forms import (
@@ -395,8 +396,8 @@ def profile(request):
             "tokens": selectors.api_tokens_of(request.user),
             "new_secret": request.session.pop("new_api_secret", None),
             "two_factor_on": django_otp.user_has_device(request.user),
-            "app_devices": selectors.app_devices_of(request.user),
-            "passkeys": selectors.passkeys_of(request.user),
+            "app_devices": account_selectors.app_devices_of(request.user),
+            "passkeys": account_selectors.passkeys_of(request.user),
             "passkey_config": passkeys.browser_config(request),
             "two_factor_required": account_selectors.two_factor_required(request.user),
             "backup_codes_left": account_selectors.backup_codes_left(request.user),

@@ -7,7 +7,7 @@ password clears neither count: the password step only leads to the code page.
 
 forms (login and code), views (the login steps and the set-up pages), middleware (sliding sessions,
 second factor required), services (writes to devices) and selectors (reads). Here: the session keys
-that the steps, passkeys (core/passkeys.py) and the broker login (core/oidc.py) share.
+that the steps, passkeys (passkeys.py) and the broker login (core/oidc.py) share.
 """
 
 PENDING_KEY = "klynge_two_factor_person"

@@ -7,10 +7,11 @@ from functools import reduce
 
 import django_otp
 from django.conf import settings
-from django.db.models import Exists
+from django.db.models import Exists, QuerySet
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from ..models import BOARD_ROLES, Person, RoleAssignment
 from . import PENDING_KEY
@@ -73,3 +74,16 @@ def pending_person(request) -> Person | None:
     if not pending:
         return None
     return Person.objects.filter(pk=pending["id"], is_active=True).first()
+
+
+def app_devices_of(person: Person) -> QuerySet[TOTPDevice]:
+    return TOTPDevice.objects.filter(user=person, confirmed=True)
+
+
+def passkeys_of(person: Person) -> QuerySet[WebAuthnCredential]:
+    return WebAuthnCredential.objects.filter(user=person, confirmed=True).order_by("created_at", "pk")
+
+
+def passkey_names(person: Person) -> set[str]:
+    """The names of all the person's passkeys, confirmed or not (a new one gets a free name)."""
+    return set(WebAuthnCredential.objects.filter(user=person).values_list("name", flat=True))

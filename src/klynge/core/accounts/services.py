@@ -1,4 +1,5 @@
-"""Writes to a person's second-factor devices (django-otp), one transaction each."""
+"""Writes to a person's second-factor devices (django-otp's apps and backup codes, passkeys), one
+transaction each."""
 
 from __future__ import annotations
 
@@ -7,8 +8,11 @@ from django.conf import settings
 from django.db import transaction
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from ..models import Person
+from ..services import ServiceError
+from . import selectors
 
 APP_DEVICE_NAME = "Autentificerings-app"
 BACKUP_DEVICE_NAME = "Backupkoder"
@@ -70,3 +74,28 @@ def second_factors_delete(*, person: Person) -> None:
     """Removes every device of the person: apps, backup codes and passkeys."""
     for device in django_otp.devices_for_user(person, confirmed=None):
         device.delete()
+
+
+@transaction.atomic
+def passkey_rename(*, person: Person, passkey_id: int, name: str) -> WebAuthnCredential:
+    passkey = selectors.passkeys_of(person).select_for_update().get(pk=passkey_id)
+    passkey.name = name
+    passkey.save(update_fields=["name"])
+    return passkey
+
+
+@transaction.atomic
+def passkey_remove(*, person: Person, passkey_id: int) -> bool:
+    """Removes one of the person's passkeys; True when no second factor is left (backup codes alone are
+    none: they go too). Refused when the person must use two-factor and it is their last one."""
+    passkey = selectors.passkeys_of(person).select_for_update().get(pk=passkey_id)
+    others = selectors.passkeys_of(person).exclude(pk=passkey.pk).exists()
+    others = others or selectors.app_devices_of(person).exists()
+    if not others and selectors.two_factor_required(person):
+        raise ServiceError(
+            "Du skal bruge totrinsbekræftelse. Tilføj en anden adgangsnøgle eller en app, før du fjerner den sidste."
+        )
+    passkey.delete()
+    if not others:
+        StaticDevice.objects.filter(user=person).delete()
+    return not others

@@ -18,10 +18,9 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from .. import oidc, passkeys, throttling
-from .. import selectors as core_selectors
+from .. import oidc, throttling
 from ..models import Person
-from . import NEW_CODES_KEY, NEXT_KEY, PENDING_KEY, SETUP_KEY, selectors, services
+from . import NEW_CODES_KEY, NEXT_KEY, PENDING_KEY, SETUP_KEY, passkeys, selectors, services
 from .forms import CodeForm, LoginForm
 
 
@@ -98,7 +97,7 @@ def two_factor_login(request):
 
 def second_factor_context(request, person: Person, form) -> dict:
     """What the code page offers: the passkey button when the person has a passkey, and the code form."""
-    has_passkey = core_selectors.passkeys_of(person).exists()
+    has_passkey = selectors.passkeys_of(person).exists()
     has_app = selectors.has_app(person)
     if has_passkey and not has_app:
         form.fields["code"].label = "Backupkode"

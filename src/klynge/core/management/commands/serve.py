@@ -3,10 +3,11 @@ import sys
 
 from django.core.management.base import BaseCommand
 
-# Chosen by bench/vote_load.py (docs/national-scale.md): threaded workers answer 100 votes sent at once
-# sooner than single-threaded ones, because a thread waiting for the database or for the vote before it
-# leaves the core to the next request, and they serve pages as fast.
-DEFAULT_THREADS = 8
+# Chosen by bench/vote_load.py on a quiet machine (docs/national-scale.md): single-threaded workers answer
+# 100 votes sent at once in half the time of threaded ones on both databases. Votes in one poll are
+# written one at a time under its lock, and a thread holding the lock waits for Python's lock behind the
+# other threads of its worker, so threads only make the queue slower; pages too are answered sooner.
+DEFAULT_THREADS = 1
 
 
 class Command(BaseCommand):

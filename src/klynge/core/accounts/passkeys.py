@@ -34,12 +34,12 @@ from django_otp_webauthn.views import (
     CompleteCredentialRegistrationView,
 )
 
-from . import selectors, services, throttling
-from .accounts import NEW_CODES_KEY, NEXT_KEY, PENDING_KEY
-from .accounts.selectors import has_backup_codes, pending_person
-from .accounts.services import backup_codes_create
-from .forms import StyledForm
-from .services import ServiceError
+from .. import throttling
+from ..forms import StyledForm
+from ..services import ServiceError
+from . import NEW_CODES_KEY, NEXT_KEY, PENDING_KEY, selectors, services
+from .selectors import has_backup_codes, pending_person
+from .services import backup_codes_create
 
 PASSKEY_NAME = "Adgangsnøgle"
 NOT_YOURS = "Adgangsnøglen hører ikke til din konto i Klynge. Brug en anden adgangsnøgle eller en kode."
