@@ -616,6 +616,14 @@ def public_cluster(request, slug):
 # Front page ----------------------------------------------------------------------------------------
 
 
+def _ballots_waiting(request, cluster) -> list:
+    """Asked twice by the front page (»Det venter på dig« and the decisions section): read once."""
+    known = request.__dict__.setdefault("_ballots_waiting", {})
+    if cluster.pk not in known:
+        known[cluster.pk] = selectors.ballots_waiting(cluster=cluster, person=request.user)
+    return known[cluster.pk]
+
+
 def waiting_items(request, cluster) -> list[Waiting]:
     """A vote to cast; for the board, the polls ready to be opened at a coming meeting."""
     if not request.user.has_perm("decisions.view", cluster):
@@ -632,7 +640,7 @@ def waiting_items(request, cluster) -> list[Waiting]:
             else "",
             due=timezone.localtime(poll.closes_at).date() if poll.closes_at else timezone.localdate(),
         )
-        for poll in selectors.ballots_waiting(cluster=cluster, person=request.user)
+        for poll in _ballots_waiting(request, cluster)
     ]
     if _can_manage(request, cluster):
         items += [
@@ -653,7 +661,7 @@ def frontpage_section(request, cluster):
     på dig«)."""
     if not request.user.has_perm("decisions.view", cluster):
         return None
-    waiting = {poll.pk for poll in selectors.ballots_waiting(cluster=cluster, person=request.user)}
+    waiting = {poll.pk for poll in _ballots_waiting(request, cluster)}
     open_polls = [
         poll
         for poll in selectors.cluster_polls(cluster=cluster).filter(status=PollStatus.OPEN)[:5]
