@@ -462,6 +462,31 @@ def activity_figures(
     """What KIAP's yearly activity questionnaire and activity report ask for, for the year."""
     now = now or timezone.now()
     basis = basis or year_basis(cluster=cluster, year=year, now=now)
+    figures = meeting_figures(cluster=cluster, year=year, basis=basis)
+    for project in basis.projects:
+        if project.started:
+            figures.projects_started.append(project.title)
+        if project.taken_up:
+            figures.projects_taken_up.append(project.title)
+        if project.revisited:
+            figures.projects_revisited.append(project.title)
+    for survey in (
+        Survey.objects.filter(cluster=cluster, status=SurveyStatus.SENT, sent_at__year=year)
+        .annotate(answered=Count("participations", distinct=True), asked=Count("invitations", distinct=True))
+        .order_by("sent_at", "id")
+    ):
+        figures.surveys.append((survey.title, survey.answered + (survey.recorded_answers or 0), survey.asked))
+    year_end = min(dt.date(year, 12, 31), timezone.localdate())
+    figures.practices = core_selectors.cluster_practices(cluster=cluster, day=year_end)
+    practice_ids = {p.pk for p in figures.practices}
+    members = core_selectors.cluster_people(cluster=cluster, day=year_end, roles=core_selectors.MEMBER_ROLES)
+    figures.doctors = sum(1 for p in members if p.practice_id in practice_ids and p.title in DOCTOR_TITLES)
+    return figures
+
+
+def meeting_figures(*, cluster: Cluster, year: int, basis: YearBasis) -> ActivityFigures:
+    """The year's meetings with who attended (members, practices, guests), by kind: what the annual
+    report's page shows beside the draft, without the register and questionnaire figures."""
     meetings = basis.meetings
     ids = [m.pk for m in meetings]
     figures = ActivityFigures(cluster=cluster, year=year)
@@ -516,24 +541,6 @@ def activity_figures(
     figures.by_kind = sorted(kinds.values(), key=lambda r: order.index(r.kind))
     figures.doctors_attending = len(all_doctors)
     figures.practices_attending = len(all_practices)
-    for project in basis.projects:
-        if project.started:
-            figures.projects_started.append(project.title)
-        if project.taken_up:
-            figures.projects_taken_up.append(project.title)
-        if project.revisited:
-            figures.projects_revisited.append(project.title)
-    for survey in (
-        Survey.objects.filter(cluster=cluster, status=SurveyStatus.SENT, sent_at__year=year)
-        .annotate(answered=Count("participations", distinct=True), asked=Count("invitations", distinct=True))
-        .order_by("sent_at", "id")
-    ):
-        figures.surveys.append((survey.title, survey.answered + (survey.recorded_answers or 0), survey.asked))
-    year_end = min(dt.date(year, 12, 31), timezone.localdate())
-    figures.practices = core_selectors.cluster_practices(cluster=cluster, day=year_end)
-    practice_ids = {p.pk for p in figures.practices}
-    members = core_selectors.cluster_people(cluster=cluster, day=year_end, roles=core_selectors.MEMBER_ROLES)
-    figures.doctors = sum(1 for p in members if p.practice_id in practice_ids and p.title in DOCTOR_TITLES)
     return figures
 
 

@@ -35,7 +35,7 @@ def _page_context(request, cluster, year, *, form=None):
     report = selectors.annual_report_for(cluster=cluster, year=year)
     basis = selectors.year_basis(cluster=cluster, year=year)  # read once for both
     draft = selectors.draft_for(cluster=cluster, year=year, basis=basis)
-    figures = selectors.activity_figures(cluster=cluster, year=year, basis=basis)
+    figures = selectors.meeting_figures(cluster=cluster, year=year, basis=basis)
     changed = report is not None and report.fingerprint != draft.fingerprint
     years = selectors.report_years(cluster=cluster)
     if year not in years:
