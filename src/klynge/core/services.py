@@ -649,10 +649,12 @@ def api_token_revoke(*, person: Person, token_id: int) -> ApiToken:
     return token
 
 
-@transaction.atomic
 def api_token_touch(*, token: ApiToken, now: dt.datetime | None = None) -> None:
-    """Notes when a token was last used, at most once a minute (a write per API call would cost)."""
+    """Notes when a token was last used, at most once a minute (a write per API call would cost, and so
+    would a transaction opened for nothing: every API call passes here)."""
     now = now or timezone.now()
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+    if token.last_used_at is not None and (now - token.last_used_at).total_seconds() <= 60:
+        return
+    with transaction.atomic():
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-        token.last_used_at = now
+    token.last_used_at = now
