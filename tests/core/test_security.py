@@ -103,7 +103,7 @@ def test_changes_are_audited_and_only_the_board_reads_the_log(client, world):
     page = client.get(f"/k/{world.cluster.slug}/log/").content.decode()
     assert "Kolding" in page and "Formand Frida" in page
     client.force_login(world.member)
-    assert client.get(f"/k/{world.cluster.slug}/log/").status_code == 404
+    assert client.get(f"/k/{world.cluster.slug}/log/").status_code == 403
 
 
 def test_markdown_is_sanitised():

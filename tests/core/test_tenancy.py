@@ -144,3 +144,30 @@ def test_ids_too_large_for_the_database_are_404(client, world):
         headers={"Authorization": f"Bearer {secret}"},
     )
     assert response.status_code == 404
+
+
+def _without_per_response_values(response) -> str:
+    text = re.sub(r'(nonce|value)="[^"]*"', "", response.content.decode())
+    return re.sub(r'"X-CSRFToken": "[^"]*"', "", text)
+
+
+def test_a_board_page_refused_to_a_member_says_so_and_leaks_no_other_cluster(client, world, other_world):
+    """A member who opens a board page of their own cluster is told they have no access there (403,
+    with the way back), not that the cluster does not exist. The same page of a cluster they are not in
+    answers exactly as a cluster that does not exist (the control: the refusal tells nothing more)."""
+    client.force_login(world.member)
+    own = client.get(f"/k/{world.cluster.slug}/log/")
+    assert own.status_code == 403
+    text = own.content.decode()
+    assert "Du har ikke adgang til denne side i klyngen." in text and "Klyngen findes ikke" not in text
+    assert f'href="/k/{world.cluster.slug}/"' in text
+
+    other = client.get(f"/k/{other_world.cluster.slug}/log/")
+    missing = client.get("/k/findes-ikke/log/")
+    assert other.status_code == missing.status_code == 404
+    # The same page but for the values drawn for each response (the scripts' nonce, the form token).
+    assert _without_per_response_values(other) == _without_per_response_values(missing)
+    # The API keeps its documented 404 (the chair is the control: the route exists and answers).
+    assert client.get(f"/api/v1/clusters/{world.cluster.slug}/settings").status_code == 404
+    client.force_login(world.chair)
+    assert client.get(f"/api/v1/clusters/{world.cluster.slug}/settings").status_code == 200

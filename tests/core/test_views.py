@@ -9,9 +9,9 @@ def test_member_reads_register_but_cannot_change_it(client, world):
     client.force_login(world.member)
     page = client.get(f"/k/{world.cluster.slug}/praksis/").content.decode()
     assert "Lægerne på Torvet" in page and "Tilføj praksis" not in page
-    assert client.get(f"/k/{world.cluster.slug}/praksis/ny/").status_code == 404
+    assert client.get(f"/k/{world.cluster.slug}/praksis/ny/").status_code == 403
     response = client.post(f"/k/{world.cluster.slug}/praksis/ny/", {"name": "X", "provider_number": "123456"})
-    assert response.status_code == 404
+    assert response.status_code == 403
 
 
 @pytest.mark.django_db

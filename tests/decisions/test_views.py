@@ -167,7 +167,7 @@ def test_chair_creates_opens_and_closes_a_poll_in_the_browser_forms(client, worl
     client.logout()
     login(client, world.member)
     assert "Resultatet vises her" in client.get(f"{base}{poll.pk}/stem/status/").content.decode()
-    assert client.get(f"{base}{poll.pk}/skaerm/").status_code == 404
+    assert client.get(f"{base}{poll.pk}/skaerm/").status_code == 403
     services.poll_publish(poll=poll)
     assert "Vedtaget" in client.get(f"{base}{poll.pk}/stem/status/").content.decode()
 

@@ -184,7 +184,7 @@ def test_chair_creates_meeting_members_cannot(chair_client, client, world):
     meeting = Meeting.objects.get()
     assert meeting.starts_at == at(2030, 5, 22)
     client.force_login(world.member)
-    assert client.get(url("meeting_create", world.cluster.slug)).status_code == 404
+    assert client.get(url("meeting_create", world.cluster.slug)).status_code == 403
     assert client.get(url("meeting_detail", world.cluster.slug, meeting.pk)).status_code == 200
 
 

@@ -128,7 +128,7 @@ def test_workshop_pages_for_board_and_member(client, world, members, own):
     ).content.decode()
     assert "Osteoporose" in fragment and "<html" not in fragment
 
-    assert client.post(f"/k/{world.cluster.slug}/projekter/runder/{round.pk}/luk/").status_code == 404
+    assert client.post(f"/k/{world.cluster.slug}/projekter/runder/{round.pk}/luk/").status_code == 403
     client.force_login(world.chair)
     client.post(f"/k/{world.cluster.slug}/projekter/runder/{round.pk}/luk/")
     round.refresh_from_db()
@@ -194,7 +194,7 @@ def test_rotation_page_publish_and_member_view(client, world, members, own):
     client.force_login(world.member)
     page = client.get(base).content.decode()
     assert "Offentliggjort plan" in page and "Fluconazol" in page and "Offentliggør" not in page
-    assert client.post(base + "forslag/").status_code == 404
+    assert client.post(base + "forslag/").status_code == 403
     home = client.get(f"/k/{world.cluster.slug}/").content.decode()
     assert "Næste projekter på klyngemøderne" in home
 
@@ -203,7 +203,7 @@ def test_load_pages(client, world, members, own):
     client.force_login(members[0])
     page = client.get(f"/k/{world.cluster.slug}/projekter/tid/").content.decode()
     assert "Fluconazol" in page and "tovholder" in page
-    assert client.get(f"/k/{world.cluster.slug}/projekter/tid/alle/").status_code == 404
+    assert client.get(f"/k/{world.cluster.slug}/projekter/tid/alle/").status_code == 403
     client.force_login(world.chair)
     page = client.get(f"/k/{world.cluster.slug}/projekter/tid/alle/").content.decode()
     assert "Læge A" in page and "Formand" in page
@@ -286,7 +286,7 @@ def test_api_workshop_flow(client, world, members):
 def test_board_forms_round_merge_project_and_settings(client, world, members):
     slug = world.cluster.slug
     client.force_login(world.member)
-    assert client.get(f"/k/{slug}/projekter/runder/ny/").status_code == 404
+    assert client.get(f"/k/{slug}/projekter/runder/ny/").status_code == 403
     client.force_login(world.chair)
     response = client.post(f"/k/{slug}/projekter/runder/ny/", {"title": "", "dots_per_member": "0"})
     assert response.status_code == 400 and "Dette felt er påkrævet" in response.content.decode()

@@ -246,7 +246,7 @@ def test_board_uploads_file_with_error_report_then_valid_file(client, world, cat
     assert response.status_code == 200 and "1 ny værdi," in response.content.decode()
     assert "god.csv" in response.content.decode()
     login(client, world.member)
-    assert client.get(url).status_code == 404
+    assert client.get(url).status_code == 403
 
 
 def test_api_import_and_logs(client, world, catalogue):

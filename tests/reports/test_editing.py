@@ -105,7 +105,7 @@ def test_invalid_posts_get_400_with_danish_messages_and_save_nothing(chair_clien
 
 def test_a_member_who_is_not_on_the_board_cannot_see_the_draft(client, year):
     client.force_login(year.world.member)
-    assert client.get(page(client, year)).status_code == 404
+    assert client.get(page(client, year)).status_code == 403
 
 
 def test_export_buttons_answer_files(chair_client, year):

@@ -196,7 +196,7 @@ def test_template_library(client, world, other_world):
     assert Survey.objects.filter(cluster=world.cluster, is_template=True).count() == 1
     # A member may neither build nor use templates.
     client.force_login(world.member)
-    assert client.get(url(world, rest="skabeloner/")).status_code == 404
+    assert client.get(url(world, rest="skabeloner/")).status_code == 403
 
 
 def test_meeting_link_and_agenda(client, world):
@@ -222,9 +222,9 @@ def test_meeting_link_and_agenda(client, world):
 def test_members_cannot_manage(client, world):
     survey, q = build_survey(world.cluster)
     client.force_login(world.member)
-    assert client.get(url(world, survey)).status_code == 404
-    assert client.post(url(world, survey, "send/")).status_code == 404
-    assert client.get(url(world, survey, "resultater.xlsx")).status_code == 404
+    assert client.get(url(world, survey)).status_code == 403
+    assert client.post(url(world, survey, "send/")).status_code == 403
+    assert client.get(url(world, survey, "resultater.xlsx")).status_code == 403
     assert client.get(url(world)).status_code == 200
     client.force_login(world.guest)
     assert client.get(url(world)).status_code == 404

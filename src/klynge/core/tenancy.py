@@ -11,28 +11,33 @@
   public meetings), open to anyone.
 
 Every answer for a cluster that does not exist or that the user may not see is the same 404, so a
-URL tells nothing about which clusters exist.
+URL tells nothing about which clusters exist. A page refused to someone who may see the cluster (a
+board page opened by a member) is a 403 that says so: they know the cluster, and »Klyngen findes ikke«
+would be wrong. The API answers 404 in both cases, as its schema says.
 """
 
 from collections.abc import Callable
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from .models import Cluster
+
+CLUSTER_NOT_FOUND = "Klyngen findes ikke"
 
 
 def _cluster(slug: str) -> Cluster:
     cluster = Cluster.objects.filter(slug=slug).first()
     if cluster is None:
-        raise Http404("Klyngen findes ikke")
+        raise Http404(CLUSTER_NOT_FOUND)
     return cluster
 
 
 def _check(user, permission: str, obj) -> None:
     if not user.is_authenticated or not user.has_perm(permission, obj):
-        raise Http404("Klyngen findes ikke")
+        raise Http404(CLUSTER_NOT_FOUND)
 
 
 def cluster_for(user, slug: str, permission: str = "core.view_cluster") -> Cluster:
@@ -45,7 +50,7 @@ def cluster_for(user, slug: str, permission: str = "core.view_cluster") -> Clust
 def cluster_object_for(user, slug: str, permission: str, *, target: Callable, **lookup):
     """(cluster, object) for a permission on one object of the cluster; 404 as `cluster_for`."""
     if not user.is_authenticated:
-        raise Http404("Klyngen findes ikke")
+        raise Http404(CLUSTER_NOT_FOUND)
     cluster = _cluster(slug)
     obj = target(cluster=cluster, **lookup)
     _check(user, permission, obj)
@@ -57,22 +62,41 @@ def public_cluster(slug: str) -> Cluster:
     return _cluster(slug)
 
 
+REFUSED_INSIDE = "Du har ikke adgang til denne side i klyngen."
+
+
+def _visible_cluster(user, slug: str) -> Cluster | None:
+    """The cluster, when the user may see it."""
+    cluster = Cluster.objects.filter(slug=slug).first()
+    return cluster if cluster is not None and user.has_perm("core.view_cluster", cluster) else None
+
+
 def cluster_view(permission: str = "core.view_cluster", *, target: Callable | None = None, key: str = ""):
     """Decorator: resolves `slug` to `cluster` (and `key` to the object `target` finds) for the view
-    after the permission check."""
+    after the permission check; a refusal is a 403 for someone who may see the cluster, else a 404."""
 
     def decorator(view):
         @wraps(view)
         def wrapper(request, slug, *args, **kwargs):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            if target is None:
-                request.cluster = cluster_for(request.user, slug, permission)
-                return view(request, request.cluster, *args, **kwargs)
-            request.cluster, obj = cluster_object_for(
-                request.user, slug, permission, target=target, **{key: kwargs.pop(key)}
-            )
-            return view(request, request.cluster, obj, *args, **kwargs)
+            try:
+                if target is None:
+                    request.cluster, objects = cluster_for(request.user, slug, permission), ()
+                else:
+                    request.cluster, obj = cluster_object_for(
+                        request.user, slug, permission, target=target, **{key: kwargs.pop(key)}
+                    )
+                    objects = (obj,)
+            except Http404 as not_found:
+                if str(not_found) != CLUSTER_NOT_FOUND:
+                    raise
+                cluster = _visible_cluster(request.user, slug)
+                if cluster is None:
+                    raise
+                request.cluster = cluster  # the refusal page shows the cluster's menu and a way back
+                raise PermissionDenied(REFUSED_INSIDE) from not_found
+            return view(request, request.cluster, *objects, *args, **kwargs)
 
         return wrapper
 
