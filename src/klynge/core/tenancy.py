@@ -65,12 +65,6 @@ def public_cluster(slug: str) -> Cluster:
 REFUSED_INSIDE = "Du har ikke adgang til denne side i klyngen."
 
 
-def _visible_cluster(user, slug: str) -> Cluster | None:
-    """The cluster, when the user may see it."""
-    cluster = Cluster.objects.filter(slug=slug).first()
-    return cluster if cluster is not None and user.has_perm("core.view_cluster", cluster) else None
-
-
 def cluster_view(permission: str = "core.view_cluster", *, target: Callable | None = None, key: str = ""):
     """Decorator: resolves `slug` to `cluster` (and `key` to the object `target` finds) for the view
     after the permission check; a refusal is a 403 for someone who may see the cluster, else a 404."""
@@ -90,9 +84,9 @@ def cluster_view(permission: str = "core.view_cluster", *, target: Callable | No
                     objects = (obj,)
             except Http404 as not_found:
                 if str(not_found) != CLUSTER_NOT_FOUND:
-                    raise
-                cluster = _visible_cluster(request.user, slug)
-                if cluster is None:
+                    raise  # the cluster's object was not found: a 404 for everyone
+                cluster = Cluster.objects.filter(slug=slug).first()
+                if cluster is None or not request.user.has_perm("core.view_cluster", cluster):
                     raise
                 request.cluster = cluster  # the refusal page shows the cluster's menu and a way back
                 raise PermissionDenied(REFUSED_INSIDE) from not_found
