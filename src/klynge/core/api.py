@@ -3,7 +3,6 @@
 import datetime as dt
 from typing import Annotated, Any
 
-from django.db import transaction
 from django.http import Http404
 from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -322,18 +321,13 @@ def update_practice(request, slug: str, practice_id: int, payload: PracticePatch
     cluster = cluster_for(request.user, slug, "core.manage_register")
     practice = selectors.cluster_practice_get(cluster=cluster, practice_id=practice_id)
     fields = payload.dict(exclude_unset=True)
-    joined_on = fields.pop("joined_on", None)
     if fields.get("name", "") is None:
         raise services.ServiceError({"name": "Skriv praksis' navn."})
     fields = {
         name: "" if value is None and name in ("address", "postal_code", "city") else value
         for name, value in fields.items()
     }
-    with transaction.atomic():
-        if fields:
-            services.practice_update(practice=practice, **fields)
-        if joined_on is not None:
-            services.membership_update(membership=practice.membership, joined_on=joined_on)
+    services.practice_update(practice=practice, **fields)
     return selectors.cluster_practice_get(cluster=cluster, practice_id=practice_id)
 
 
@@ -497,13 +491,13 @@ def end_role(request, slug: str, person_id: int, assignment_id: int, payload: Ro
 )
 def import_people(request, slug: str, file: File[UploadedFile]):
     cluster = cluster_for(request.user, slug, "core.manage_register")
-    if file.size > 2 * 1024 * 1024:
+    if file.size > services.PEOPLE_IMPORT_MAX_BYTES:
         return Status(
             400,
             {
                 "created": 0,
                 "practices_created": 0,
-                "errors": [{"line": 0, "message": "Filen er for stor (højst 2 MB)."}],
+                "errors": [{"line": 0, "message": services.PEOPLE_IMPORT_TOO_LARGE}],
             },
         )
     report = services.people_import_csv(cluster=cluster, raw=file.read(), by=request.user)

@@ -4,7 +4,13 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from .models import Cluster, MembershipStatus, Person, Practice, Role, Title
-from .services import CLUSTER_SETTINGS_FIELDS, PERSON_UPDATE_FIELDS, PRACTICE_UPDATE_FIELDS, outbox_enqueue
+from .services import (
+    CLUSTER_SETTINGS_FIELDS,
+    PEOPLE_IMPORT_MAX_BYTES,
+    PERSON_UPDATE_FIELDS,
+    PRACTICE_UPDATE_FIELDS,
+    outbox_enqueue,
+)
 from .throttling import client_allowed, mail_allowed
 
 
@@ -121,7 +127,7 @@ class PeopleImportForm(StyledForm):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > 2 * 1024 * 1024:
+        if upload.size > PEOPLE_IMPORT_MAX_BYTES:
             raise forms.ValidationError(_("Filen er for stor (højst 2 MB)."))
         return upload
 

@@ -288,7 +288,3 @@ def api_token_by_secret(secret: str) -> ApiToken | None:
         .filter(digest=ApiToken.digest_of(secret), revoked_at__isnull=True, person__is_active=True)
         .first()
     )
-
-
-def active_person_get(person_id) -> Person | None:
-    return Person.objects.filter(pk=person_id, is_active=True).first()

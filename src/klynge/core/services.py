@@ -154,8 +154,14 @@ def membership_update(*, membership: Membership, joined_on: dt.date) -> Membersh
 
 
 @transaction.atomic
-def practice_update(*, practice: Practice, **fields) -> Practice:
-    return model_update(instance=practice, fields=PRACTICE_UPDATE_FIELDS, data=fields)[0]
+def practice_update(*, practice: Practice, joined_on: dt.date | None = None, **fields) -> Practice:
+    """Changes the practice's own fields and, with `joined_on`, the date it joined the cluster of
+    `practice.membership` (as `selectors.cluster_practice_get` sets it)."""
+    if fields:
+        model_update(instance=practice, fields=PRACTICE_UPDATE_FIELDS, data=fields)
+    if joined_on is not None:
+        membership_update(membership=practice.membership, joined_on=joined_on)
+    return practice
 
 
 @transaction.atomic
@@ -453,6 +459,11 @@ def _import_line_problems(value: dict, *, seen: set, in_cluster: set) -> tuple[s
     if role is None:
         problems.append(f"ukendt rolle »{value['role']}«")
     return email, role, problems
+
+
+# An upload of people larger than this is refused before it is read (the page and the API alike).
+PEOPLE_IMPORT_MAX_BYTES = 2 * 1024 * 1024
+PEOPLE_IMPORT_TOO_LARGE = "Filen er for stor (højst 2 MB)."
 
 
 def people_import_csv(*, cluster: Cluster, raw: bytes, by: Person | None = None) -> ImportReport:

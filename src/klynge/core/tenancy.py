@@ -35,15 +35,23 @@ def _cluster(slug: str) -> Cluster:
     return cluster
 
 
-def _check(user, permission: str, obj) -> None:
+class Refused(Http404):
+    """The cluster exists but the user may not do this in it; to everyone it reads as `CLUSTER_NOT_FOUND`."""
+
+    def __init__(self, cluster: Cluster):
+        super().__init__(CLUSTER_NOT_FOUND)
+        self.cluster = cluster
+
+
+def _check(user, permission: str, obj, cluster: Cluster) -> None:
     if not user.is_authenticated or not user.has_perm(permission, obj):
-        raise Http404(CLUSTER_NOT_FOUND)
+        raise Refused(cluster)
 
 
 def cluster_for(user, slug: str, permission: str = "core.view_cluster") -> Cluster:
     """The cluster, or 404 when it does not exist or the user may not see it (no existence leak)."""
     cluster = _cluster(slug)
-    _check(user, permission, cluster)
+    _check(user, permission, cluster, cluster)
     return cluster
 
 
@@ -53,7 +61,7 @@ def cluster_object_for(user, slug: str, permission: str, *, target: Callable, **
         raise Http404(CLUSTER_NOT_FOUND)
     cluster = _cluster(slug)
     obj = target(cluster=cluster, **lookup)
-    _check(user, permission, obj)
+    _check(user, permission, obj, cluster)
     return cluster, obj
 
 
@@ -82,14 +90,11 @@ def cluster_view(permission: str = "core.view_cluster", *, target: Callable | No
                         request.user, slug, permission, target=target, **{key: kwargs.pop(key)}
                     )
                     objects = (obj,)
-            except Http404 as not_found:
-                if str(not_found) != CLUSTER_NOT_FOUND:
-                    raise  # the cluster's object was not found: a 404 for everyone
-                cluster = Cluster.objects.filter(slug=slug).first()
-                if cluster is None or not request.user.has_perm("core.view_cluster", cluster):
+            except Refused as refused:
+                if not request.user.has_perm("core.view_cluster", refused.cluster):
                     raise
-                request.cluster = cluster  # the refusal page shows the cluster's menu and a way back
-                raise PermissionDenied(REFUSED_INSIDE) from not_found
+                request.cluster = refused.cluster  # the refusal page shows the cluster's menu and a way back
+                raise PermissionDenied(REFUSED_INSIDE) from refused
             return view(request, request.cluster, *objects, *args, **kwargs)
 
         return wrapper

@@ -9,7 +9,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import InterfaceError, OperationalError, transaction
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from . import frontpage, privacy, selectors, services, throttling
 from .accounts import passkeys
 from .accounts import selectors as account_selectors
-from .form_errors import add_service_errors, form_status
+from .form_errors import add_service_errors, error_text, form_status
 from .forms import (
     AccountDeleteForm,
     ApiTokenForm,
@@ -162,14 +162,10 @@ def practice_edit(request, cluster, practice_id):
         initial={"joined_on": practice.membership.joined_on},
     )
     if request.method == "POST" and form.is_valid():
-        fields = {f: form.cleaned_data[f] for f in form.changed_data}
-        joined_on = fields.pop("joined_on", None)
         try:
-            with transaction.atomic():
-                if fields:
-                    services.practice_update(practice=practice, **fields)
-                if joined_on:
-                    services.membership_update(membership=practice.membership, joined_on=joined_on)
+            services.practice_update(
+                practice=practice, **{f: form.cleaned_data[f] for f in form.changed_data}
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -327,7 +323,7 @@ def role_assign(request, cluster, person_id):
                 ends_on=form.cleaned_data["ends_on"],
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, "Rollen er tildelt.")
     else:

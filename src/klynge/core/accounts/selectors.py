@@ -31,7 +31,7 @@ def has_second_factor(person: Person) -> bool:
 
 def has_app(person: Person) -> bool:
     """Whether the person has a confirmed authenticator app."""
-    return TOTPDevice.objects.filter(user=person, confirmed=True).exists()
+    return app_devices_of(person).exists()
 
 
 def has_backup_codes(person: Person) -> bool:
