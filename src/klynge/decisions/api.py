@@ -433,11 +433,7 @@ def list_decisions(request, slug: str):
 def get_decision(request, slug: str, decision_id: int):
     cluster = cluster_for(request.user, slug, "decisions.view")
     decision = selectors.cluster_decision_get(cluster=cluster, decision_id=decision_id)
-    if (
-        decision.poll
-        and decision.poll.status == PollStatus.CLOSED
-        and not request.user.has_perm("decisions.manage", cluster)
-    ):
+    if decision.poll and not request.user.has_perm("decisions.view_result", decision.poll):
         raise Http404("Beslutningen findes ikke")
     return decision
 

@@ -568,8 +568,8 @@ def _counts(poll: Poll) -> tuple[Counter, int]:
 
 
 def poll_outcome(poll: Poll, *, casting_vote: str = "", turnout: int | None = None) -> results.Outcome:
-    """The tally of a live or recorded poll, from its ballots or counts. `turnout` is given for a vote
-    recorded afterwards (no turnout rows exist for it)."""
+    """The tally of a live or recorded poll, from its ballots or counts. `turnout` is given by a caller
+    that knows it (a vote recorded afterwards has no turnout rows)."""
     counts, blank = _counts(poll)
     if turnout is None:
         turnout = Turnout.objects.filter(poll=poll).count()
@@ -627,13 +627,14 @@ def poll_close(
     poll.save(update_fields=["status", "closed_at", "casting_vote"])
     if poll.secret:
         _forget_the_running_count(poll)
-    outcome = poll_outcome(poll, casting_vote=casting_vote)
+    turnout = Turnout.objects.filter(poll=poll).count()
+    outcome = poll_outcome(poll, casting_vote=casting_vote, turnout=turnout)
     decided_on = _local_date(poll.meeting.starts_at) if poll.meeting_id else _local_date(now)
     return _decide(
         poll=poll,
         outcome=outcome,
         decided_on=decided_on,
-        turnout=Turnout.objects.filter(poll=poll).count(),
+        turnout=turnout,
         casting_vote=casting_vote,
         by=by,
     )

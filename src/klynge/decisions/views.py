@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from klynge.core import dates, tenancy
-from klynge.core.form_errors import add_service_errors, form_status
+from klynge.core.form_errors import add_service_errors, error_text, form_status
 from klynge.core.frontpage import Waiting
 from klynge.core.selectors import cluster_board, cluster_practices
 from klynge.core.tenancy import cluster_view
@@ -27,10 +27,6 @@ from .rules import voters_of
 
 def _can_manage(request, cluster) -> bool:
     return request.user.has_perm("decisions.manage", cluster)
-
-
-def _close_if_due(poll: Poll) -> Poll:
-    return services.poll_close_if_due(poll=poll)
 
 
 def result_rows(poll: Poll) -> list[dict]:
@@ -55,10 +51,6 @@ def result_rows(poll: Poll) -> list[dict]:
         {"label": label, "votes": n, "share": results.percent_text(n, cast)}
         for label, n in sorted(counts.items(), key=lambda item: -item[1])
     ]
-
-
-def _result_visible(request, cluster, poll: Poll) -> bool:
-    return request.user.has_perm("decisions.view_result", poll)
 
 
 # Polls ---------------------------------------------------------------------------------------------
@@ -193,17 +185,18 @@ def poll_edit(request, cluster, poll_id):
 
 @cluster_view("decisions.view")
 def poll_detail(request, cluster, poll_id):
-    poll = _close_if_due(selectors.cluster_poll_get(cluster=cluster, poll_id=poll_id))
+    poll = services.poll_close_if_due(poll=selectors.cluster_poll_get(cluster=cluster, poll_id=poll_id))
     can_manage = _can_manage(request, cluster)
     if not request.user.has_perm("decisions.view_poll", poll):
         raise Http404("Afstemningen findes ikke")
+    result_visible = request.user.has_perm("decisions.view_result", poll)
     context = {
         "poll": poll,
         "options": poll.options.all(),
         "can_manage": can_manage,
         "turnout": selectors.turnout_count(poll),
-        "result_visible": _result_visible(request, cluster, poll),
-        "rows": result_rows(poll) if _result_visible(request, cluster, poll) else [],
+        "result_visible": result_visible,
+        "rows": result_rows(poll) if result_visible else [],
         "decision": getattr(poll, "decision", None),
         "who_voted": selectors.who_voted(poll),
         "open_ballots": selectors.open_ballots(poll),
@@ -223,7 +216,7 @@ def poll_open(request, cluster, poll_id):
     try:
         services.poll_open(poll=poll, by=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, "Afstemningen er åben. Vælgerne er låst fast.")
     return redirect("decisions:poll_detail", slug=cluster.slug, poll_id=poll.pk)
@@ -236,7 +229,7 @@ def poll_close(request, cluster, poll_id):
     try:
         services.poll_close(poll=poll, by=request.user, casting_vote=request.POST.get("casting_vote", ""))
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
     else:
         messages.success(
             request, "Afstemningen er lukket, og beslutningen er skrevet i beslutningsprotokollen."
@@ -251,7 +244,7 @@ def poll_publish(request, cluster, poll_id):
     try:
         services.poll_publish(poll=poll)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, "Resultatet er offentliggjort for klyngens medlemmer.")
     return redirect("decisions:poll_detail", slug=cluster.slug, poll_id=poll.pk)
@@ -284,7 +277,7 @@ def proxy_add(request, cluster, poll_id):
 
 
 def _vote_context(request, cluster, poll, *, receipt=None, error=None):
-    poll = _close_if_due(poll)
+    poll = services.poll_close_if_due(poll=poll)
     votes = selectors.my_votes(poll=poll, person=request.user) if poll.status != PollStatus.DRAFT else []
     pending = [v for v in votes if not v["voted"]] if poll.status == PollStatus.OPEN else []
     return {
@@ -354,7 +347,7 @@ def poll_vote_panel(request, cluster, poll):
 
 
 def _screen_context(cluster, poll):
-    poll = _close_if_due(poll)
+    poll = services.poll_close_if_due(poll=poll)
     return {
         "poll": poll,
         "turnout": selectors.turnout_count(poll),
@@ -497,7 +490,7 @@ def motion_to_agenda(request, cluster, motion_id):
     try:
         services.motion_place_on_agenda(motion=motion, by=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, "Forslaget er sat på generalforsamlingens dagsorden.")
     return redirect("decisions:motion_detail", slug=cluster.slug, motion_id=motion.pk)
