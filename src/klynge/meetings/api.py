@@ -492,7 +492,7 @@ def get_minutes(request, slug: str, meeting_id: int):
     """The board reads the minutes at once; members when they are approved."""
     cluster = cluster_for(request.user, slug, "meetings.view_meetings")
     meeting = selectors.cluster_meeting_get(cluster=cluster, meeting_id=meeting_id)
-    if meeting.minutes_approved_at is None and not request.user.has_perm("meetings.manage_meetings", cluster):
+    if not request.user.has_perm("meetings.read_minutes", meeting):
         raise Http404("Referatet er ikke godkendt endnu")
     return _minutes(meeting)
 
@@ -649,7 +649,7 @@ class FollowUpIn(StrictSchema):
 
 def _editable_package(request, cluster, package_id):
     package = selectors.cluster_package_get(cluster=cluster, package_id=package_id)
-    if package.is_national and not request.user.has_perm("meetings.manage_national_packages", cluster):
+    if not request.user.has_perm("meetings.edit_package", package):
         raise Http404("Pakken kan ikke rettes her")
     return package
 
@@ -743,7 +743,7 @@ class DocumentOut(Schema):
 @router.get("/clusters/{slug}/documents", response={200: list[DocumentOut], 404: ErrorOut})
 def list_documents(request, slug: str, q: str = Query("", max_length=200)):
     cluster = cluster_for(request.user, slug, "meetings.view_library")
-    return list(selectors.cluster_documents(cluster=cluster, query=q.replace("\x00", "")))
+    return list(selectors.cluster_documents(cluster=cluster, query=q))
 
 
 @router.post(

@@ -276,9 +276,15 @@ def attendance_by_practice(*, cluster: Cluster, year: int, now: dt.datetime | No
     return meetings, rows
 
 
+def _searchable(query: str) -> str:
+    """A search text PostgreSQL can compare: it refuses text with a NUL character (from `?q=%00`)."""
+    return (query or "").replace("\x00", "")
+
+
 def cluster_packages(*, cluster: Cluster, query: str = ""):
     """National packages and the cluster's own, with the meetings of this cluster that used them."""
     packages = ClusterPackage.objects.filter(Q(cluster__isnull=True) | Q(cluster=cluster))
+    query = _searchable(query)
     if query:
         packages = packages.filter(Q(title__icontains=query) | Q(focus__icontains=query))
     return (
@@ -305,6 +311,7 @@ def cluster_package_get(*, cluster: Cluster, package_id: int) -> ClusterPackage:
 
 def cluster_documents(*, cluster: Cluster, query: str = "", category: str = ""):
     documents = cluster.documents.all()
+    query = _searchable(query)
     if query:
         documents = documents.filter(
             Q(title__icontains=query)

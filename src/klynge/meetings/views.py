@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from klynge.core import dates
 from klynge.core import selectors as core_selectors
-from klynge.core.form_errors import add_service_errors
+from klynge.core.form_errors import add_service_errors, error_text
 from klynge.core.tenancy import cluster_view, public_cluster
 from klynge.core.text import counted
 
@@ -145,7 +145,7 @@ def meeting_cancel(request, cluster, meeting_id):
     try:
         services.meeting_cancel(meeting=meeting, by=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, "Mødet er aflyst, og de inviterede har fået en aflysning til kalenderen.")
     return _detail(meeting)
@@ -200,7 +200,7 @@ def meeting_invite(request, cluster, meeting_id):
     try:
         result = services.meeting_invite_all(meeting=meeting, by=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
         return _detail(meeting)
     messages.success(request, f"{counted(len(result.invited), 'invitation', 'invitationer')} er sendt.")
     if result.left_out:
@@ -222,7 +222,7 @@ def meeting_answer(request, cluster, meeting):
         try:
             services.invitation_answer(invitation=invitation, answer=form.cleaned_data["answer"])
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, error_text(error))
         else:
             messages.success(
                 request,
@@ -351,8 +351,8 @@ def agenda_item_move(request, cluster, meeting_id, item_id):
             moved = services.agenda_item_move(item=item, direction=direction)
     except ValidationError as error:
         if request.htmx:
-            return HttpResponse(" ".join(error.messages), status=400)
-        messages.error(request, " ".join(error.messages))
+            return HttpResponse(error_text(error), status=400)
+        messages.error(request, error_text(error))
         return _detail(meeting)
     if request.htmx:
         # Only the agenda is swapped; the buttons keep their ids, so focus stays on the one pressed.
@@ -387,7 +387,7 @@ def agenda_template(request, cluster, meeting_id):
     try:
         items = services.agenda_apply_general_assembly_template(meeting=meeting)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, f"{counted(len(items), 'punkt', 'punkter')} fra skabelonen er tilføjet.")
     return _detail(meeting)
@@ -443,7 +443,7 @@ def minutes_edit(request, cluster, meeting_id):
                 for item, form in forms:
                     services.minutes_write(item=item, **form.cleaned_data)
             except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
+                messages.error(request, error_text(error))
                 status = 400
             else:
                 messages.success(request, "Referatet er gemt.")
@@ -460,7 +460,7 @@ def minutes_approve(request, cluster, meeting_id):
     try:
         services.minutes_approve(meeting=meeting, by=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, "Referatet er godkendt og kan nu ses af medlemmerne.")
     return _detail(meeting)

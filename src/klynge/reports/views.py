@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from klynge.core.form_errors import add_service_errors
+from klynge.core.form_errors import add_service_errors, error_text
 from klynge.core.services import ServiceError
 from klynge.core.tenancy import cluster_view
 
@@ -93,7 +93,7 @@ def annual_report_create(request, cluster, year):
     try:
         services.annual_report_create(cluster=cluster, year=year, by=request.user)
     except ServiceError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, "Udkastet er gemt. Du kan nu rette i teksten.")
     return redirect("reports:annual_report", slug=cluster.slug, year=year)
@@ -121,7 +121,7 @@ def annual_report_regenerate(request, cluster, year):
             by=request.user,
         )
     except ServiceError as error:
-        messages.warning(request, " ".join(error.messages))
+        messages.warning(request, error_text(error))
     else:
         messages.success(
             request,

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from klynge.core.dates import short_date
-from klynge.core.form_errors import add_service_errors, form_status
+from klynge.core.form_errors import add_service_errors, error_text, form_status
 from klynge.core.frontpage import Waiting
 from klynge.core.tenancy import cluster_view
 
@@ -199,7 +199,7 @@ def question_delete(request, cluster, survey_id, question_id):
     try:
         services.question_delete(question=question)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, "Spørgsmålet er slettet.")
     return redirect(reverse("surveys:detail", args=[cluster.slug, survey.pk]) + "#spoergsmaal")
@@ -234,7 +234,7 @@ def survey_send(request, cluster, survey_id):
     try:
         invitations = services.survey_send(survey=survey, by=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, f"Spørgeskemaet er sendt til {len(invitations)} modtagere.")
     return redirect("surveys:detail", slug=cluster.slug, survey_id=survey.pk)
@@ -250,14 +250,14 @@ def survey_record(request, cluster, survey_id):
     if survey.sent_at:
         initial["sent_on"] = timezone.localdate(survey.sent_at)
     form = RecordForm(request.POST or None, initial=initial)
-    if survey.status == "sent":
+    if survey.status == SurveyStatus.SENT:
         form.fields["sent_on"].disabled = True
     if request.method == "POST" and form.is_valid():
         try:
             services.survey_record(
                 survey=survey,
                 answered=form.cleaned_data["answered"],
-                sent_on=form.cleaned_data.get("sent_on") if survey.status != "sent" else None,
+                sent_on=form.cleaned_data.get("sent_on") if survey.status != SurveyStatus.SENT else None,
                 by=request.user,
             )
         except ValidationError as error:
@@ -286,7 +286,7 @@ def survey_remind(request, cluster, survey_id):
     try:
         count = services.survey_remind(survey=survey)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, f"Påmindelse sendt til {count}, som ikke har svaret.")
     return redirect("surveys:detail", slug=cluster.slug, survey_id=survey.pk)
@@ -341,7 +341,7 @@ def survey_delete(request, cluster, survey_id):
     try:
         services.survey_delete(survey=survey)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
         return redirect("surveys:detail", slug=cluster.slug, survey_id=survey.pk)
     messages.success(request, "Spørgeskemaet er slettet.")
     return redirect("surveys:list", slug=cluster.slug)
@@ -355,7 +355,7 @@ def survey_agenda(request, cluster, survey_id):
     try:
         services.survey_put_on_agenda(survey=survey, results_url=url, by=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, f"Spørgeskemaet er sat på dagsordenen for {survey.meeting.display_name}.")
     return redirect("surveys:detail", slug=cluster.slug, survey_id=survey.pk)
