@@ -657,8 +657,7 @@ def _editable_package(request, cluster, package_id):
 @router.get("/clusters/{slug}/packages", response={200: list[PackageOut], 404: ErrorOut})
 def list_packages(request, slug: str, q: str = Query("", max_length=200)):
     cluster = cluster_for(request.user, slug, "meetings.view_library")
-    query = q.replace("\x00", "")  # PostgreSQL cannot compare text with a NUL character
-    return list(selectors.cluster_packages(cluster=cluster, query=query).prefetch_related("attachments"))
+    return list(selectors.cluster_packages(cluster=cluster, query=q).prefetch_related("attachments"))
 
 
 @router.get("/clusters/{slug}/packages/{package_id}", response={200: PackageOut, 404: ErrorOut})

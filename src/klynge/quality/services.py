@@ -168,7 +168,6 @@ def _fail(result: ImportResult, line: int, message: str) -> ImportResult:
     return result
 
 
-WRITE_SCHEMA = storing.SCHEMA
 _CODE_DIGEST: list[str] = []
 
 
@@ -344,7 +343,7 @@ def measurements_import(
     )
     if same := _same_import(kind=kind, cluster=cluster, digests=digests, basis=basis):
         return _skipped(result, same, started)
-    info = imp.inspect_file(Path(path), file_name, digest=digests.digests[0])
+    info = imp.inspect_file(Path(path), file_name)
     try:
         rows = measurement_rows(
             info,

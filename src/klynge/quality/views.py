@@ -12,7 +12,6 @@ from django.utils import timezone
 from klynge.core.form_errors import add_service_errors, form_status
 from klynge.core.tenancy import cluster_view
 from klynge.projects import selectors as project_selectors
-from klynge.projects.selectors import cluster_projects
 
 from . import charts, exports, selectors, services
 from .forms import EntryForm, IndicatorForm, OpenDataForm, UploadForm
@@ -41,7 +40,7 @@ def own_data(request, cluster):
     window, rows = selectors.own_overview(cluster=cluster, viewer=viewer)
     projects = [
         p
-        for p in cluster_projects(cluster=cluster).filter(taken_up_meeting__isnull=False)
+        for p in project_selectors.cluster_projects(cluster=cluster).filter(taken_up_meeting__isnull=False)
         if p.indicator_codes
     ]
     practice_name = None

@@ -168,7 +168,7 @@ def prescriptions_aggregate(
     if fast_result is not None:
         grouped, rows_read = fast_result
     else:
-        info = imp.inspect_file(path, file_name, digest=digests.digests[0])
+        info = imp.inspect_file(path, file_name)
         try:
             base = imp.scan_table(info, imp.PRESCRIPTION_HEADERS, ("provider", "period", "atc", *NUMERIC))
             grouped = _text_groups(base, _text_numbers(info), prefixes).collect(engine="streaming")

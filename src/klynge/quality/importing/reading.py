@@ -108,7 +108,6 @@ class ImportFileError(ValueError):
 class FileInfo:
     path: Path
     name: str
-    digest: str
     utf8_path: Path | None = None  # a transcoded copy when the file was Windows-1252
     separator: str = ","  # set by scan_table; ';' means Danish number conventions
     temporary: list[Path] = field(default_factory=list)
@@ -189,20 +188,17 @@ class Digests:
         return self._dotted[index]
 
 
-def inspect_file(path: Path, name: str | None = None, *, digest: str | None = None) -> FileInfo:
-    """Digest the file (unless its digest is known) and, for a CSV that is not valid UTF-8, write a UTF-8
-    copy (streamed, in chunks)."""
+def inspect_file(path: Path, name: str | None = None) -> FileInfo:
+    """For a CSV that is not valid UTF-8, writes a UTF-8 copy (streamed, in chunks). The file's digest
+    is the business of `Digests`, which reads it beside the parsing."""
     path = Path(path)
-    info = FileInfo(path=path, name=name or path.name, digest=digest or "")
-    hasher = None if digest else hashlib.sha256()
+    info = FileInfo(path=path, name=name or path.name)
     decoder = codecs.getincrementaldecoder("utf-8")()
     utf8 = not is_xlsx(path)
     with path.open("rb") as handle:
-        while (hasher or utf8) and (chunk := handle.read(CHUNK)):
-            if hasher:
-                hasher.update(chunk)
+        while utf8 and (chunk := handle.read(CHUNK)):
             # ASCII is valid UTF-8 on its own unless a character began in the chunk before.
-            if utf8 and not (chunk.isascii() and not decoder.getstate()[0]):
+            if not (chunk.isascii() and not decoder.getstate()[0]):
                 try:
                     decoder.decode(chunk)
                 except UnicodeDecodeError:
@@ -212,8 +208,6 @@ def inspect_file(path: Path, name: str | None = None, *, digest: str | None = No
                 decoder.decode(b"", final=True)
             except UnicodeDecodeError:
                 utf8 = False
-    if hasher:
-        info.digest = hasher.hexdigest()
     if not is_xlsx(path) and not utf8:
         tmp = tempfile.NamedTemporaryFile(prefix="klynge-import-", suffix=".csv", delete=False)  # noqa: SIM115 (kept after closing)
         with path.open("rb") as src, tmp:
