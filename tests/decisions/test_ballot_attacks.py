@@ -8,6 +8,8 @@ every row version still in the pages). Each attack counts how many votes it link
 Each has a control: the same attack, pointed at a setup that does leak, links every vote.
 """
 
+import contextlib
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -184,8 +186,15 @@ def test_the_administrator_links_no_vote_once_the_poll_has_closed(busy_elsewhere
     left open in another database of the server must not keep old versions (VACUUM FULL kept them)."""
     assembly = GeneralAssembly()
     assembly.open()
-    if busy_elsewhere:
-        other = attacker.pg_open_transaction("postgres", "rapport-i-anden-database")
+    with contextlib.ExitStack() as stack:
+        if busy_elsewhere:
+            stack.enter_context(
+                contextlib.closing(attacker.pg_open_transaction("postgres", "rapport-i-anden-database"))
+            )
+        _vote_close_and_attack(assembly)
+
+
+def _vote_close_and_attack(assembly):
     for i in range(12):
         assembly.vote(i)
     options = set(assembly.options.values())
@@ -218,9 +227,5 @@ def test_the_administrator_links_no_vote_once_the_poll_has_closed(busy_elsewhere
     live_open, versions_open = attack()
     assert live_open >= 1
     assert versions_open in (None, 12)
-    try:
-        assembly.close()
-    finally:
-        if busy_elsewhere:
-            other.close()
+    assembly.close()
     assert attack() == (0, None if not inspect else 0)
