@@ -280,6 +280,10 @@ class Person:
     def nav(self, name: str) -> None:
         """Follows a link in the cluster's menu; on a phone the menu opens with its button first."""
         menu = self.page.get_by_role("navigation", name="Klyngens menu")
+        # A click that leads here may still be loading: on the page before it there is no menu,
+        # and until the page's script has run a phone shows the links without the button.
+        expect(menu).to_be_visible()
+        self.page.wait_for_load_state("load")
         link = menu.get_by_role("link", name=name, exact=True)
         if not link.is_visible():
             self.click(self.page.get_by_role("button", name="Menu"))
