@@ -22,6 +22,13 @@ def _shows(secret: str, text: str) -> bool:
     return secret in text
 
 
+def test_the_ydernummer_matcher_sees_a_number_standing_alone_and_not_inside_a_decimal():
+    assert _shows("123456", "Ydernummer 123456 ") and _shows("123456", '"provider": "123456"')
+    assert _shows("123456", "<td>123456</td>") and _shows("Lille Lægehus", "om Lille Lægehus")
+    assert not _shows("123456", "0.31234567") and not _shows("123456", '"y": 12,1234560')
+    assert not _shows("123456", "1234567")
+
+
 def login(client, person):
     assert client.login(username=person.email, password=PASSWORD)
 
