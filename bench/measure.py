@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import os
 import statistics
-import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 
@@ -90,27 +89,6 @@ def busy_warning(start: float, end: float) -> str:
         f"The machine was busy (load {worst:.1f} on {cpus} CPUs): times are longer than on a quiet "
         "machine and spread widely; the ratios, taken per round, are the figures to trust."
     )
-
-
-def alternate(
-    rounds: int, steps: dict[str, Callable[[], float]], *, report: bool = True
-) -> dict[str, Spread]:
-    """Runs every step once per round, in the given order, for `rounds` rounds; each step returns its
-    figure (seconds, usually). Returns the spread of each step's figures."""
-    spreads = {name: Spread() for name in steps}
-    for index in range(1, rounds + 1):
-        for name, step in steps.items():
-            spreads[name].add(step())
-        if report:
-            figures = ", ".join(f"{name} {spread.values[-1]:.2f}" for name, spread in spreads.items())
-            print(f"  round {index}/{rounds}: {figures} ({load()})", flush=True)
-    return spreads
-
-
-def timed(function: Callable[[], object]) -> float:
-    started = time.perf_counter()
-    function()
-    return time.perf_counter() - started
 
 
 @dataclass

@@ -29,14 +29,13 @@ import threading
 import time
 import urllib.parse
 
-from bench.measure import percentile, print_load
+from bench.measure import load, percentile, print_load
 from bench.servers import django_env, gunicorn, postgres
 
 SEED = 20261122
 ROUNDS = int(os.environ.get("BENCH_PAGES_ROUNDS", "5"))
 BATCH = int(os.environ.get("BENCH_PAGES_BATCH", "40"))
 THREADS = 4
-WARMUP = 10
 GOAL = 4.0
 P95_GOAL = 0.100
 
@@ -188,21 +187,14 @@ def spread(values: list[float], scale: float = 1.0, digits: int = 1) -> str:
     )
 
 
-def load() -> str:
-    return " ".join(f"{v:.2f}" for v in os.getloadavg())
-
-
 def rounds(base: str, pages: list[tuple[str, str]], cookie: str) -> dict:
     """ROUNDS rounds; in each, for each page: logged-in /healthz, no-session /healthz, the page."""
     results = {
         label: {"medians": [], "all": [], "x_login": [], "x_base": [], "login": [], "base": []}
         for label, _ in pages
     }
-    for _ in range(WARMUP):
-        for _, path in pages:
-            _request(base, path, headers={"Cookie": cookie})
     for number in range(ROUNDS):
-        print(f"round {number + 1}/{ROUNDS}, load {load()}", flush=True)
+        print(f"round {number + 1}/{ROUNDS}, {load()}", flush=True)
         for label, path in pages:
             logged_in = statistics.median(batch(base, "/healthz", cookie))
             no_session = statistics.median(batch(base, "/healthz", ""))
@@ -310,7 +302,7 @@ def main() -> None:
         f"gunicorn 2 workers, PostgreSQL, {ROUNDS} rounds x {BATCH} requests per page from {THREADS} "
         "threads, each batch beside a logged-in and a no-session /healthz batch =="
     )
-    print(f"load average (1, 5, 15 min): before {load_before}; after {load_after}; {os.cpu_count()} cores")
+    print(f"before: {load_before}; after: {load_after}")
     logins = [v for r in results.values() for v in r["login"]]
     bases = [v for r in results.values() for v in r["base"]]
     print(f"/healthz logged in, batch medians ms (min / median / max): {spread(logins, 1000)}")
