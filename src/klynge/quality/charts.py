@@ -191,13 +191,3 @@ def specs(figures: IndicatorFigures) -> dict[str, dict]:
         if spec is not None:
             out[name] = spec
     return out
-
-
-def to_svg(spec: dict) -> str:
-    # vl-convert loads a JavaScript engine; only the SVG and PNG exports need it.
-    import vl_convert
-
-    spec = dict(spec)
-    if spec.get("width") == "container":
-        spec["width"] = 640
-    return vl_convert.vegalite_to_svg(spec, format_locale="da-DK", time_format_locale="da-DK")

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from klynge.core import vegalite
 from klynge.core.form_errors import add_service_errors, form_status
 from klynge.core.tenancy import cluster_view
 from klynge.projects import selectors as project_selectors
@@ -125,7 +126,7 @@ def indicator_chart(request, cluster, shown, name, fmt):
         raise Http404
     if fmt == "json":
         return HttpResponse(json.dumps(spec, ensure_ascii=False), content_type="application/json")
-    response = HttpResponse(charts.to_svg(spec), content_type="image/svg+xml")
+    response = HttpResponse(vegalite.to_svg(spec), content_type="image/svg+xml")
     response["Content-Disposition"] = f'attachment; filename="{figures.indicator.code}-{name}.svg"'
     return response
 

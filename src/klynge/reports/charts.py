@@ -33,17 +33,3 @@ def attendance_chart(figures, *, font: str | None = None) -> dict | None:
     else:
         spec["width"] = "container"
     return spec
-
-
-def to_svg(spec: dict) -> str:
-    # vl-convert loads a JavaScript engine; only the SVG and PNG exports need it.
-    import vl_convert
-
-    return vl_convert.vegalite_to_svg(spec, format_locale="da-DK", time_format_locale="da-DK")
-
-
-def to_png(spec: dict) -> bytes:
-    # vl-convert loads a JavaScript engine; only the SVG and PNG exports need it.
-    import vl_convert
-
-    return vl_convert.vegalite_to_png(spec, scale=2, format_locale="da-DK", time_format_locale="da-DK")

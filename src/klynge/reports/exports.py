@@ -10,6 +10,7 @@ import re
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from klynge.core import vegalite
 from klynge.core.dates import day_span
 from klynge.core.exports import csv_writer
 from klynge.core.markup import render_markdown
@@ -58,7 +59,7 @@ def pdf_export(*, cluster: Cluster, year: int, text: str, chart: dict | None) ->
 
     chart_uri = None
     if chart:
-        svg = charts.to_svg(chart)
+        svg = vegalite.to_svg(chart)
         chart_uri = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
     html = render_to_string(
         "reports/pdf/annual_report.html",
@@ -160,7 +161,7 @@ def docx_export(*, cluster: Cluster, year: int, text: str, chart: dict | None) -
     flush()
     if chart:
         document.add_heading("Deltagere pr. møde", level=2)
-        document.add_picture(io.BytesIO(charts.to_png(chart)), width=Cm(15))
+        document.add_picture(io.BytesIO(vegalite.to_png(chart)), width=Cm(15))
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
