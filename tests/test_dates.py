@@ -120,6 +120,21 @@ def test_dates_have_no_leading_zeros_and_long_dates_name_the_month():
     assert dates.short_date(None) == dates.clock(None) == ""
 
 
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (dt.date(2025, 1, 31), 1, dt.date(2025, 2, 28)),  # no 31st in February: its last day
+        (dt.date(2024, 1, 31), 1, dt.date(2024, 2, 29)),
+        (dt.date(2025, 11, 15), 2, dt.date(2026, 1, 15)),
+        (dt.date(2025, 3, 1), -12, dt.date(2024, 3, 1)),
+        (dt.date(2025, 1, 1), -1, dt.date(2024, 12, 1)),
+        (dt.date(2025, 8, 31), -6, dt.date(2025, 2, 28)),
+    ],
+)
+def test_months_are_added_on_the_calendar(day, months, expected):
+    assert dates.add_months(day, months) == expected
+
+
 def test_the_template_filters_are_the_same_functions():
     rendered = Template(
         "{{ m|short_date }}|{{ m|long_date }}|{{ m|clock }}|{{ m|stamp }}|{{ m|clock_seconds }}"

@@ -49,6 +49,18 @@ def today() -> dt.date:
     return local(timezone.now()).date()
 
 
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later (or earlier); the 31st becomes the month's last day where it has none."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month + 1, candidate)
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
 def day_month(value: dt.date | dt.datetime) -> str:
     """»14/3«: for places where the year is plain from the context."""
     day = local_date(value)

@@ -10,12 +10,12 @@ import zoneinfo
 
 from django.utils import timezone
 
+from klynge.core.dates import add_months
 from klynge.core.models import BOARD_ROLES, Cluster, Person, Role, RoleAssignment
 from klynge.meetings.models import MeetingKind, MeetingStatus
 from klynge.meetings.services import meeting_create
 from klynge.projects import services
 from klynge.projects.models import ProjectStatus
-from klynge.projects.planning import add_months
 from klynge.projects.rounds import services as round_services
 
 CPH = zoneinfo.ZoneInfo("Europe/Copenhagen")

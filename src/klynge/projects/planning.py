@@ -6,6 +6,8 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from klynge.core.dates import add_months
+
 
 @dataclass(frozen=True)
 class IdeaTally:
@@ -97,7 +99,7 @@ def propose_rotation(
     A project never jumps ahead of a better-ranked one at the same meeting; a project that is not
     ready simply lands on a later meeting, and the next ones fill the free places before it.
     """
-    horizon = _add_months(today, horizon_months)
+    horizon = add_months(today, horizon_months)
     usable = sorted(
         (m for m in meetings if today < m.date <= horizon and m.capacity > 0),
         key=lambda m: (m.date, m.meeting_id),
@@ -122,21 +124,6 @@ def propose_rotation(
     return proposal
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year = day.year + month // 12
-    month = month % 12 + 1
-    for d in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, d)
-        except ValueError:
-            continue
-    raise ValueError(day)
-
-
-add_months = _add_months
-
-
 def revisit_window(meeting_day: dt.date) -> tuple[dt.date, dt.date]:
     """The allowed revisit dates: 12 to 24 months after the meeting where the project is taken up."""
-    return _add_months(meeting_day, 12), _add_months(meeting_day, 24)
+    return add_months(meeting_day, 12), add_months(meeting_day, 24)

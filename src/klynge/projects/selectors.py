@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from klynge.core import selectors as core_selectors
+from klynge.core.dates import add_months
 from klynge.core.models import BOARD_ROLES, Cluster, Person, Role, RoleAssignment
 from klynge.meetings.models import Meeting, MeetingKind, MeetingStatus
 
@@ -28,7 +29,7 @@ from .models import (
     ProjectStatus,
     RotationPlan,
 )
-from .planning import IdeaTally, RankedIdea, add_months, rank_ideas
+from .planning import IdeaTally, RankedIdea, rank_ideas
 from .scope import Flag, scope_check
 
 

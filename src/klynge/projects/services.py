@@ -30,7 +30,7 @@ from .models import (
     RotationPlan,
     RotationSlot,
 )
-from .planning import PlanMeeting, PlanProject, add_months, propose_rotation, revisit_window
+from .planning import PlanMeeting, PlanProject, propose_rotation, revisit_window
 
 S = ProjectStatus
 ALLOWED = {
@@ -495,7 +495,7 @@ def project_reminders_run(*, today: dt.date | None = None) -> dict[str, int]:
     for project in candidates:
         cluster = project.cluster
         settings = settings_by_cluster.setdefault(cluster.pk, selectors.settings_for(cluster=cluster))
-        remind_from = add_months(project.revisit_date, -settings.reminder_months)
+        remind_from = dates.add_months(project.revisit_date, -settings.reminder_months)
         if project.revisit_reminded_on is None and today >= remind_from:
             meeting = _first_meeting_after(cluster, project.revisit_date)
             project.followup_meeting = meeting

@@ -17,6 +17,7 @@ from django.db.models import Case, Count, F, FloatField, Q, Sum, Value, When
 from django.http import Http404
 
 from klynge.core import selectors as core_selectors
+from klynge.core.dates import add_months
 from klynge.core.models import Cluster, MembershipStatus
 from klynge.meetings.models import MeetingGuest
 
@@ -630,8 +631,7 @@ SERIES_MONTHS = 60
 
 def series_start(last: dt.date) -> dt.date:
     """The first period start a run chart ending with the period starting `last` includes."""
-    index = last.year * 12 + last.month - 1 - (SERIES_MONTHS - 1)
-    return dt.date(index // 12, index % 12 + 1, 1)
+    return add_months(last.replace(day=1), -(SERIES_MONTHS - 1))
 
 
 def own_overview(*, cluster: Cluster, viewer: Viewer) -> tuple[Window | None, list[OverviewRow]]:
@@ -751,11 +751,6 @@ class BeforeAfterRow:
     months_after: int
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
-    index = day.year * 12 + day.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
 def before_after(*, cluster: Cluster, viewer: Viewer, codes: list[str], day: dt.date) -> list[BeforeAfterRow]:
     """For each indicator code: the cluster's (and the viewer's practice's) value in the 12 months before
     the month of `day` and in the 12 months after it. Monthly data; two queries."""
@@ -765,7 +760,7 @@ def before_after(*, cluster: Cluster, viewer: Viewer, codes: list[str], day: dt.
         return []
     member_ids = _member_ids(cluster)
     month = dt.date(day.year, day.month, 1)
-    start, end = _add_months(month, -12), _add_months(month, 12)
+    start, end = add_months(month, -12), add_months(month, 12)
     rows: dict[tuple[int, str], list] = defaultdict(list)
     practices: dict[tuple[int, str], dict[int, list]] = defaultdict(lambda: defaultdict(list))
     after_months: dict[int, set] = defaultdict(set)
