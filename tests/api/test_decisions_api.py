@@ -49,6 +49,9 @@ def test_a_draft_is_tied_to_an_agenda_item_changed_and_given_proxies(client, wor
         expect=400,
     )
     assert "hører ikke til mødet" in bad["detail"]
+    # The agenda item alone brings its meeting, as on the web.
+    moved = chair.patch(f"/clusters/{slug}/polls/{poll['id']}", {"agenda_item_id": other.pk})
+    assert (moved["agenda_item_id"], moved["meeting_id"]) == (other.pk, other.meeting_id)
 
 
 def test_a_recorded_confidence_vote_through_the_api(client, world):

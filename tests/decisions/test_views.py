@@ -282,6 +282,28 @@ def test_draft_can_be_edited_but_not_once_open(client, world):
     assert poll.question == "Hvor skal internatet holdes?"
 
 
+def test_a_draft_tied_to_an_agenda_item_takes_the_items_meeting(client, world):
+    from klynge.meetings.services import agenda_item_create
+
+    poll = online_poll(world)
+    assembly = make_meeting(world.cluster, when=timezone.now() + dt.timedelta(days=3))
+    item = agenda_item_create(meeting=assembly, title="Valg til bestyrelsen")
+    login(client, world.chair)
+    url = f"/k/{world.cluster.slug}/afstemninger/{poll.pk}/ret/"
+    answer = {"question": poll.question, "kind": "yes_no", "majority": "simple", "agenda_item": item.pk}
+    assert client.post(url, answer).status_code == 302
+    poll.refresh_from_db()
+    assert (poll.agenda_item, poll.meeting) == (item, assembly)
+    # An item of another meeting than the one chosen is refused, and nothing changes.
+    other = agenda_item_create(meeting=make_meeting(world.cluster), title="Eventuelt")
+    refused = client.post(url, {**answer, "agenda_item": other.pk, "meeting": assembly.pk})
+    assert (
+        refused.status_code == 400 and "Punktet står på et andet mødes dagsorden." in refused.content.decode()
+    )
+    poll.refresh_from_db()
+    assert poll.agenda_item == item
+
+
 def test_front_page_shows_the_open_poll(client, world):
     poll = online_poll(world)
     services.poll_open(poll=poll)

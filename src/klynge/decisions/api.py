@@ -281,8 +281,6 @@ def update_poll(request, slug: str, poll_id: int, payload: PollPatch):
         data["description"] = ""
     _check_choices(data)
     data.update(_links(cluster, data))
-    if data.get("agenda_item") is not None and "meeting" not in data:
-        data["meeting"] = data["agenda_item"].meeting
     return services.poll_update(
         poll=poll, options=options, effect=payload.effect.dict() if effect is not None else None, **data
     )

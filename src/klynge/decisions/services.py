@@ -346,6 +346,8 @@ def poll_update(
 ) -> Poll:
     """Changes a draft. Question, options, rules and electorate are frozen once the poll opens."""
     check_fields(poll, fields=POLL_UPDATE_FIELDS, data=fields)
+    if fields.get("agenda_item") is not None and fields.get("meeting") is None:
+        fields["meeting"] = fields["agenda_item"].meeting
     poll = Poll.objects.select_for_update().get(pk=poll.pk)
     if poll.status != PollStatus.DRAFT:
         raise ServiceError(

@@ -167,10 +167,11 @@ def poll_edit(request, cluster, poll_id):
     if request.method == "POST":
         if form.is_valid():
             kwargs = form.service_kwargs()
+            options = kwargs.pop("options")
             try:
                 services.poll_update(
                     poll=poll,
-                    options=kwargs.pop("options") if kwargs["kind"] != PollKind.YES_NO else None,
+                    options=options if kwargs["kind"] != PollKind.YES_NO else None,
                     effect=kwargs.pop("effect"),
                     **kwargs,
                 )
