@@ -1,10 +1,9 @@
 import os
 import shutil
-from pathlib import Path
 
 import pytest
 
-from tests.e2e.person import assert_axe
+from tests.e2e.person import AXE_JS, assert_axe
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -17,7 +16,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-AXE_JS = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
 ON_CI = os.environ.get("CI") == "true"
 
 

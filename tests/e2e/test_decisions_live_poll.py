@@ -12,6 +12,7 @@ from klynge.decisions import services
 from klynge.decisions.models import Ballot
 from klynge.meetings.models import MeetingKind
 from klynge.meetings.services import attendance_check_in, meeting_create
+from tests.e2e.person import assert_axe
 from tests.factories import PASSWORD, ClusterWorld, make_person
 
 PHONE = {"width": 390, "height": 844}
@@ -86,13 +87,12 @@ def test_live_poll_with_three_voters_and_the_projector(live_server, page, axe, l
         expect(phone.get_by_text("Afstemningen er ikke åbnet endnu")).to_be_visible()
         contexts.append(context)
         phones.append(phone)
-    axe_phone = _axe_for(phones[0])
-    axe_phone("stemmeside før åbning")
+    assert_axe(phones[0], "stemmeside før åbning")
 
     page.get_by_role("button", name="Åbn afstemningen").click()
     expect(page.get_by_text("Afstemningen er åben")).to_be_visible()
     expect(screen.get_by_text("0 af 3 har stemt")).to_be_visible()
-    _axe_for(screen)("storskærm under afstemningen")
+    assert_axe(screen, "storskærm under afstemningen")
 
     # The ballots appear without reload; each voter chooses and gets a receipt.
     for phone, choice in zip(phones, ["Ja", "Nej", "Ja"], strict=True):
@@ -100,7 +100,7 @@ def test_live_poll_with_three_voters_and_the_projector(live_server, page, axe, l
         phone.get_by_label(choice, exact=True).check()
         phone.get_by_role("button", name="Afgiv stemme").click()
         expect(phone.get_by_text("Din stemme er modtaget og talt med")).to_be_visible()
-    axe_phone("kvittering")
+    assert_axe(phones[0], "kvittering")
     expect(screen.get_by_text("3 af 3 har stemt")).to_be_visible()
     # The projector never shows the running result.
     expect(screen.get_by_role("table")).to_have_count(0)
@@ -115,29 +115,12 @@ def test_live_poll_with_three_voters_and_the_projector(live_server, page, axe, l
     axe("afstemningens side (lukket)")
     expect(screen.get_by_text("Vedtaget.")).to_be_visible()
     expect(screen.get_by_role("row", name="Ja 2 66,7 %")).to_be_visible()
-    _axe_for(screen)("storskærm med resultat")
+    assert_axe(screen, "storskærm med resultat")
 
     # The voters see the result once the chair publishes it.
     expect(phones[1].get_by_text("Resultatet vises her, når det er offentliggjort")).to_be_visible()
     page.get_by_role("button", name="Offentliggør resultatet").click()
     expect(phones[1].get_by_role("row", name="Nej 1 33,3 %")).to_be_visible()
-    axe_phone("resultat på telefonen")
+    assert_axe(phones[0], "resultat på telefonen")
     for context in contexts:
         context.close()
-
-
-def _axe_for(other_page):
-    """The axe check of tests/conftest.py for another page than the fixture's."""
-    from tests.conftest import AXE_JS
-
-    script = AXE_JS.read_text()
-
-    def check(context: str) -> None:
-        other_page.evaluate(script)
-        result = other_page.evaluate(
-            "async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']})"
-        )
-        bad = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
-        assert not bad, f"axe on {context}: " + "; ".join(f"{v['id']}: {v['help']}" for v in bad)
-
-    return check

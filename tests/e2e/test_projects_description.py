@@ -12,6 +12,7 @@ from klynge.core.models import Role
 from klynge.meetings.services import meeting_create
 from klynge.projects import services
 from klynge.projects.rounds import services as round_services
+from tests.e2e.person import assert_axe
 from tests.factories import PASSWORD, ClusterWorld, make_person
 
 
@@ -90,10 +91,7 @@ def test_live_scope_check_approval_and_plan(live_server, page, axe, project):
     board.goto(f"{base}/k/{world.cluster.slug}/projekter/rotation/")
     board.get_by_role("button", name="Lav nyt forslag").click()
     expect(board.locator("#draft-plan")).to_contain_text("Fluconazol i almen praksis")
-    axe_board = board  # same checks on the board's page
-    from tests.e2e.test_projects_workshop import check_axe
-
-    check_axe(axe_board, "planudkast")
+    assert_axe(board, "planudkast")
     board.get_by_role("button", name="Offentliggør planen").click()
     expect(board.locator("#published-plan")).to_contain_text("Forårsmødet")
     context.close()

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from klynge.core.models import OutboxMessage
 from klynge.surveys.models import Answer
+from tests.e2e.person import assert_axe
 from tests.surveys.helpers import build_survey
 
 PHONE = {"width": 390, "height": 844}
@@ -47,7 +48,7 @@ def test_member_answers_from_the_mail_on_a_phone_and_the_board_sees_the_rate(
     board.goto(f"{base}/k/{world.cluster.slug}/spoergeskemaer/{survey.pk}/")
     expect(board.get_by_role("heading", name="Henvisninger til kommunale tilbud")).to_be_visible()
     expect(board.get_by_text("0 af 4")).to_be_visible()
-    check_axe(board, "bestyrelsens side")
+    assert_axe(board, "bestyrelsens side")
 
     message = OutboxMessage.objects.get(to=world.member.email)
     link = re.search(r"https?://\S+/spoergeskema/\S+", message.body).group(0)
@@ -81,22 +82,8 @@ def test_member_answers_from_the_mail_on_a_phone_and_the_board_sees_the_rate(
 
     board.get_by_role("link", name="Se resultater").click()
     expect(board.get_by_text("Resultaterne er skjult endnu")).to_be_visible()
-    check_axe(board, "skjulte resultater")
+    assert_axe(board, "skjulte resultater")
     board.goto(f"{base}/k/{world.cluster.slug}/spoergeskemaer/{survey.pk}/forhaandsvisning/")
     expect(board.get_by_role("region", name="Forhåndsvisning på mobil")).to_be_visible()
-    check_axe(board, "forhåndsvisning")
+    assert_axe(board, "forhåndsvisning")
     board_context.close()
-
-
-def check_axe(page, name):
-    """The `axe` fixture's check, for the board's page in its own browser context."""
-    from tests.conftest import AXE_JS
-
-    page.evaluate(AXE_JS.read_text())
-    result = page.evaluate(
-        "async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']})"
-    )
-    bad = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
-    assert not bad, f"axe on {name}: " + "; ".join(
-        f"{v['id']}: {v['help']} at {[n['target'] for n in v['nodes'][:3]]}" for v in bad
-    )
