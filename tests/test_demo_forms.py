@@ -1,8 +1,8 @@
-"""Every form page a chair of the demo reaches by following links can be sent as it is shown.
+"""Every form page a demo user reaches by following links can be sent as it is shown.
 
-A chair opens a page to look and presses »Gem« without changing anything, or presses it on an empty
-form: the answer is the saved record (a redirect) or the form again with its messages (4xx), never a
-server error. The forms are filled from the page exactly as a browser would send them (the values shown,
+A chair, a member or a guest opens a page to look and presses »Gem« without changing anything, or
+presses it on an empty form: the answer is the saved record (a redirect) or the form again with its
+messages (4xx), never a server error. The forms are filled from the page exactly as a browser would send them (the values shown,
 the options selected, the boxes ticked), so a field the page renders but the view mishandles is found
 even when no test names it (a yes/no draft poll once answered 500 when saved unchanged).
 """
@@ -18,7 +18,13 @@ import pytest
 from klynge.demo.register import DEMO_PASSWORD
 from tests.test_demo_crawl import LINK, SKIP
 
-CHAIRS = ["formand@gentofte.demo", "formand@osterbro.demo"]
+# Each login with the least number of kinds of form page it must find (the control of the crawl).
+LOGINS = {
+    "formand@gentofte.demo": 30,
+    "formand@osterbro.demo": 30,
+    "medlem@gentofte.demo": 6,  # profile, two-factor, calendar, answers, motions, own data entered
+    "gaest@gentofte.demo": 2,
+}
 
 
 class PageForms(HTMLParser):
@@ -126,7 +132,7 @@ def form_pages(client) -> list[tuple[str, list[list[tuple[str, str]]]]]:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("email", CHAIRS)
+@pytest.mark.parametrize("email", LOGINS)
 def test_every_form_page_of_the_demo_can_be_sent_as_shown(client, demo_data, email):
     assert client.login(username=email, password=DEMO_PASSWORD)
     pages = form_pages(client)
@@ -146,4 +152,4 @@ def test_every_form_page_of_the_demo_can_be_sent_as_shown(client, demo_data, ema
                 failures.append(f"{url} empty: {empty.status_code}")
     assert not failures, failures
     # Control: the crawl found the chair's form pages, and forms sent as shown with their records saved.
-    assert len(tried) > 30 and saved >= 10, (saved, sorted(tried))
+    assert len(tried) >= LOGINS[email] and saved >= 1, (saved, sorted(tried))
