@@ -339,8 +339,6 @@ def update_practice(request, slug: str, practice_id: int, payload: PracticePatch
 def leave_practice(request, slug: str, practice_id: int, payload: LeaveIn):
     cluster = cluster_for(request.user, slug, "core.manage_register")
     practice = selectors.cluster_practice_get(cluster=cluster, practice_id=practice_id)
-    if practice.membership_status == MembershipStatus.LEFT:
-        raise services.ServiceError(f"{practice.name} er allerede udtrådt.")
     services.practice_deactivate(cluster=cluster, practice=practice, on=payload.on, by=request.user)
     return selectors.cluster_practice_get(cluster=cluster, practice_id=practice_id)
 
@@ -477,10 +475,6 @@ def end_role(request, slug: str, person_id: int, assignment_id: int, payload: Ro
     assignment = selectors.cluster_role_assignment_get(
         cluster=cluster, person=person, assignment_id=assignment_id
     )
-    if assignment.ends_on is not None:
-        raise services.ServiceError("Rollen er allerede afsluttet.")
-    if payload.ends_on is not None and payload.ends_on <= assignment.starts_on:
-        raise services.ServiceError({"ends_on": "Slutdatoen skal ligge efter startdatoen."})
     return services.role_end(assignment=assignment, ends_on=payload.ends_on)
 
 

@@ -3,6 +3,7 @@
 import rules
 
 from . import selectors
+from .models import MembershipStatus
 
 
 @rules.predicate
@@ -23,6 +24,22 @@ def is_cluster_member(user, cluster) -> bool:
 @rules.predicate
 def is_cluster_reader(user, cluster) -> bool:
     return cluster is not None and selectors.is_reader(user, cluster)
+
+
+# The state of a register record, which the services ask before they change it (so that the pages and
+# the API refuse alike). The user is not asked: services call them as `predicate(None, record)`.
+
+
+@rules.predicate
+def has_left_the_cluster(user, membership) -> bool:
+    """The practice of the membership has left the cluster (its status today)."""
+    return selectors.membership_status(membership) == MembershipStatus.LEFT
+
+
+@rules.predicate
+def role_has_ended(user, assignment) -> bool:
+    """The role has its last day recorded (in the past or ahead): ending it again would move it."""
+    return assignment.ends_on is not None
 
 
 rules.add_perm("core.view_cluster", is_cluster_reader | is_platform_staff)

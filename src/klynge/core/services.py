@@ -23,6 +23,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.text import capfirst
 
+from . import rules
 from .models import (
     PROVIDER_NUMBER_VALIDATOR,
     ApiToken,
@@ -209,9 +210,12 @@ def membership_set_status(
 def practice_deactivate(
     *, cluster: Cluster, practice: Practice, on: dt.date | None = None, by: Person | None = None
 ):
-    """The practice leaves the cluster; its doctors' roles in the cluster end the same day."""
+    """The practice leaves the cluster; its doctors' roles in the cluster end the same day. A practice
+    that has already left is refused (the lock keeps two clicks at once from writing two departures)."""
     on = on or timezone.localdate()
-    membership = cluster.memberships.get(practice=practice)
+    membership = cluster.memberships.select_for_update().get(practice=practice)
+    if rules.has_left_the_cluster(None, membership):
+        raise ServiceError(f"{practice.name} er allerede udtrådt.")
     period = membership_set_status(
         membership=membership, status=MembershipStatus.LEFT, starts_on=on, reason="Udtrådt af klyngen", by=by
     )
@@ -375,6 +379,14 @@ def role_assign(
 
 @transaction.atomic
 def role_end(*, assignment: RoleAssignment, ends_on: dt.date | None = None) -> RoleAssignment:
+    """Ends the role on `ends_on` (its first day without the role), today if not given; a role that has
+    not begun by today is removed instead. A role that has its end already is refused: ending it again
+    would move the recorded end (the row is read again under a lock, as the caller may hold an old copy)."""
+    assignment.refresh_from_db(from_queryset=RoleAssignment.objects.select_for_update())
+    if rules.role_has_ended(None, assignment):
+        raise ServiceError("Rollen er allerede afsluttet.")
+    if ends_on is not None and ends_on <= assignment.starts_on:
+        raise ServiceError({"ends_on": "Slutdatoen skal ligge efter startdatoen."})
     ends_on = ends_on or timezone.localdate()
     if ends_on <= assignment.starts_on:
         assignment.delete()

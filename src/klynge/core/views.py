@@ -34,7 +34,7 @@ from .forms import (
     ProfileForm,
     RoleAssignForm,
 )
-from .models import ApiToken, Cluster, MembershipStatus, Role
+from .models import ApiToken, Cluster, Role
 from .tenancy import cluster_view
 from .text import counted
 
@@ -210,10 +210,11 @@ def membership_period_add(request, cluster, practice_id):
 @cluster_view("core.manage_register")
 def practice_deactivate(request, cluster, practice_id):
     practice = selectors.cluster_practice_get(cluster=cluster, practice_id=practice_id)
-    if practice.membership_status == MembershipStatus.LEFT:
-        messages.info(request, f"{practice.name} er allerede udtrådt.")
-    else:
+    try:
         services.practice_deactivate(cluster=cluster, practice=practice, by=request.user)
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+    else:
         messages.success(request, f"{practice.name} er meldt ud af klyngen; historikken er bevaret.")
     return redirect("core:practice_detail", slug=cluster.slug, practice_id=practice.pk)
 
@@ -338,8 +339,12 @@ def role_end(request, cluster, person_id, assignment_id):
     assignment = selectors.cluster_role_assignment_get(
         cluster=cluster, person=person, assignment_id=assignment_id
     )
-    services.role_end(assignment=assignment)
-    messages.success(request, f"Rollen {assignment.get_role_display()} er afsluttet.")
+    try:
+        services.role_end(assignment=assignment)
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(request, f"Rollen {assignment.get_role_display()} er afsluttet.")
     return redirect("core:person_detail", slug=cluster.slug, person_id=person.pk)
 
 
