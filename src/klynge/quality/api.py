@@ -11,7 +11,6 @@ from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from klynge.core.api import ErrorOut, StrictSchema
-from klynge.core.services import ServiceError
 from klynge.core.tenancy import cluster_for
 
 from . import selectors, services
@@ -309,8 +308,6 @@ class OpenDataOut(Schema):
 )
 def create_indicator(request, slug: str, payload: IndicatorIn):
     cluster = cluster_for(request.user, slug, "quality.manage_data")
-    if payload.unit not in (Unit.PERCENT, Unit.PER_1000_YEAR, Unit.COUNT):
-        raise ServiceError({"unit": "Vælg procent, pr. 1.000 tilmeldte pr. år eller antal."})
     indicator = services.indicator_create(cluster=cluster, by=request.user, **payload.dict())
     return Status(201, _indicator(indicator))
 

@@ -3,6 +3,7 @@ from django import forms
 from klynge.core.forms import StyledForm
 
 from .models import Direction, Unit
+from .services import OWN_INDICATOR_UNIT_REFUSED, OWN_INDICATOR_UNITS
 
 
 class UploadForm(StyledForm):
@@ -46,11 +47,8 @@ class IndicatorForm(StyledForm):
     )
     unit = forms.ChoiceField(
         label="Enhed",
-        choices=[
-            (Unit.PERCENT, "procent"),
-            (Unit.PER_1000_YEAR, "pr. 1.000 tilmeldte patienter pr. år"),
-            (Unit.COUNT, "antal"),
-        ],
+        choices=[(unit, Unit(unit).label) for unit in OWN_INDICATOR_UNITS],
+        error_messages={"invalid_choice": OWN_INDICATOR_UNIT_REFUSED},
     )
     numerator_label = forms.CharField(label="Tæller: hvad tæller praksis?", max_length=300)
     denominator_label = forms.CharField(

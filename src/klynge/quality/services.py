@@ -41,6 +41,11 @@ from .models import (
 
 REPLACED_KEPT = 500
 
+# The units a cluster's members can count by hand. DDD per 1,000 patients per day needs the doses of
+# every prescription, which come from the prescription data, never from a member's own count.
+OWN_INDICATOR_UNITS = (Unit.PERCENT, Unit.PER_1000_YEAR, Unit.COUNT)
+OWN_INDICATOR_UNIT_REFUSED = "Vælg procent, pr. 1.000 tilmeldte pr. år eller antal."
+
 # Catalogue -------------------------------------------------------------------------------------------
 
 
@@ -97,6 +102,8 @@ def indicator_create(
         raise ServiceError({"code": "Indikatoren skal have en kode."})
     if Indicator.objects.filter(Q(cluster=cluster) | Q(cluster__isnull=True), code=code).exists():
         raise ServiceError({"code": f"Koden »{code}« er allerede i brug."})
+    if unit not in OWN_INDICATOR_UNITS:
+        raise ServiceError({"unit": OWN_INDICATOR_UNIT_REFUSED})
     if unit == Unit.PERCENT and target is not None and not 0 <= target <= 100:
         raise ServiceError({"target": "Et mål i procent ligger mellem 0 og 100."})
     indicator = Indicator(
