@@ -3,10 +3,12 @@ project settings, the cluster's own indicators and the counts a practice enters,
 
 import pytest
 
+from klynge.core.models import AuditEvent
 from klynge.projects import services as projects
 from klynge.projects.models import ProjectMember
-from klynge.quality.models import Measurement
+from klynge.quality.models import Indicator, Measurement
 from tests.api.client import Api
+from tests.rows import table_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +47,22 @@ def test_scope_check_group_and_settings(client, world):
     assert chair.patch(f"/clusters/{slug}/project-settings", {"meeting_capacity": 2})["meeting_capacity"] == 2
     assert chair.get(f"/clusters/{slug}/project-settings")["horizon_months"] == 24
     member.get(f"/clusters/{slug}/project-settings", expect=404)
+
+
+def test_an_own_indicator_in_ddd_is_refused(client, world):
+    """A unit a member cannot count (DDD, or none known) is refused with a 400 and the Danish message
+    and creates nothing; the rule is the service's, so the page refuses alike (tests/quality/test_pages.py)."""
+    chair = Api(client, world.chair)
+    url = f"/clusters/{world.cluster.slug}/indicators"
+    fields = {"name_da": "Sovemidler", "numerator_label": "DDD", "denominator_label": "Tilmeldte"}
+    message = "Vælg procent, pr. 1.000 tilmeldte pr. år eller antal."
+    before = table_rows(Indicator, AuditEvent)
+    for unit in ("ddd_per_1000_day", "furlongs"):
+        refused = chair.post(url, {**fields, "unit": unit}, expect=400)
+        assert refused == {"detail": message, "errors": {"unit": [message]}}
+    assert table_rows(Indicator, AuditEvent) == before
+    # Control: the same indicator in a unit a member can count is created.
+    assert chair.post(url, {**fields, "unit": "per_1000_year"})["unit"] == "per_1000_year"
 
 
 def test_own_indicator_counts_and_open_data(client, world):

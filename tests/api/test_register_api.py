@@ -8,7 +8,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from klynge.core.models import (
     ApiToken,
+    AuditEvent,
     Cluster,
+    Membership,
+    MembershipPeriod,
     MembershipStatus,
     OutboxMessage,
     Person,
@@ -17,6 +20,7 @@ from klynge.core.models import (
 )
 from klynge.core.selectors import membership_status
 from tests.api.client import Api
+from tests.rows import table_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -137,6 +141,45 @@ def test_people_get_roles_with_real_periods_and_a_second_role(client, world):
     member.get(f"/clusters/{slug}/people/{pid}/roles")
     member.post(f"/clusters/{slug}/people/{pid}/roles", {"role": "formand"}, expect=404)
     assert not RoleAssignment.objects.filter(person_id=pid, role=Role.CHAIR).exists()
+
+
+REGISTER_TABLES = (Membership, MembershipPeriod, RoleAssignment, AuditEvent, OutboxMessage)
+
+
+def test_a_practice_leaves_once(client, world):
+    """Leaving again is refused with a 400 and the Danish message, before anything is written (the
+    rule is the service's: the page refuses alike, tests/core/test_views.py)."""
+    chair = Api(client, world.chair)
+    url = f"/clusters/{world.cluster.slug}/practices/{world.other_practice.pk}/leave"
+    # Control: the first time, the practice leaves (today) and its doctors' roles end.
+    assert chair.post(url, {}, expect=200)["status"] == "left"
+    assert not RoleAssignment.objects.current().filter(person=world.member).exists()
+    before = table_rows(*REGISTER_TABLES)
+    message = "Strandens Lægehus er allerede udtrådt."
+    for body in ({}, {"on": "2030-01-01"}):
+        assert chair.post(url, body, expect=400) == {"detail": message, "errors": {"__all__": [message]}}
+    assert table_rows(*REGISTER_TABLES) == before
+
+
+def test_a_role_ends_once(client, world):
+    """Ending a role that has its end (in the past or ahead) is refused with a 400 and the Danish
+    message, also with an end before its start (the first refusal is the one given), and nothing changes."""
+    chair = Api(client, world.chair)
+    roles = f"/clusters/{world.cluster.slug}/people/{world.member.pk}/roles"
+    past = chair.post(roles, {"role": "kasserer", "starts_on": "2024-03-11", "ends_on": "2025-03-10"})
+    current = chair.post(roles, {"role": "naestformand", "starts_on": "2025-03-10"})
+    # Controls: an end before the start is refused; an end after it is recorded.
+    early = chair.post(f"{roles}/{current['id']}/end", {"ends_on": "2025-03-10"}, expect=400)
+    assert early["errors"] == {"ends_on": ["Slutdatoen skal ligge efter startdatoen."]}
+    ended = chair.post(f"{roles}/{current['id']}/end", {"ends_on": "2031-01-01"}, expect=200)
+    assert ended["ends_on"] == "2031-01-01"
+    before = table_rows(*REGISTER_TABLES)
+    message = "Rollen er allerede afsluttet."
+    for role in (past, current):
+        for body in ({}, {"ends_on": "2032-01-01"}, {"ends_on": "2024-01-01"}):
+            refused = chair.post(f"{roles}/{role['id']}/end", body, expect=400)
+            assert refused == {"detail": message, "errors": {"__all__": [message]}}
+    assert table_rows(*REGISTER_TABLES) == before
 
 
 def test_people_import_is_all_or_nothing_with_every_bad_line(client, world):

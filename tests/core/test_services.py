@@ -189,3 +189,27 @@ def test_factories_make_distinct_practices():
     cluster = ClusterFactory()
     assert make_practice(cluster).provider_number != make_practice(cluster).provider_number
     assert make_person(cluster).email
+
+
+@pytest.mark.django_db
+def test_the_services_refuse_a_second_end_whoever_asks(world):
+    """The rules are the services', not only the page's and the API's: a role with its end, and a
+    practice that has left, are refused, whoever calls (the CLI, the demo builder, an effect)."""
+    assignment = services.role_assign(
+        cluster=world.cluster, person=world.member, role=Role.TREASURER, starts_on=dt.date(2021, 1, 1)
+    )
+    # A copy read before the end (a page opened in another tab) is refused too.
+    stale = selectors.cluster_role_assignment_get(
+        cluster=world.cluster, person=world.member, assignment_id=assignment.pk
+    )
+    services.role_end(assignment=assignment, ends_on=dt.date(2022, 1, 1))
+    assert stale.ends_on is None
+    with pytest.raises(services.ServiceError, match="Rollen er allerede afsluttet."):
+        services.role_end(assignment=stale)
+    stale.refresh_from_db()
+    assert stale.ends_on == dt.date(2022, 1, 1)
+    services.practice_deactivate(cluster=world.cluster, practice=world.other_practice, on=dt.date(2024, 6, 1))
+    with pytest.raises(services.ServiceError, match="Strandens Lægehus er allerede udtrådt."):
+        services.practice_deactivate(cluster=world.cluster, practice=world.other_practice)
+    membership = world.cluster.memberships.get(practice=world.other_practice)
+    assert [p.starts_on for p in membership.periods.all()] == [dt.date(2024, 6, 1)]

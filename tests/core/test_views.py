@@ -1,7 +1,22 @@
+import datetime as dt
+
 import pytest
 from django.core import mail
+from django.utils import timezone
 
-from klynge.core.models import OutboxMessage, Person
+from klynge.core.models import (
+    AuditEvent,
+    Membership,
+    MembershipPeriod,
+    MembershipStatus,
+    OutboxMessage,
+    Person,
+    Role,
+    RoleAssignment,
+)
+from klynge.core.selectors import membership_status
+from klynge.core.services import role_assign
+from tests.rows import table_rows
 
 
 @pytest.mark.django_db
@@ -143,3 +158,59 @@ def test_my_clusters_counts_each_practice_once_whatever_my_roles(client, world, 
     # Two practices each: the departed one is not counted, and three roles do not make six.
     assert counts == {world.cluster.slug: 2, other_world.cluster.slug: 2}
     assert "2 praksis" in response.content.decode()
+
+
+REGISTER_TABLES = (Membership, MembershipPeriod, RoleAssignment, AuditEvent, OutboxMessage)
+
+
+def shown_messages(response) -> list[tuple[str, str]]:
+    return [(m.tags, m.message) for m in response.context["messages"]]
+
+
+@pytest.mark.django_db
+def test_a_role_that_has_ended_is_not_ended_again_on_the_page(client, world):
+    """Attack: a second tab or an old copy of the page posts »Afslut« for a role that has its end
+    already. The page refuses with the API's message, and the recorded end stays where it was."""
+    past = role_assign(
+        cluster=world.cluster,
+        person=world.member,
+        role=Role.TREASURER,
+        starts_on=dt.date(2024, 3, 11),
+        ends_on=dt.date(2025, 3, 10),
+    )
+    current = role_assign(
+        cluster=world.cluster, person=world.member, role=Role.BOARD_MEMBER, starts_on=dt.date(2025, 3, 10)
+    )
+    client.force_login(world.chair)
+    roles = f"/k/{world.cluster.slug}/personer/{world.member.pk}/roller"
+    # Control: an open role ends today.
+    ended = client.post(f"{roles}/{current.pk}/afslut/", follow=True)
+    assert shown_messages(ended) == [("success", "Rollen Bestyrelsesmedlem er afsluttet.")]
+    current.refresh_from_db()
+    assert current.ends_on == timezone.localdate()
+    before = table_rows(*REGISTER_TABLES)
+    for assignment in (current, past):
+        again = client.post(f"{roles}/{assignment.pk}/afslut/", follow=True)
+        assert again.redirect_chain[-1][0] == f"/k/{world.cluster.slug}/personer/{world.member.pk}/"
+        assert shown_messages(again) == [("error", "Rollen er allerede afsluttet.")]
+        assert "Rollen er allerede afsluttet." in again.content.decode()
+    assert table_rows(*REGISTER_TABLES) == before
+
+
+@pytest.mark.django_db
+def test_a_practice_that_has_left_is_not_deactivated_again_on_the_page(client, world):
+    """Attack: »Meld ud af klyngen« posted again for a practice that has left. The page refuses with
+    the API's message as an error, and no second departure is written."""
+    client.force_login(world.chair)
+    url = f"/k/{world.cluster.slug}/praksis/{world.other_practice.pk}/udmeld/"
+    # Control: the first time, the practice leaves.
+    left = client.post(url, follow=True)
+    assert shown_messages(left) == [
+        ("success", "Strandens Lægehus er meldt ud af klyngen; historikken er bevaret.")
+    ]
+    membership = world.cluster.memberships.get(practice=world.other_practice)
+    assert membership_status(membership) == MembershipStatus.LEFT
+    before = table_rows(*REGISTER_TABLES)
+    again = client.post(url, follow=True)
+    assert shown_messages(again) == [("error", "Strandens Lægehus er allerede udtrådt.")]
+    assert table_rows(*REGISTER_TABLES) == before

@@ -3,6 +3,7 @@
 import pytest
 import yaml
 
+from klynge.core.services import ServiceError
 from klynge.quality.catalogue import CatalogueError, read_catalogue
 from klynge.quality.models import Indicator
 from klynge.quality.services import indicator_create, indicators_load_catalogue
@@ -81,3 +82,11 @@ def test_a_clusters_own_indicator_gets_the_kind_of_its_unit(world):
         for unit in ("percent", "per_1000_year", "count")
     }
     assert made == {"percent": "proportion", "per_1000_year": "event_rate", "count": ""}
+
+
+def test_an_own_indicator_in_ddd_is_refused_whoever_asks(world):
+    """The service refuses it, not only the page and the API: the CLI and the demo builder call it too."""
+    with pytest.raises(ServiceError) as refused:
+        indicator_create(cluster=world.cluster, by=None, name_da="Sovemidler", unit="ddd_per_1000_day")
+    assert refused.value.message_dict == {"unit": ["Vælg procent, pr. 1.000 tilmeldte pr. år eller antal."]}
+    assert not Indicator.objects.filter(cluster=world.cluster).exists()

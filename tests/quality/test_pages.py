@@ -7,9 +7,11 @@ import re
 import pytest
 from openpyxl import load_workbook
 
+from klynge.core.models import AuditEvent
 from klynge.quality.models import Indicator
 from klynge.quality.services import cluster_open_data_set, indicator_create, measurements_import
 from tests.factories import PASSWORD, make_practice
+from tests.rows import table_rows
 from tests.tenancy import assert_routes_hidden, cluster_routes, fill
 
 SUPPRESSED_VALUE_TEXTS = ["77,8", "77.8", "77.7", "0.777", "0,777"]
@@ -298,6 +300,26 @@ def test_board_defines_indicator_and_member_enters_counts(client, world, catalog
     assert ok.status_code == 302
     page = client.get(f"/k/{world.cluster.slug}/data/indikator/{indicator.pk}/").content.decode()
     assert world.other_practice.name in page and "60,0" in page  # 30 / (2000 × ¼ year) × 1000
+
+
+def test_an_own_indicator_in_ddd_is_refused_on_the_page_as_over_the_api(client, world, catalogue):
+    """Attack: a hand-made form posts a unit the page does not offer (DDD are read from the prescription
+    data, never counted by a member). The page refuses with the API's message and creates nothing."""
+    login(client, world.chair)
+    url = f"/k/{world.cluster.slug}/data/indikatorer/ny/"
+    assert 'value="ddd_per_1000_day"' not in client.get(url).content.decode()
+    fields = {"name_da": "Sovemidler", "numerator_label": "DDD", "direction": "low", "why": "", "target": ""}
+    message = "Vælg procent, pr. 1.000 tilmeldte pr. år eller antal."
+    before = table_rows(Indicator, AuditEvent)
+    for unit in ("ddd_per_1000_day", "furlongs"):
+        refused = client.post(url, {**fields, "unit": unit})
+        assert refused.status_code == 400
+        assert refused.context["form"].errors == {"unit": [message]}
+        assert message in refused.content.decode()
+    assert table_rows(Indicator, AuditEvent) == before
+    # Control: the same form with a unit a member can count creates the indicator.
+    assert client.post(url, {**fields, "unit": "count"}).status_code == 302
+    assert Indicator.objects.get(cluster=world.cluster, code="sovemidler").unit == "count"
 
 
 def test_open_data_setting_needs_a_reason(client, world, catalogue):
