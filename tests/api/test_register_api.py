@@ -8,10 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from klynge.core.models import (
     ApiToken,
-    AuditEvent,
     Cluster,
-    Membership,
-    MembershipPeriod,
     MembershipStatus,
     OutboxMessage,
     Person,
@@ -20,7 +17,7 @@ from klynge.core.models import (
 )
 from klynge.core.selectors import membership_status
 from tests.api.client import Api
-from tests.rows import table_rows
+from tests.rows import REGISTER_TABLES, table_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -141,9 +138,6 @@ def test_people_get_roles_with_real_periods_and_a_second_role(client, world):
     member.get(f"/clusters/{slug}/people/{pid}/roles")
     member.post(f"/clusters/{slug}/people/{pid}/roles", {"role": "formand"}, expect=404)
     assert not RoleAssignment.objects.filter(person_id=pid, role=Role.CHAIR).exists()
-
-
-REGISTER_TABLES = (Membership, MembershipPeriod, RoleAssignment, AuditEvent, OutboxMessage)
 
 
 def test_a_practice_leaves_once(client, world):

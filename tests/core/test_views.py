@@ -4,19 +4,10 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from klynge.core.models import (
-    AuditEvent,
-    Membership,
-    MembershipPeriod,
-    MembershipStatus,
-    OutboxMessage,
-    Person,
-    Role,
-    RoleAssignment,
-)
+from klynge.core.models import MembershipStatus, OutboxMessage, Person, Role
 from klynge.core.selectors import membership_status
 from klynge.core.services import role_assign
-from tests.rows import table_rows
+from tests.rows import REGISTER_TABLES, table_rows
 
 
 @pytest.mark.django_db
@@ -158,9 +149,6 @@ def test_my_clusters_counts_each_practice_once_whatever_my_roles(client, world, 
     # Two practices each: the departed one is not counted, and three roles do not make six.
     assert counts == {world.cluster.slug: 2, other_world.cluster.slug: 2}
     assert "2 praksis" in response.content.decode()
-
-
-REGISTER_TABLES = (Membership, MembershipPeriod, RoleAssignment, AuditEvent, OutboxMessage)
 
 
 def shown_messages(response) -> list[tuple[str, str]]:
