@@ -63,6 +63,9 @@ def test_an_own_indicator_in_ddd_is_refused(client, world):
     assert table_rows(Indicator, AuditEvent) == before
     # Control: the same indicator in a unit a member can count is created.
     assert chair.post(url, {**fields, "unit": "per_1000_year"})["unit"] == "per_1000_year"
+    # The unit is answered first, as before, also when the name is taken as well.
+    taken = chair.post(url, {**fields, "unit": "ddd_per_1000_day"}, expect=400)
+    assert taken["errors"] == {"unit": [message]}
 
 
 def test_own_indicator_counts_and_open_data(client, world):

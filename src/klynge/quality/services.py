@@ -94,6 +94,9 @@ def indicator_create(
     name_en: str = "",
 ) -> Indicator:
     """A cluster's own indicator, counted by its members (numerator and denominator entered per period)."""
+    # First: the API has always answered a wrong unit before any other problem with the indicator.
+    if unit not in OWN_INDICATOR_UNITS:
+        raise ServiceError({"unit": OWN_INDICATOR_UNIT_REFUSED})
     danish = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa"})
     code = slugify((code or name_da).translate(danish))[:60]
     if not name_da.strip():
@@ -102,8 +105,6 @@ def indicator_create(
         raise ServiceError({"code": "Indikatoren skal have en kode."})
     if Indicator.objects.filter(Q(cluster=cluster) | Q(cluster__isnull=True), code=code).exists():
         raise ServiceError({"code": f"Koden »{code}« er allerede i brug."})
-    if unit not in OWN_INDICATOR_UNITS:
-        raise ServiceError({"unit": OWN_INDICATOR_UNIT_REFUSED})
     if unit == Unit.PERCENT and target is not None and not 0 <= target <= 100:
         raise ServiceError({"target": "Et mål i procent ligger mellem 0 og 100."})
     indicator = Indicator(
