@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from klynge.core.models import (
     ApiToken,
@@ -174,6 +175,18 @@ def test_a_role_ends_once(client, world):
             refused = chair.post(f"{roles}/{role['id']}/end", body, expect=400)
             assert refused == {"detail": message, "errors": {"__all__": [message]}}
     assert table_rows(*REGISTER_TABLES) == before
+
+
+def test_a_role_that_has_not_begun_is_removed_when_ended(client, world):
+    """It answered 500: the removed row had no id to show."""
+    chair = Api(client, world.chair)
+    roles = f"/clusters/{world.cluster.slug}/people/{world.member.pk}/roles"
+    starts = (timezone.localdate() + dt.timedelta(days=10)).isoformat()
+    coming = chair.post(roles, {"role": "kasserer", "starts_on": starts})
+    removed = chair.post(f"{roles}/{coming['id']}/end", {}, expect=200)
+    assert removed == {**coming, "removed": True}
+    assert coming["id"] not in [role["id"] for role in chair.get(roles)]
+    chair.post(f"{roles}/{coming['id']}/end", {}, expect=404)
 
 
 def test_people_import_is_all_or_nothing_with_every_bad_line(client, world):

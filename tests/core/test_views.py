@@ -186,6 +186,21 @@ def test_a_role_that_has_ended_is_not_ended_again_on_the_page(client, world):
 
 
 @pytest.mark.django_db
+def test_a_role_that_has_not_begun_is_removed_on_the_page(client, world):
+    coming = role_assign(
+        cluster=world.cluster,
+        person=world.member,
+        role=Role.TREASURER,
+        starts_on=timezone.localdate() + dt.timedelta(days=10),
+    )
+    client.force_login(world.chair)
+    url = f"/k/{world.cluster.slug}/personer/{world.member.pk}/roller/{coming.pk}/afslut/"
+    removed = client.post(url, follow=True)
+    assert shown_messages(removed) == [("success", "Rollen Kasserer var ikke begyndt og er fjernet.")]
+    assert not world.member.role_assignments.filter(pk=coming.pk).exists()
+
+
+@pytest.mark.django_db
 def test_a_practice_that_has_left_is_not_deactivated_again_on_the_page(client, world):
     """Attack: »Meld ud af klyngen« posted again for a practice that has left. The page refuses with
     the API's message as an error, and no second departure is written."""

@@ -380,6 +380,7 @@ class RoleOut(Schema):
     role: str
     starts_on: dt.date
     ends_on: dt.date | None
+    removed: bool = Field(False, description="Rollen var ikke begyndt, da den blev afsluttet, og er fjernet")
 
 
 class RoleIn(StrictSchema):
@@ -475,7 +476,17 @@ def end_role(request, slug: str, person_id: int, assignment_id: int, payload: Ro
     assignment = selectors.cluster_role_assignment_get(
         cluster=cluster, person=person, assignment_id=assignment_id
     )
-    return services.role_end(assignment=assignment, ends_on=payload.ends_on)
+    role_id = assignment.pk
+    ended = services.role_end(assignment=assignment, ends_on=payload.ends_on)
+    if ended.pk is None:
+        return {
+            "id": role_id,
+            "role": ended.role,
+            "starts_on": ended.starts_on,
+            "ends_on": None,
+            "removed": True,
+        }
+    return ended
 
 
 @router.post(

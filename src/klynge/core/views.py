@@ -344,7 +344,12 @@ def role_end(request, cluster, person_id, assignment_id):
     except ValidationError as error:
         messages.error(request, error_text(error))
     else:
-        messages.success(request, f"Rollen {assignment.get_role_display()} er afsluttet.")
+        if assignment.pk is None:
+            messages.success(
+                request, f"Rollen {assignment.get_role_display()} var ikke begyndt og er fjernet."
+            )
+        else:
+            messages.success(request, f"Rollen {assignment.get_role_display()} er afsluttet.")
     return redirect("core:person_detail", slug=cluster.slug, person_id=person.pk)
 
 
