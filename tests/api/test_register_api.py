@@ -43,14 +43,21 @@ def test_platform_staff_create_a_cluster_and_a_chair_may_not(client, world):
 def test_cluster_settings_are_read_and_changed_by_the_board_only(client, world):
     chair = Api(client, world.chair)
     slug = world.cluster.slug
-    settings = chair.patch(f"/clusters/{slug}/settings", {"quorum_percent": 50, "motion_deadline_days": 10})
+    settings = chair.patch(
+        f"/clusters/{slug}/settings",
+        {"quorum_percent": 50, "motion_deadline_days": 10, "website": "https://klynge.example.dk"},
+    )
     assert settings["quorum_percent"] == 50 and settings["motion_deadline_days"] == 10
     assert chair.get(f"/clusters/{slug}/settings")["quorum_percent"] == 50
     Api(client, world.member).patch(f"/clusters/{slug}/settings", {"quorum_percent": 1}, expect=404)
     world.cluster.refresh_from_db()
     assert world.cluster.quorum_percent == 50
-    bad = chair.patch(f"/clusters/{slug}/settings", {"name": None}, expect=400)
-    assert "kan ikke tømmes" in bad["detail"]
+    bad = chair.patch(f"/clusters/{slug}/settings", {"name": None, "website": None}, expect=400)
+    assert bad["errors"] == {"name": ["Feltet skal udfyldes."]}
+    world.cluster.refresh_from_db()
+    assert world.cluster.name and world.cluster.website == "https://klynge.example.dk"
+    emptied = chair.patch(f"/clusters/{slug}/settings", {"website": None})
+    assert emptied["website"] == "" and emptied["name"] == world.cluster.name
 
 
 def test_a_practice_is_changed_back_dated_and_leaves_on_a_real_day(client, world):

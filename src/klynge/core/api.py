@@ -1,6 +1,7 @@
 """API routes of the register, under the same permission rules as the pages."""
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from typing import Annotated, Any
 
 from django.http import Http404
@@ -101,6 +102,30 @@ def _has_nul(value) -> bool:
     if isinstance(value, list | tuple):
         return any(_has_nul(v) for v in value)
     return False
+
+
+FILL_IN = "Feltet skal udfyldes."
+
+
+def patch_fields(
+    payload,
+    *,
+    required: Iterable[str] | Mapping[str, str] = (),
+    blank: Iterable[str] | Mapping[str, Any] = (),
+) -> dict[str, Any]:
+    """The fields a PATCH body sets, with `null` read as »no value«.
+
+    A field that must have a value (`required`, optionally with its own message) refuses null with a
+    ServiceError on that field; a field that may be empty (`blank`: text, or a mapping to the field's
+    empty value such as [] or 0) gets its empty value. Any other null is passed on as it is (»no meeting«).
+    """
+    fields = payload.dict(exclude_unset=True)
+    messages = required if isinstance(required, Mapping) else dict.fromkeys(required, FILL_IN)
+    for name, message in messages.items():
+        if name in fields and fields[name] is None:
+            raise services.ServiceError({name: message})
+    empty = blank if isinstance(blank, Mapping) else dict.fromkeys(blank, "")
+    return {name: empty[name] if value is None and name in empty else value for name, value in fields.items()}
 
 
 class PracticeIn(StrictSchema):
@@ -266,14 +291,11 @@ def get_cluster_settings(request, slug: str):
 @router.patch("/clusters/{slug}/settings", response={200: ClusterSettingsOut, 400: ErrorOut, 404: ErrorOut})
 def update_cluster_settings(request, slug: str, payload: ClusterSettingsIn):
     cluster = cluster_for(request.user, slug, "core.manage_cluster")
-    fields = payload.dict(exclude_unset=True)
-    required = {"name", "region", "default_majority", "max_proxies_per_member", "quorum_percent"}
-    if any(fields.get(name) is None for name in required & set(fields)):
-        raise services.ServiceError("Et felt, der skal udfyldes, kan ikke tømmes.")
-    fields = {
-        name: "" if value is None and name in ("municipalities", "website") else value
-        for name, value in fields.items()
-    }
+    fields = patch_fields(
+        payload,
+        required=("name", "region", "default_majority", "max_proxies_per_member", "quorum_percent"),
+        blank=("municipalities", "website"),
+    )
     return services.cluster_update(cluster=cluster, **fields)
 
 
@@ -320,13 +342,9 @@ class PeriodIn(StrictSchema):
 def update_practice(request, slug: str, practice_id: int, payload: PracticePatch):
     cluster = cluster_for(request.user, slug, "core.manage_register")
     practice = selectors.cluster_practice_get(cluster=cluster, practice_id=practice_id)
-    fields = payload.dict(exclude_unset=True)
-    if fields.get("name", "") is None:
-        raise services.ServiceError({"name": "Skriv praksis' navn."})
-    fields = {
-        name: "" if value is None and name in ("address", "postal_code", "city") else value
-        for name, value in fields.items()
-    }
+    fields = patch_fields(
+        payload, required={"name": "Skriv praksis' navn."}, blank=("address", "postal_code", "city")
+    )
     services.practice_update(practice=practice, **fields)
     return selectors.cluster_practice_get(cluster=cluster, practice_id=practice_id)
 
@@ -422,17 +440,12 @@ def _person_out(cluster, person_id):
 def update_person(request, slug: str, person_id: int, payload: PersonPatch):
     cluster = cluster_for(request.user, slug, "core.manage_register")
     person = selectors.cluster_person_get(cluster=cluster, person_id=person_id)
-    fields = payload.dict(exclude_unset=True)
+    fields = patch_fields(payload, required=("name", "email", "title"), blank=("phone",))
     if "practice_id" in fields:
         practice_id = fields.pop("practice_id")
         fields["practice"] = (
             selectors.cluster_practice_get(cluster=cluster, practice_id=practice_id) if practice_id else None
         )
-    for name in ("name", "email", "title"):
-        if name in fields and fields[name] is None:
-            raise services.ServiceError({name: "Feltet skal udfyldes."})
-    if "phone" in fields and fields["phone"] is None:
-        fields["phone"] = ""
     services.person_update(cluster=cluster, person=person, **fields)
     return _person_out(cluster, person_id)
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from klynge.core.api import ErrorOut, IsoDate, IsoDateTime, StrictSchema
+from klynge.core.api import ErrorOut, IsoDate, IsoDateTime, StrictSchema, patch_fields
 from klynge.core.models import Majority
 from klynge.core.services import ServiceError
 from klynge.core.tenancy import cluster_for
@@ -271,14 +271,13 @@ def update_poll(request, slug: str, poll_id: int, payload: PollPatch):
     """Changes a draft; question, options, rules and electorate are frozen once the poll opens."""
     cluster = cluster_for(request.user, slug, "decisions.manage")
     poll = selectors.cluster_poll_get(cluster=cluster, poll_id=poll_id)
-    data = payload.dict(exclude_unset=True)
+    data = patch_fields(
+        payload,
+        required=("question", "kind", "seats", "alternates", "secret", "majority"),
+        blank=("description",),
+    )
     effect = data.pop("effect", None)
     options = data.pop("options", None)
-    for name in ("question", "kind", "seats", "alternates", "secret", "majority"):
-        if name in data and data[name] is None:
-            raise ServiceError({name: "Feltet skal udfyldes."})
-    if data.get("description", "") is None:
-        data["description"] = ""
     _check_choices(data)
     data.update(_links(cluster, data))
     return services.poll_update(

@@ -10,7 +10,7 @@ from ninja.files import UploadedFile
 
 from klynge.core import dates
 from klynge.core import selectors as core_selectors
-from klynge.core.api import ErrorOut, IsoDate, IsoDateTime, StrictSchema
+from klynge.core.api import ErrorOut, IsoDate, IsoDateTime, StrictSchema, patch_fields
 from klynge.core.services import ServiceError, site_link
 from klynge.core.tenancy import cluster_for
 
@@ -188,17 +188,13 @@ def update_meeting(request, slug: str, meeting_id: int, payload: MeetingPatch):
     """Changes a meeting; invitees get an updated calendar entry when its time or place changes."""
     cluster = cluster_for(request.user, slug, "meetings.manage_meetings")
     meeting = selectors.cluster_meeting_get(cluster=cluster, meeting_id=meeting_id)
-    fields = payload.dict(exclude_unset=True)
+    fields = patch_fields(
+        payload,
+        required=("kind", "title", "starts_at", "ends_at", "venue_name", "status", "is_public"),
+        blank={"theme": "", "venue_address": "", "description": "", "reminder_days_before": 0},
+    )
     if "package_id" in fields:
         fields["package"] = _package_of(cluster, fields.pop("package_id"))
-    for name in ("kind", "title", "starts_at", "ends_at", "venue_name", "status", "is_public"):
-        if name in fields and fields[name] is None:
-            raise ServiceError({name: "Feltet skal udfyldes."})
-    for name in ("theme", "venue_address", "description"):
-        if name in fields and fields[name] is None:
-            fields[name] = ""
-    if fields.get("reminder_days_before", 0) is None:
-        fields["reminder_days_before"] = 0
     services.meeting_update(meeting=meeting, by=request.user, **fields)
     return selectors.cluster_meeting_get(cluster=cluster, meeting_id=meeting_id)
 
@@ -430,14 +426,11 @@ def _responsible(cluster, person_id, meeting=None):
 def update_agenda_item(request, slug: str, meeting_id: int, item_id: int, payload: AgendaItemPatch):
     cluster = cluster_for(request.user, slug, "meetings.manage_meetings")
     meeting, item = _item(cluster, meeting_id, item_id)
-    fields = payload.dict(exclude_unset=True)
+    fields = patch_fields(
+        payload, required={"title": "Skriv punktets titel."}, blank=("description", "link_url", "link_label")
+    )
     if "responsible_id" in fields:
         fields["responsible"] = _responsible(cluster, fields.pop("responsible_id"), meeting)
-    if "title" in fields and fields["title"] is None:
-        raise ServiceError({"title": "Skriv punktets titel."})
-    for name in ("description", "link_url", "link_label"):
-        if name in fields and fields[name] is None:
-            fields[name] = ""
     services.agenda_item_update(item=item, **fields)
     return next(i for i in _agenda(meeting) if i.pk == item.pk)
 
@@ -683,12 +676,11 @@ def create_package(request, slug: str, payload: PackageIn):
 def update_package(request, slug: str, package_id: int, payload: PackagePatch):
     cluster = cluster_for(request.user, slug, "meetings.manage_library")
     package = _editable_package(request, cluster, package_id)
-    fields = payload.dict(exclude_unset=True)
-    if "title" in fields and fields["title"] is None:
-        raise ServiceError({"title": "Giv pakken en titel."})
-    if "source" in fields and fields["source"] is None:
-        raise ServiceError({"source": "Vælg en kilde."})
-    fields = {k: "" if v is None and k in services.PACKAGE_TEXT_FIELDS else v for k, v in fields.items()}
+    fields = patch_fields(
+        payload,
+        required={"title": "Giv pakken en titel.", "source": "Vælg en kilde."},
+        blank=services.PACKAGE_TEXT_FIELDS,
+    )
     return services.package_update(package=package, **fields)
 
 

@@ -8,8 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
-from klynge.core.api import ErrorOut, IsoDate, StrictSchema
-from klynge.core.services import ServiceError
+from klynge.core.api import ErrorOut, IsoDate, StrictSchema, patch_fields
 from klynge.core.tenancy import cluster_for
 
 from . import selectors, services
@@ -314,19 +313,16 @@ def use_template(request, slug: str, survey_id: int):
 )
 def update_survey(request, slug: str, survey_id: int, payload: SurveyPatch):
     cluster, survey = _managed(request, slug, survey_id)
-    fields = payload.dict(exclude_unset=True)
+    fields = patch_fields(
+        payload,
+        required=("title", "anonymous", "min_responses", "audience"),
+        blank={"intro": "", "roles": []},
+    )
     if "meeting_id" in fields:
         meeting_id = fields.pop("meeting_id")
         fields["meeting"] = cluster.meetings.filter(pk=meeting_id).first() if meeting_id else None
         if meeting_id and fields["meeting"] is None:
             raise Http404
-    for name in ("title", "anonymous", "min_responses", "audience"):
-        if name in fields and fields[name] is None:
-            raise ServiceError({name: "Feltet skal udfyldes."})
-    if fields.get("intro", "") is None:
-        fields["intro"] = ""
-    if "roles" in fields and fields["roles"] is None:
-        fields["roles"] = []
     services.survey_update(survey=survey, **fields)
     return _detail(selectors.cluster_survey_get(cluster=cluster, survey_id=survey_id))
 
@@ -381,11 +377,11 @@ def _question(survey, question_id):
 )
 def update_question(request, slug: str, survey_id: int, question_id: int, payload: QuestionPatch):
     _, survey = _managed(request, slug, survey_id)
-    fields = payload.dict(exclude_unset=True)
-    for name in ("kind", "text", "required"):
-        if name in fields and fields[name] is None:
-            raise ServiceError({name: "Feltet skal udfyldes."})
-    fields = {k: ([] if k == "options" else "") if v is None else v for k, v in fields.items()}
+    fields = patch_fields(
+        payload,
+        required=("kind", "text", "required"),
+        blank={"help_text": "", "options": [], "scale_min_label": "", "scale_max_label": ""},
+    )
     return services.question_update(question=_question(survey, question_id), **fields)
 
 
