@@ -161,13 +161,15 @@ def list_meetings(request, slug: str, year: int | None = Query(None, ge=1900, le
     return selectors.cluster_meetings(cluster=cluster, year=year)
 
 
-def _package_of(cluster, package_id):
+def package_of(cluster, package_id, *, field: str = "package_id"):
+    """The cluster's package by the id a body names (None for null); another cluster's is refused on
+    `field` as if it did not exist."""
     if package_id is None:
         return None
     try:
         return selectors.cluster_package_get(cluster=cluster, package_id=package_id)
     except Http404:
-        raise ServiceError({"package_id": "Klyngepakken findes ikke i klyngen."})
+        raise ServiceError({field: "Klyngepakken findes ikke i klyngen."})
 
 
 @router.post("/clusters/{slug}/meetings", response={201: ClusterMeetingOut, 400: ErrorOut, 404: ErrorOut})
@@ -176,7 +178,7 @@ def create_meeting(request, slug: str, payload: ClusterMeetingIn):
     cluster = cluster_for(request.user, slug, "meetings.manage_meetings")
     data = payload.dict(exclude={"package_id"})
     meeting = services.meeting_create(
-        cluster=cluster, by=request.user, package=_package_of(cluster, payload.package_id), **data
+        cluster=cluster, by=request.user, package=package_of(cluster, payload.package_id), **data
     )
     return Status(201, meeting)
 
@@ -194,7 +196,7 @@ def update_meeting(request, slug: str, meeting_id: int, payload: MeetingPatch):
         blank={"theme": "", "venue_address": "", "description": "", "reminder_days_before": 0},
     )
     if "package_id" in fields:
-        fields["package"] = _package_of(cluster, fields.pop("package_id"))
+        fields["package"] = package_of(cluster, fields.pop("package_id"))
     services.meeting_update(meeting=meeting, by=request.user, **fields)
     return selectors.cluster_meeting_get(cluster=cluster, meeting_id=meeting_id)
 

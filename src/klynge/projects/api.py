@@ -9,7 +9,8 @@ from klynge.core import selectors as core_selectors
 from klynge.core.api import ErrorOut, IsoDate, StrictSchema
 from klynge.core.services import ServiceError
 from klynge.core.tenancy import cluster_for
-from klynge.meetings.selectors import cluster_meeting_get, cluster_package_get
+from klynge.meetings.api import package_of
+from klynge.meetings.selectors import cluster_meeting_get
 
 from . import selectors, services
 from .models import TEMPLATE_FIELDS
@@ -186,15 +187,6 @@ def _project_out(project):
     return project
 
 
-def _package(cluster, package_id):
-    if package_id is None:
-        return None
-    try:
-        return cluster_package_get(cluster=cluster, package_id=package_id)
-    except Http404:
-        raise ServiceError({"cluster_package_id": "Klyngepakken findes ikke i klyngen."})
-
-
 def _person(cluster, person_id, field):
     if person_id is None:
         return None
@@ -360,7 +352,9 @@ def update_project(request, slug: str, project_id: int, payload: ProjectPatch):
     data = payload.dict(exclude_unset=True)
     fields = {k: v for k, v in data.items() if k in TEMPLATE_FIELDS}
     if "cluster_package_id" in data:
-        fields["cluster_package"] = _package(cluster, data["cluster_package_id"])
+        fields["cluster_package"] = package_of(
+            cluster, data["cluster_package_id"], field="cluster_package_id"
+        )
     project = services.project_save(project=project, by=request.user, **fields)
     return _project_out(project)
 
