@@ -287,6 +287,11 @@ def _agenda(meeting):
     return items
 
 
+def _agenda_item_out(meeting, item_id: int):
+    """One item as the agenda lists it (with its responsible person and polls), read fresh."""
+    return meeting.agenda_items.select_related("responsible").prefetch_related("polls").get(pk=item_id)
+
+
 @router.post(
     "/clusters/{slug}/meetings/{meeting_id}/agenda",
     response={201: MeetingAgendaItemOut, 400: ErrorOut, 404: ErrorOut},
@@ -297,7 +302,7 @@ def add_agenda_item(request, slug: str, meeting_id: int, payload: MeetingAgendaI
     data = payload.dict()
     responsible = _responsible(cluster, data.pop("responsible_id"), meeting)
     item = services.agenda_item_create(meeting=meeting, responsible=responsible, **data)
-    return Status(201, next(i for i in _agenda(meeting) if i.pk == item.pk))
+    return Status(201, _agenda_item_out(meeting, item.pk))
 
 
 @router.post(
@@ -434,7 +439,7 @@ def update_agenda_item(request, slug: str, meeting_id: int, item_id: int, payloa
     if "responsible_id" in fields:
         fields["responsible"] = _responsible(cluster, fields.pop("responsible_id"), meeting)
     services.agenda_item_update(item=item, **fields)
-    return next(i for i in _agenda(meeting) if i.pk == item.pk)
+    return _agenda_item_out(meeting, item.pk)
 
 
 @router.delete(
@@ -471,7 +476,7 @@ def add_proposal(request, slug: str, meeting_id: int, payload: ProposalIn):
     if meeting.kind != MeetingKind.GENERAL_ASSEMBLY:
         raise Http404("Forslag sendes til en generalforsamling")
     item = services.agenda_proposal_add(meeting=meeting, responsible=request.user, **payload.dict())
-    return Status(201, next(i for i in _agenda(meeting) if i.pk == item.pk))
+    return Status(201, _agenda_item_out(meeting, item.pk))
 
 
 def _minutes(meeting):
