@@ -7,12 +7,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from klynge.core.models import Role
 from klynge.decisions.models import Poll, Proxy
 from klynge.meetings.models import MeetingKind
 from klynge.meetings.services import agenda_item_create, attendance_check_in
 from tests.api.client import Api
 from tests.decisions.helpers import add_voters, make_meeting
-from tests.factories import make_practice
+from tests.factories import ClusterWorld, make_person, make_practice
 
 pytestmark = pytest.mark.django_db
 
@@ -36,11 +37,19 @@ def test_a_draft_is_tied_to_an_agenda_item_changed_and_given_proxies(client, wor
         {"giver_id": world.member.pk, "holder_id": world.chair.pk},
     )
     assert Proxy.objects.get(pk=proxy["id"]).meeting == meeting
-    chair.post(
+    no_vote = chair.post(
         f"/clusters/{slug}/polls/{poll['id']}/proxies",
         {"giver_id": world.alternate.pk, "holder_id": world.chair.pk},
         expect=400,
     )
+    assert no_vote["errors"] == {"giver": [f"{world.alternate.name} har ikke stemmeret i klyngen."]}
+    stranger = make_person(ClusterWorld("Klynge Anden").cluster, Role.MEMBER)
+    outside = chair.post(
+        f"/clusters/{slug}/polls/{poll['id']}/proxies",
+        {"giver_id": world.member.pk, "holder_id": stranger.pk},
+        expect=400,
+    )
+    assert outside["errors"] == {"holder": ["Personen findes ikke i klyngen."]}
     # Another meeting's agenda item cannot be used.
     other = agenda_item_create(meeting=make_meeting(world.cluster), title="X")
     bad = chair.patch(

@@ -5,15 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import Http404
-from django.utils import timezone
 from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from klynge.core.api import ErrorOut, IsoDate, IsoDateTime, StrictSchema, patch_fields
 from klynge.core.models import Majority
+from klynge.core.selectors import cluster_person_get
 from klynge.core.services import ServiceError
 from klynge.core.tenancy import cluster_for
-from klynge.decisions.rules import voters_of
 from klynge.meetings.selectors import cluster_agenda_item, cluster_meeting_get
 
 from . import selectors, services
@@ -306,14 +305,19 @@ class ProxyOut(Schema):
 def add_proxy(request, slug: str, poll_id: int, payload: ProxyIn):
     cluster = cluster_for(request.user, slug, "decisions.manage")
     poll = selectors.cluster_poll_get(cluster=cluster, poll_id=poll_id)
-    day = timezone.localtime(poll.meeting.starts_at).date() if poll.meeting_id else None
-    people = {p.pk: p for p in voters_of(cluster=cluster, day=day)}
-    if payload.giver_id not in people or payload.holder_id not in people:
-        raise ServiceError("Både giver og haver skal have stemmeret i klyngen.")
-    proxy = services.proxy_register(
-        poll=poll, giver=people[payload.giver_id], holder=people[payload.holder_id], by=request.user
+    giver, holder = (
+        _cluster_person(cluster, person_id, field)
+        for person_id, field in ((payload.giver_id, "giver"), (payload.holder_id, "holder"))
     )
-    return Status(201, proxy)
+    # Whether each has a vote in the poll is proxy_register's to say.
+    return Status(201, services.proxy_register(poll=poll, giver=giver, holder=holder, by=request.user))
+
+
+def _cluster_person(cluster, person_id: int, field: str):
+    try:
+        return cluster_person_get(cluster=cluster, person_id=person_id)
+    except Http404:
+        raise ServiceError({field: "Personen findes ikke i klyngen."})
 
 
 class RecordedPollIn(PollIn):
