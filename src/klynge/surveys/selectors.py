@@ -96,13 +96,18 @@ class Rate:
         return round(100 * self.answered / self.asked) if self.asked else 0
 
 
-def response_rate(*, survey: Survey) -> Rate:
-    """How many have answered out of how many asked (practices, for one answer per practice)."""
-    answered = survey.participations.count() + (survey.recorded_answers or 0)
+def asked_count(*, survey: Survey) -> int:
+    """How many the questionnaire was sent to: practices for one answer per practice, else people."""
     if survey.audience == Audience.PRACTICES:
-        asked = survey.invitations.exclude(practice=None).values("practice").distinct().count()
-        return Rate(answered, asked, "praksis")
-    return Rate(answered, survey.invitations.count(), "personer")
+        return survey.invitations.exclude(practice=None).values("practice").distinct().count()
+    return survey.invitations.count()
+
+
+def response_rate(*, survey: Survey) -> Rate:
+    """How many have answered out of how many asked."""
+    answered = survey.participations.count() + (survey.recorded_answers or 0)
+    unit = "praksis" if survey.audience == Audience.PRACTICES else "personer"
+    return Rate(answered, asked_count(survey=survey), unit)
 
 
 def results_visible(survey: Survey, count: int | None = None) -> bool:

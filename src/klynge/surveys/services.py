@@ -23,6 +23,7 @@ from klynge.core.updates import check_fields, model_update
 from klynge.meetings import services as meeting_services
 from klynge.meetings.models import Meeting
 
+from . import selectors
 from .models import (
     CHOICE_KINDS,
     Answer,
@@ -477,10 +478,7 @@ def survey_record_answers(
         raise ServiceError("Registrér udsendelsen, før antallet af svar.")
     if answered < 0:
         raise ServiceError({"answered": "Antallet kan ikke være negativt."})
-    if survey.audience == Audience.PRACTICES:
-        asked = survey.invitations.exclude(practice=None).values("practice").distinct().count()
-    else:
-        asked = survey.invitations.count()
+    asked = selectors.asked_count(survey=survey)
     room = asked - survey.participations.count()
     if answered > room:
         raise ServiceError(
