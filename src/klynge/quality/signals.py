@@ -22,6 +22,12 @@ def _owned(sender, instance, **kwargs):
     cache.bump(instance.cluster_id)  # None (national) bumps everything
 
 
+def _import(sender, instance, update_fields=None, **kwargs):
+    if update_fields is not None and set(update_fields) <= {"seconds"}:
+        return  # the import's duration, noted after its rows: nothing a page shows
+    cache.bump(instance.cluster_id)
+
+
 def _membership(sender, instance, created=False, **kwargs):
     cache.bump(instance.cluster_id)
     if created and kwargs.get("signal") is post_save:
@@ -43,7 +49,7 @@ def _practice(sender, instance, **kwargs):
 def connect() -> None:
     for signal in (post_save, post_delete):
         signal.connect(_cluster, sender=Cluster, dispatch_uid=f"quality-version-cluster-{signal}")
-        signal.connect(_owned, sender=ImportLog, dispatch_uid=f"quality-version-import-{signal}")
+        signal.connect(_import, sender=ImportLog, dispatch_uid=f"quality-version-import-{signal}")
         signal.connect(_owned, sender=Indicator, dispatch_uid=f"quality-version-indicator-{signal}")
         signal.connect(_owned, sender=Pseudonym, dispatch_uid=f"quality-version-pseudonym-{signal}")
         signal.connect(_membership, sender=Membership, dispatch_uid=f"quality-version-membership-{signal}")
