@@ -606,6 +606,7 @@ def test_take_part_as_a_guest(live_server, page, width, guest_meeting):
     guest.fill(page.get_by_label("Bekræftelse af ny adgangskode"), "Sårbare-ældre-2026")
     guest.look("vælg adgangskode")
     guest.click(page.get_by_role("button", name="Gem adgangskode"))
+    expect(page.get_by_text("Din adgangskode er gemt")).to_be_visible()
     guest.login("karen@lyngby.example", "Sårbare-ældre-2026")
     guest.look("gæstens forside")
     guest.click(page.get_by_role("link", name="Klyngemøde om sårbare ældre").first)
