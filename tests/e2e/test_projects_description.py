@@ -1,8 +1,8 @@
 """The group's lead writes the description: the scope check updates while typing; the board
-approves it, plans it on a meeting and publishes the plan, which a member then sees."""
+approves it, plans it on a meeting and publishes the plan, which a member then sees. At 1280 and
+375 px (the `width` fixture), every step a click or a tap through tests/e2e/person.py."""
 
 import datetime as dt
-import re
 
 import pytest
 from django.utils import timezone
@@ -12,7 +12,7 @@ from klynge.core.models import Role
 from klynge.meetings.services import meeting_create
 from klynge.projects import services
 from klynge.projects.rounds import services as round_services
-from tests.e2e.person import assert_axe
+from tests.e2e.person import WIDTHS, Person
 from tests.factories import PASSWORD, ClusterWorld, make_person
 
 
@@ -38,67 +38,65 @@ def project(transactional_db):
 
 
 def login(page, base, email):
-    page.goto(f"{base}/log-ind/")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Adgangskode").fill(PASSWORD)
-    page.get_by_role("button", name="Log ind").click()
-    expect(page).not_to_have_url(re.compile("/log-ind/"))
+    """Logs in through the form (tests/e2e/test_projects_scope_visible.py uses this too)."""
+    Person(page, base).login(email, PASSWORD)
 
 
-def test_live_scope_check_approval_and_plan(live_server, page, axe, project):
+def test_live_scope_check_approval_and_plan(live_server, page, width, project):
     world, lead, project, meeting_day = project
     base = live_server.url
-    login(page, base, lead.email)
-    page.goto(f"{base}/k/{world.cluster.slug}/projekter/{project.pk}/")
-    axe("projektsiden")
-    page.get_by_role("link", name="Ret beskrivelsen").click()
+    me = Person(page, base)
+    me.login(lead.email, PASSWORD)
+    me.goto(f"/k/{world.cluster.slug}/projekter/{project.pk}/")
+    me.look("projektsiden")
+    me.click(page.get_by_role("link", name="Ret beskrivelsen"))
     check = page.locator("#scope-check")
     expect(check).to_contain_text("Intet målbart mål")
-    axe("skabelonen")
+    me.look("skabelonen")
 
+    # Typing key by key is the behaviour under test: the check updates while the lead types.
     goals = page.get_by_label("Målbare mål")
+    me.click(goals)
     goals.press_sequentially("Færre recepter på fluconazol")
     expect(check).to_contain_text("Mål uden målværdi og dato")
     goals.press_sequentially(": under 30 pr. 1.000 tilmeldte kvinder inden 1/12 2027")
     expect(check).not_to_contain_text("Mål uden målværdi")
     expect(check).to_contain_text("Intet formål")
-    page.get_by_label("Formål (én sætning)").fill("Vi vil bruge fluconazol målrettet.")
-    page.get_by_label("Målgruppe").fill("Kvinder 18-65 år med svampeinfektion")
-    page.get_by_label("Indikatorer").fill("Recepter på fluconazol (J02AC01) pr. 1.000 kvinder")
-    page.get_by_label("Datakilde").fill("ordiprax+")
-    page.get_by_label("Udgangspunkt (baseline)").fill("41 recepter pr. 1.000 kvinder")
-    page.get_by_label("PDSA-cyklusser").fill("PDSA 1: fire praksis afprøver vejledningen i 6 uger")
-    page.get_by_label("Tidsplanens længde i måneder før genbesøget").fill("10")
+    me.fill(page.get_by_label("Formål (én sætning)"), "Vi vil bruge fluconazol målrettet.")
+    me.fill(page.get_by_label("Målgruppe"), "Kvinder 18-65 år med svampeinfektion")
+    me.fill(page.get_by_label("Indikatorer"), "Recepter på fluconazol (J02AC01) pr. 1.000 kvinder")
+    me.fill(page.get_by_label("Datakilde"), "ordiprax+")
+    me.fill(page.get_by_label("Udgangspunkt (baseline)"), "41 recepter pr. 1.000 kvinder")
+    me.fill(page.get_by_label("PDSA-cyklusser"), "PDSA 1: fire praksis afprøver vejledningen i 6 uger")
+    me.fill(page.get_by_label("Tidsplanens længde i måneder før genbesøget"), "10")
     revisit = meeting_day.replace(year=meeting_day.year + 1) + dt.timedelta(days=30)
-    page.get_by_label("Dato for genbesøg").fill(revisit.isoformat())
-    page.get_by_label("Datakilde").press("End")
+    me.fill(page.get_by_label("Dato for genbesøg"), revisit.isoformat())
     expect(check).to_contain_text("godt afgrænset")
-    axe("skabelonen uden punkter")
-    page.get_by_role("button", name="Gem ny version").click()
+    me.look("skabelonen uden punkter")
+    me.click(page.get_by_role("button", name="Gem ny version"))
     expect(page.get_by_text("gemt som en ny version")).to_be_visible()
-    page.get_by_role("button", name="Sæt til »Klar til godkendelse«").click()
+    me.click(page.get_by_role("button", name="Sæt til »Klar til godkendelse«"))
     expect(page.locator(".klynge-badge").first).to_have_text("Klar til godkendelse")
-    page.get_by_role("link", name="Versioner (2)").click()
+    me.click(page.get_by_role("link", name="Versioner (2)"))
     expect(page.locator("ins").first).to_be_visible()
-    axe("versioner")
+    me.look("versioner")
 
-    context = page.context.browser.new_context()
-    board = context.new_page()
-    login(board, base, world.chair.email)
-    board.goto(f"{base}/k/{world.cluster.slug}/projekter/{project.pk}/")
-    board.get_by_role("button", name="Sæt til »Godkendt«").click()
-    expect(board.locator(".klynge-badge").first).to_have_text("Godkendt")
-    board.goto(f"{base}/k/{world.cluster.slug}/projekter/rotation/")
-    board.get_by_role("button", name="Lav nyt forslag").click()
-    expect(board.locator("#draft-plan")).to_contain_text("Fluconazol i almen praksis")
-    assert_axe(board, "planudkast")
-    board.get_by_role("button", name="Offentliggør planen").click()
-    expect(board.locator("#published-plan")).to_contain_text("Forårsmødet")
-    context.close()
+    board = Person.in_new_window(page.context.browser, base, WIDTHS[width])
+    board.login(world.chair.email, PASSWORD)
+    board.goto(f"/k/{world.cluster.slug}/projekter/{project.pk}/")
+    board.click(board.page.get_by_role("button", name="Sæt til »Godkendt«"))
+    expect(board.page.locator(".klynge-badge").first).to_have_text("Godkendt")
+    board.goto(f"/k/{world.cluster.slug}/projekter/rotation/")
+    board.click(board.page.get_by_role("button", name="Lav nyt forslag"))
+    expect(board.page.locator("#draft-plan")).to_contain_text("Fluconazol i almen praksis")
+    board.look("planudkast")
+    board.click(board.page.get_by_role("button", name="Offentliggør planen"))
+    expect(board.page.locator("#published-plan")).to_contain_text("Forårsmødet")
+    board.close()
 
-    page.goto(f"{base}/k/{world.cluster.slug}/projekter/rotation/")
+    me.goto(f"/k/{world.cluster.slug}/projekter/rotation/")
     expect(page.locator("#published-plan")).to_contain_text("Fluconazol i almen praksis")
-    axe("plan for medlemmer")
-    page.goto(f"{base}/k/{world.cluster.slug}/projekter/tid/")
+    me.look("plan for medlemmer")
+    me.goto(f"/k/{world.cluster.slug}/projekter/tid/")
     expect(page.get_by_text("Forbered og led mødet: Fluconazol i almen praksis")).to_be_visible()
-    axe("min tid")
+    me.look("min tid")

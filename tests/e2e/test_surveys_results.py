@@ -1,13 +1,15 @@
-"""The board builds a questionnaire from a template, reorders it, and shows results with charts."""
+"""The board builds a questionnaire from a template, reorders it, and shows results with charts: at
+1280 and 375 px (the `width` fixture), every step a click or a tap through tests/e2e/person.py."""
 
 import re
 
 import pytest
-from django.test import Client
 from playwright.sync_api import expect
 
 from klynge.surveys import services
 from klynge.surveys.models import QuestionKind
+from tests.e2e.person import Person
+from tests.factories import PASSWORD
 from tests.surveys.helpers import answer, build_survey
 
 
@@ -25,41 +27,42 @@ def data(transactional_db):
     return world, survey
 
 
-def test_board_uses_a_template_and_shows_results(live_server, page, axe, data):
+def test_board_uses_a_template_and_shows_results(live_server, page, width, data):
     world, survey = data
-    client = Client()
-    client.force_login(world.chair)
-    base = live_server.url
-    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base}])
-
-    page.goto(f"{base}/k/{world.cluster.slug}/spoergeskemaer/")
+    me = Person(page, live_server.url)
+    me.login(world.chair.email, PASSWORD)
+    me.click(page.get_by_role("link", name=world.cluster.name).first)
+    me.nav("Spørgeskemaer")
     expect(page.get_by_role("heading", name="Spørgeskemaer")).to_be_visible()
-    axe("liste")
-    page.get_by_role("link", name="Nyt spørgeskema").click()
-    page.get_by_label("Titel").fill("")
-    page.get_by_role("button", name="Gem").click()
+    me.look("liste")
+    me.click(page.get_by_role("link", name="Nyt spørgeskema"))
+    me.fill(page.get_by_label("Titel"), "")
+    me.click(page.get_by_role("button", name="Gem"))
     expect(page.get_by_text("Dette felt er påkrævet").first).to_be_visible()
-    axe("nyt spørgeskema med fejl")
-    page.go_back()
-    page.go_back()
-    page.get_by_role("link", name="Brug en skabelon").click()
-    axe("skabeloner")
-    page.get_by_role("button", name="Brug skabelonen KIAP: Trivsel").click()
+    me.look("nyt spørgeskema med fejl")
+    # The form's own way back, not the browser's: it leads to the list, not to the refused form.
+    me.click(page.get_by_role("link", name="Annullér"))
+    expect(page.get_by_role("heading", name="Spørgeskemaer")).to_be_visible()
+    me.click(page.get_by_role("link", name="Brug en skabelon"))
+    expect(page.get_by_role("button", name="Brug skabelonen KIAP: Trivsel")).to_be_visible()
+    me.look("skabeloner")
+    me.click(page.get_by_role("button", name="Brug skabelonen KIAP: Trivsel"))
     expect(page.get_by_role("heading", name="KIAP: Trivsel")).to_be_visible()
-    axe("bygger")
+    me.look("bygger")
     items = page.locator("#spoergsmaal-liste li")
     expect(items.first).to_contain_text("Trives du?")
-    page.get_by_role("button", name=re.compile(r"^Ned\s*:\s*Trives du\?$")).click()  # htmx swaps the list
+    me.click(page.get_by_role("button", name=re.compile(r"^Ned\s*:\s*Trives du\?$")))  # htmx swaps the list
     expect(items.first).to_contain_text("Timer om ugen")
-    page.get_by_role("link", name="Tilføj spørgsmål eller afsnit").click()
-    axe("nyt spørgsmål")
+    me.click(page.get_by_role("link", name="Tilføj spørgsmål eller afsnit"))
+    expect(page.get_by_role("heading", name="Tilføj spørgsmål", level=1)).to_be_visible()
+    me.look("nyt spørgsmål")
 
-    page.goto(f"{base}/k/{world.cluster.slug}/spoergeskemaer/{survey.pk}/resultater/")
+    me.goto(f"/k/{world.cluster.slug}/spoergeskemaer/{survey.pk}/resultater/")
     expect(page.get_by_role("heading", name="Resultater: Henvisninger til kommunale tilbud")).to_be_visible()
     expect(page.locator(".klynge-chart svg").first).to_be_visible()
     expect(page.get_by_role("row", name="Ugentligt 2 67 %")).to_be_visible()
     expect(page.get_by_text("Ønske fra Medlem Mona")).to_be_visible()
-    axe("resultater")
-    page.get_by_role("link", name="Vis på mødet").click()
+    me.look("resultater")
+    me.click(page.get_by_role("link", name="Vis på mødet"))
     expect(page.locator(".klynge-present .klynge-chart svg").first).to_be_visible()
-    axe("præsentation")
+    me.look("præsentation")
