@@ -1,7 +1,7 @@
-"""A live secret poll at a meeting: three voters on phones, the chair with the projector view."""
+"""A live secret poll at a meeting: three voters on phones, the chair at 1280 and at 375 px (the
+`width` fixture) with the projector view in a second window; every click through tests/e2e/person.py."""
 
 import datetime as dt
-import re
 
 import pytest
 from django.utils import timezone
@@ -12,10 +12,8 @@ from klynge.decisions import services
 from klynge.decisions.models import Ballot
 from klynge.meetings.models import MeetingKind
 from klynge.meetings.services import attendance_check_in, meeting_create
-from tests.e2e.person import assert_axe
+from tests.e2e.person import DESKTOP, WIDTHS, Person
 from tests.factories import PASSWORD, ClusterWorld, make_person
-
-PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture
@@ -47,80 +45,76 @@ def live_poll(transactional_db):
     return world, voters, poll
 
 
-def login(page, base, email):
-    page.goto(f"{base}/log-ind/")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Adgangskode").fill(PASSWORD)
-    page.get_by_role("button", name="Log ind").click()
-    expect(page).not_to_have_url(re.compile("/log-ind/"))
-
-
-def test_live_poll_with_three_voters_and_the_projector(live_server, page, axe, live_poll):
+def test_live_poll_with_three_voters_and_the_projector(live_server, page, width, live_poll):
     world, voters, poll = live_poll
     base = live_server.url
-    slug = world.cluster.slug
-    poll_url = f"{base}/k/{slug}/afstemninger/{poll.pk}/"
 
-    # The chair: the poll's page and the projector view in a second tab.
-    login(page, base, world.chair.email)
-    page.goto(f"{base}/k/{slug}/afstemninger/")
+    # The chair: the poll's page, and the projector view in a second window.
+    chair = Person(page, base)
+    chair.login(world.chair.email, PASSWORD)
+    chair.nav("Afstemninger")
     expect(page.get_by_role("link", name=poll.question)).to_be_visible()
-    axe("afstemninger")
-    page.get_by_role("link", name="Ny afstemning").click()
+    chair.look(f"afstemninger ({width} px)")
+    chair.click(page.get_by_role("link", name="Ny afstemning"))
     expect(page.get_by_label("Spørgsmål")).to_be_visible()
-    axe("ny afstemning")
-    page.goto(poll_url)
+    chair.look(f"ny afstemning ({width} px)")
+    chair.nav("Afstemninger")
+    chair.click(page.get_by_role("link", name=poll.question))
     expect(page.get_by_role("heading", name=poll.question)).to_be_visible()
-    axe("afstemningens side (kladde)")
-    screen = page.context.new_page()
-    screen.goto(poll_url + "skaerm/")
-    expect(screen.get_by_text("Afstemningen åbner om lidt")).to_be_visible()
+    poll_url = page.url
+    chair.look(f"afstemningens side (kladde, {width} px)")
+    # The projector is one size whatever the chair holds: a laptop's screen on the wall.
+    screen = Person(page.context.new_page(), base)
+    screen.page.set_viewport_size(DESKTOP)
+    screen.goto(poll_url)
+    screen.click(screen.page.get_by_role("link", name="Vis på storskærm"))
+    expect(screen.page.get_by_text("Afstemningen åbner om lidt")).to_be_visible()
 
-    # Three voters on their phones wait for the poll to open.
+    # Three voters on their phones (at a meeting a member votes on the phone in their pocket; the
+    # same ballot at 1280 px is in test_jobs.py) open the ballot's address and wait for the poll.
     browser = page.context.browser
-    contexts, phones = [], []
+    phones = []
     for voter in voters:
-        context = browser.new_context(viewport=PHONE)
-        phone = context.new_page()
-        login(phone, base, voter.email)
+        phone = Person.in_new_window(browser, base, WIDTHS["375"])
+        phone.login(voter.email, PASSWORD)
         phone.goto(poll_url + "stem/")
-        expect(phone.get_by_text("Afstemningen er ikke åbnet endnu")).to_be_visible()
-        contexts.append(context)
+        expect(phone.page.get_by_text("Afstemningen er ikke åbnet endnu")).to_be_visible()
         phones.append(phone)
-    assert_axe(phones[0], "stemmeside før åbning")
+    phones[0].look("stemmeside før åbning")
 
-    page.get_by_role("button", name="Åbn afstemningen").click()
+    chair.click(page.get_by_role("button", name="Åbn afstemningen"))
     expect(page.get_by_text("Afstemningen er åben")).to_be_visible()
-    expect(screen.get_by_text("0 af 3 har stemt")).to_be_visible()
-    assert_axe(screen, "storskærm under afstemningen")
+    expect(screen.page.get_by_text("0 af 3 har stemt")).to_be_visible()
+    screen.look("storskærm under afstemningen")
 
     # The ballots appear without reload; each voter chooses and gets a receipt.
     for phone, choice in zip(phones, ["Ja", "Nej", "Ja"], strict=True):
-        expect(phone.get_by_role("group", name="Din stemme")).to_be_visible()
-        phone.get_by_label(choice, exact=True).check()
-        phone.get_by_role("button", name="Afgiv stemme").click()
-        expect(phone.get_by_text("Din stemme er modtaget og talt med")).to_be_visible()
-    assert_axe(phones[0], "kvittering")
-    expect(screen.get_by_text("3 af 3 har stemt")).to_be_visible()
+        ballot = phone.page.get_by_role("group", name="Din stemme")
+        expect(ballot).to_be_visible()
+        phone.choose(ballot.get_by_label(choice, exact=True))
+        phone.click(phone.page.get_by_role("button", name="Afgiv stemme"))
+        expect(phone.page.get_by_text("Din stemme er modtaget og talt med")).to_be_visible()
+    phones[0].look("kvittering")
+    expect(screen.page.get_by_text("3 af 3 har stemt")).to_be_visible()
     # The projector never shows the running result.
-    expect(screen.get_by_role("table")).to_have_count(0)
+    expect(screen.page.get_by_role("table")).to_have_count(0)
     # Counted, never kept as ballots: nothing in the database says who voted what.
     assert (
         sum(c.votes for c in poll.ballot_counts.all()) == 3 and not Ballot.objects.filter(poll=poll).exists()
     )
 
     page.reload()
-    page.get_by_role("button", name="Luk afstemningen").click()
+    chair.click(page.get_by_role("button", name="Luk afstemningen"))
     expect(page.get_by_text("Afstemningen er lukket, og beslutningen")).to_be_visible()
-    axe("afstemningens side (lukket)")
-    expect(screen.get_by_text("Vedtaget.")).to_be_visible()
-    expect(screen.get_by_role("row", name="Ja 2 66,7 %")).to_be_visible()
-    assert_axe(screen, "storskærm med resultat")
+    chair.look(f"afstemningens side (lukket, {width} px)")
+    expect(screen.page.get_by_text("Vedtaget.")).to_be_visible()
+    expect(screen.page.get_by_role("row", name="Ja 2 66,7 %")).to_be_visible()
+    screen.look("storskærm med resultat")
 
     # The voters see the result once the chair publishes it.
-    expect(phones[1].get_by_text("Resultatet vises her, når det er offentliggjort")).to_be_visible()
-    page.get_by_role("button", name="Offentliggør resultatet").click()
-    expect(phones[1].get_by_role("row", name="Nej 1 33,3 %")).to_be_visible()
-    assert_axe(phones[0], "resultat på telefonen")
-    for context in contexts:
-        context.close()
+    expect(phones[1].page.get_by_text("Resultatet vises her, når det er offentliggjort")).to_be_visible()
+    chair.click(page.get_by_role("button", name="Offentliggør resultatet"))
+    expect(phones[1].page.get_by_role("row", name="Nej 1 33,3 %")).to_be_visible()
+    phones[0].look("resultat på telefonen")
+    for phone in phones:
+        phone.close()

@@ -1,15 +1,16 @@
 """The chair plans a two-day retreat with a facilitator and invites; a member answers from the mail;
-the chair checks people in on a phone; the PLO attendance PDF lists exactly those checked in."""
+the chair checks people in on a phone; the PLO attendance PDF lists exactly those checked in. The
+planning and the pages run at 1280 and 375 px (the `width` fixture), the check-in on a phone; every
+click through tests/e2e/person.py."""
 
 import re
 import subprocess
-import tempfile
 
 import pytest
 from playwright.sync_api import expect
 
 from klynge.core.models import OutboxMessage
-from tests.e2e.person import assert_axe
+from tests.e2e.person import WIDTHS, Person
 from tests.factories import PASSWORD, ClusterWorld
 
 
@@ -19,6 +20,7 @@ def world(transactional_db):
 
 
 def login(page, base, email):
+    # Not used here any more (Person.login is); test_content_security_policy.py still imports it.
     page.goto(f"{base}/log-ind/")
     page.get_by_label("E-mail").fill(email)
     page.get_by_label("Adgangskode").fill(PASSWORD)
@@ -26,89 +28,84 @@ def login(page, base, email):
     expect(page).not_to_have_url(re.compile("/log-ind/"))
 
 
-def test_retreat_invite_answer_checkin_and_attendance_pdf(live_server, page, axe, browser, world):
+def test_retreat_invite_answer_checkin_and_attendance_pdf(live_server, page, browser, width, world):
     base = live_server.url
     slug = world.cluster.slug
     page.set_default_timeout(10_000)
-    login(page, base, world.chair.email)
-    page.goto(f"{base}/k/{slug}/moeder/?aar=2030")
+    chair = Person(page, base)
+    chair.login(world.chair.email, PASSWORD)
+    chair.goto(f"/k/{slug}/moeder/?aar=2030")
     expect(page.get_by_role("heading", name="Årsplan 2030")).to_be_visible()
-    axe("årsplan")
-    page.get_by_role("link", name="Nyt møde").click()
-    page.get_by_label("Type").select_option("internat")
-    page.get_by_label("Titel").fill("Internat om trivsel")
-    page.get_by_label("Start").fill("2030-11-04T09:00")
-    page.get_by_label("Slut").fill("2030-11-03T16:00")
-    page.get_by_role("textbox", name=re.compile(r"^Sted")).fill("Kursuscenter ved Kysten")
-    page.get_by_role("button", name="Opret mødet").click()
+    chair.look(f"årsplan ({width} px)")
+    chair.click(page.get_by_role("link", name="Nyt møde"))
+    chair.select(page.get_by_label("Type"), "Internat")
+    chair.fill(page.get_by_label("Titel"), "Internat om trivsel")
+    chair.fill(page.get_by_label("Start"), "2030-11-04T09:00")
+    chair.fill(page.get_by_label("Slut"), "2030-11-03T16:00")
+    chair.fill(page.get_by_role("textbox", name=re.compile(r"^Sted")), "Kursuscenter ved Kysten")
+    chair.click(page.get_by_role("button", name="Opret mødet"))
     expect(page.get_by_text("Mødet skal slutte efter, det begynder.")).to_be_visible()
-    axe("mødeformular med fejl")
-    page.get_by_label("Slut").fill("2030-11-05T16:00")
-    page.get_by_role("button", name="Opret mødet").click()
+    chair.look(f"mødeformular med fejl ({width} px)")
+    chair.fill(page.get_by_label("Slut"), "2030-11-05T16:00")
+    chair.click(page.get_by_role("button", name="Opret mødet"))
     expect(page.get_by_role("heading", name="Internat om trivsel")).to_be_visible()
     expect(page.get_by_text("4. november 2030 kl. 09:00 – 5. november 2030 kl. 16:00")).to_be_visible()
+    meeting_url = page.url
 
-    page.get_by_role("link", name="Tilføj gæst").click()
-    page.get_by_label("Navn").fill("Frida Facilitator")
-    page.get_by_label("E-mail").fill("frida@trivsel.example")
-    page.get_by_label("Organisation").fill("Trivsel i Praksis")
-    page.get_by_label("Rolle").select_option("facilitator")
-    page.get_by_role("button", name="Tilføj gæsten").click()
+    chair.click(page.get_by_role("link", name="Tilføj gæst"))
+    chair.fill(page.get_by_label("Navn"), "Frida Facilitator")
+    chair.fill(page.get_by_label("E-mail"), "frida@trivsel.example")
+    chair.fill(page.get_by_label("Organisation"), "Trivsel i Praksis")
+    chair.select(page.get_by_label("Rolle"), "Facilitator")
+    chair.click(page.get_by_role("button", name="Tilføj gæsten"))
     expect(page.get_by_text("Frida Facilitator, Trivsel i Praksis (Facilitator)")).to_be_visible()
-    page.get_by_role("button", name="Send invitationer").click()
+    chair.click(page.get_by_role("button", name="Send invitationer"))
     expect(page.get_by_text("invitationer er sendt")).to_be_visible()
-    axe("mødeside")
+    chair.look(f"mødeside ({width} px)")
     assert OutboxMessage.objects.filter(to="frida@trivsel.example").exists()
 
     # The member answers from the link in the mail, without logging in.
     message = OutboxMessage.objects.get(to=world.member.email)
     assert message.attachments[0]["filename"] == "invitation.ics"
     link = re.search(r"Kommer: (\S+)", message.body).group(1)
-    path = "/" + link.split("://", 1)[1].split("/", 1)[1]
-    member_context = browser.new_context()
-    member_page = member_context.new_page()
-    member_page.goto(base + path)
-    expect(member_page.get_by_role("heading", name="Internat om trivsel")).to_be_visible()
-    expect(member_page.get_by_label("Kommer", exact=True)).to_be_checked()
-    member_page.get_by_role("button", name="Gem svar").click()
-    expect(member_page.get_by_text(re.compile(r"Dit svar (til .+ )?er gemt: Kommer"))).to_be_visible()
-    member_context.close()
-    page.goto(base + path)
-    axe("svar fra linket i mailen")
-    page.go_back()
+    member = Person.in_new_window(browser, base, WIDTHS[width])
+    member.goto("/" + link.split("://", 1)[1].split("/", 1)[1])
+    expect(member.page.get_by_role("heading", name="Internat om trivsel")).to_be_visible()
+    expect(member.page.get_by_label("Kommer", exact=True)).to_be_checked()
+    member.look(f"svar fra linket i mailen ({width} px)")
+    member.click(member.page.get_by_role("button", name="Gem svar"))
+    expect(member.page.get_by_text(re.compile(r"Dit svar (til .+ )?er gemt: Kommer"))).to_be_visible()
+    member.close()
 
-    # The chair checks in on a phone-sized screen, without reloads.
-    phone_context = browser.new_context(viewport={"width": 390, "height": 844})
-    phone = phone_context.new_page()
-    login(phone, base, world.chair.email)
-    meeting_url = page.url
-    phone.goto(meeting_url + "tjek-ind/")
-    expect(phone.get_by_role("heading", name="Tjek ind: Internat om trivsel")).to_be_visible()
-    assert phone.evaluate("typeof htmx") == "object", "htmx not loaded"
-    phone.evaluate("window.__noReload = true")
+    # The chair checks in at the door on a phone, without reloads: the check-in page is a phone's
+    # job whatever the chair planned the meeting on, so it keeps the phone's width.
+    phone = Person.in_new_window(browser, base, WIDTHS["375"])
+    phone.page.set_default_timeout(10_000)
+    phone.login(world.chair.email, PASSWORD)
+    phone.goto(meeting_url)
+    phone.click(phone.page.get_by_role("link", name="Tjek ind"))
+    expect(phone.page.get_by_role("heading", name="Tjek ind: Internat om trivsel")).to_be_visible()
+    assert phone.page.evaluate("typeof htmx") == "object", "htmx not loaded"
+    phone.page.evaluate("window.__noReload = true")  # a marker a reload would wipe, not a value
     for name in (world.member.name, "Frida Facilitator"):
-        row = phone.locator("li", has_text=name)
-        row.get_by_role("button").click()
+        row = phone.page.locator("li", has_text=name)
+        phone.click(row.get_by_role("button"))
         expect(row.get_by_text("Tjekket ind", exact=True)).to_be_visible()
     # checked in and out again: not on the list
-    row = phone.locator("li", has_text=world.coordinator.name)
-    row.get_by_role("button").click()
+    row = phone.page.locator("li", has_text=world.coordinator.name)
+    phone.click(row.get_by_role("button"))
     expect(row.get_by_text("Tjekket ind", exact=True)).to_be_visible()
-    row.get_by_role("button").click()
+    phone.click(row.get_by_role("button"))
     expect(row.get_by_text("Ikke tjekket ind", exact=True)).to_be_visible()
-    assert phone.evaluate("window.__noReload") is True
-    width = phone.evaluate("document.documentElement.scrollWidth")
-    assert width <= 390
+    assert phone.page.evaluate("window.__noReload") is True
+    phone.look("tjek ind på en telefon")  # also: the page does not scroll sideways
 
-    response = phone.request.get(meeting_url + "deltagerliste.pdf")
-    assert response.ok
-    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
-        handle.write(response.body())
-        handle.flush()
-        text = subprocess.run(
-            ["pdftotext", "-layout", handle.name, "-"], capture_output=True, text=True
-        ).stdout
-    phone_context.close()
+    with phone.page.expect_download() as download:
+        phone.click(phone.page.get_by_role("link", name="Deltagerliste (PDF)"))
+    text = subprocess.run(
+        ["pdftotext", "-layout", download.value.path(), "-"], capture_output=True, text=True
+    ).stdout
+    phone.close()
     assert "Internat om trivsel" in text and "Kursuscenter ved Kysten" in text and "4/11 2030" in text
     assert world.member.name in text and world.other_practice.provider_number in text
     assert "Frida Facilitator" in text
@@ -118,20 +115,23 @@ def test_retreat_invite_answer_checkin_and_attendance_pdf(live_server, page, axe
 
 
 def test_checkin_page_is_accessible_on_a_phone(live_server, browser, world):
+    """The check-in page is used at the door on a phone: one width, 375 px."""
     from klynge.meetings import services
     from tests.meetings.conftest import make_meeting
 
     meeting = make_meeting(world.cluster)
     services.guest_add(meeting=meeting, name="Gæst Gitte", email="gitte@example.org", role="kommune")
-    context = browser.new_context(viewport={"width": 390, "height": 844})
-    phone = context.new_page()
-    login(phone, live_server.url, world.chair.email)
-    phone.goto(f"{live_server.url}/k/{world.cluster.slug}/moeder/{meeting.pk}/tjek-ind/")
-    assert_axe(phone, "tjek-ind på en telefon")
-    context.close()
+    phone = Person.in_new_window(browser, live_server.url, WIDTHS["375"])
+    phone.login(world.chair.email, PASSWORD)
+    phone.goto(f"/k/{world.cluster.slug}/moeder/{meeting.pk}/")
+    phone.click(phone.page.get_by_role("link", name="Tjek ind"))
+    expect(phone.page.get_by_role("heading", name=re.compile(r"^Tjek ind: "))).to_be_visible()
+    expect(phone.page.locator("li", has_text="Gæst Gitte")).to_be_visible()
+    phone.look("tjek-ind på en telefon")
+    phone.close()
 
 
-def test_library_and_board_pages_are_accessible(live_server, page, axe, world):
+def test_library_and_board_pages_are_accessible(live_server, page, width, world):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from klynge.meetings import services
@@ -158,9 +158,9 @@ def test_library_and_board_pages_are_accessible(live_server, page, axe, world):
         meeting=meeting, title="Egne data", duration_minutes=30, responsible=world.chair
     )
     page.set_default_timeout(10_000)
-    base = live_server.url
     slug = world.cluster.slug
-    login(page, base, world.chair.email)
+    chair = Person(page, live_server.url)
+    chair.login(world.chair.email, PASSWORD)
     for path, heading in [
         (f"/k/{slug}/pakker/", "Klyngepakker"),
         (f"/k/{slug}/pakker/{package.pk}/", "Iskæmisk hjertesygdom"),
@@ -171,6 +171,6 @@ def test_library_and_board_pages_are_accessible(live_server, page, axe, world):
         (f"/k/{slug}/moeder/naeste-aar/", "Næste års datoer og steder"),
         ("/profil/kalender/", "Min kalender"),
     ]:
-        page.goto(base + path)
+        chair.goto(path)
         expect(page.get_by_role("heading", level=1)).to_contain_text(heading)
-        axe(path)
+        chair.look(f"{path} ({width} px)")

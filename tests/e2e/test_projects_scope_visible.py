@@ -1,5 +1,6 @@
 """The scope check stays in sight while the lead writes the long project description: a sticky side
-panel beside the form on a wide screen, and at the top, before the form, on a phone."""
+panel beside the form on a wide screen, and at the top, before the form, on a phone (the `width`
+fixture's 1280 and 375 px, every click through tests/e2e/person.py)."""
 
 import re
 
@@ -9,8 +10,8 @@ from playwright.sync_api import expect
 from klynge.core.models import Role
 from klynge.projects import services
 from klynge.projects.rounds import services as round_services
-from tests.e2e.test_projects_description import login
-from tests.factories import ClusterWorld, make_person
+from tests.e2e.person import Person
+from tests.factories import PASSWORD, ClusterWorld, make_person
 
 
 @pytest.fixture
@@ -32,29 +33,29 @@ def in_view(page, locator) -> bool:
     return box is not None and box["y"] < height and box["y"] + min(box["height"], 80) > 0
 
 
-@pytest.mark.parametrize("width", [1280, 375])
 def test_scope_check_is_in_sight_while_typing(live_server, page, project, width):
     world, lead, project = project
-    page.set_viewport_size({"width": width, "height": 800})
-    base = live_server.url
-    login(page, base, lead.email)
-    page.goto(f"{base}/k/{world.cluster.slug}/projekter/{project.pk}/ret/")
+    me = Person(page, live_server.url)
+    me.login(lead.email, PASSWORD)
+    me.goto(f"/k/{world.cluster.slug}/projekter/{project.pk}/ret/")
     check = page.locator("#scope-check")
     expect(check).to_contain_text("Intet målbart mål")
-    assert page.evaluate("document.documentElement.scrollHeight") > 2 * 800  # a long form
-    if width < 800:
+    assert page.evaluate("document.documentElement.scrollHeight") > 2 * page.viewport_size["height"]
+    if me.on_phone:
         # On a phone the check comes first, before the form, where the page opens.
         form_top = page.locator("form[hx-post]").bounding_box()["y"]
         assert check.bounding_box()["y"] < form_top
         assert in_view(page, check)
     else:
-        # Far down the form the check is still beside it.
+        # Far down the form the check is still beside it. The check asks the server on each key
+        # (htmx on keyup), so the lead types into the field they clicked.
         last = page.get_by_label(re.compile("^Erfaringer"))
-        last.click()
+        me.click(last)
         last.press_sequentially("Telefonspørgsmålene virkede.")
         assert in_view(page, check), check.bounding_box()
-        page.get_by_label("Målbare mål").click()
-        page.get_by_label("Målbare mål").press_sequentially("Færre recepter")
+        goals = page.get_by_label("Målbare mål")
+        me.click(goals)
+        goals.press_sequentially("Færre recepter")
         expect(check).to_contain_text("Mål uden målværdi og dato")
         assert in_view(page, check)
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    me.look(f"projektbeskrivelsen ({width} px)")  # also: the page does not scroll sideways
