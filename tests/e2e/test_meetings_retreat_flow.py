@@ -19,15 +19,6 @@ def world(transactional_db):
     return ClusterWorld("Klynge Strandvejen")
 
 
-def login(page, base, email):
-    # Not used here any more (Person.login is); test_content_security_policy.py still imports it.
-    page.goto(f"{base}/log-ind/")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Adgangskode").fill(PASSWORD)
-    page.get_by_role("button", name="Log ind").click()
-    expect(page).not_to_have_url(re.compile("/log-ind/"))
-
-
 def test_retreat_invite_answer_checkin_and_attendance_pdf(live_server, page, browser, width, world):
     base = live_server.url
     slug = world.cluster.slug

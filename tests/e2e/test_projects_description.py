@@ -37,11 +37,6 @@ def project(transactional_db):
     return world, lead, project, start.date()
 
 
-def login(page, base, email):
-    """Logs in through the form (tests/e2e/test_projects_scope_visible.py uses this too)."""
-    Person(page, base).login(email, PASSWORD)
-
-
 def test_live_scope_check_approval_and_plan(live_server, page, width, project):
     world, lead, project, meeting_day = project
     base = live_server.url
