@@ -9,14 +9,13 @@ even when no test names it (a yes/no draft poll once answered 500 when saved unc
 
 import html
 import re
-from collections import Counter, deque
+from collections import Counter
 from html.parser import HTMLParser
-from urllib.parse import urldefrag, urlparse
 
 import pytest
 
 from klynge.demo.register import DEMO_PASSWORD
-from tests.test_demo_crawl import LINK, SKIP
+from tests.test_demo_crawl import walk
 
 # Each login with the least number of kinds of form page it must find (the control of the crawl).
 LOGINS = {
@@ -105,29 +104,14 @@ def as_post_data(fields: list[tuple[str, str]]) -> dict[str, list[str]]:
 
 def form_pages(client) -> list[tuple[str, list[list[tuple[str, str]]]]]:
     """The pages reachable by links that hold a form sending to the page itself, with those forms."""
-    seen, queue, found = set(), deque(["/"]), []
-    while queue and len(seen) < 400:
-        url = queue.popleft()
-        if url in seen:
-            continue
-        seen.add(url)
-        response = client.get(url)
-        if response.status_code in (301, 302) and response["Location"].startswith("/"):
-            queue.append(response["Location"])
-            continue
+    found = []
+    for url, response in walk(client, limit=400):
         if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
             continue
-        text = response.content.decode()
         parser = PageForms()
-        parser.feed(text)
+        parser.feed(response.content.decode())
         if parser.forms:
             found.append((url, parser.forms))
-        for href in LINK.findall(text):
-            href = urldefrag(href.replace("&amp;", "&"))[0]
-            if not href.startswith("/") or href.startswith(SKIP) or urlparse(href).netloc:
-                continue
-            if href not in seen:
-                queue.append(href)
     return found
 
 
