@@ -4,7 +4,8 @@ A chair, a member or a guest opens a page to look and presses »Gem« without ch
 presses it on an empty form: the answer is the saved record (a redirect) or the form again with its
 messages (4xx), never a server error. The forms are filled from the page exactly as a browser would send them (the values shown,
 the options selected, the boxes ticked), so a field the page renders but the view mishandles is found
-even when no test names it (a yes/no draft poll once answered 500 when saved unchanged).
+even when no test names it (a yes/no draft poll once answered 500 when saved unchanged). Each kind of
+button that acts elsewhere (open a poll, close it, answer, delete ...) is pressed once as well.
 """
 
 import html
@@ -15,7 +16,7 @@ from html.parser import HTMLParser
 import pytest
 
 from klynge.demo.register import DEMO_PASSWORD
-from tests.test_demo_crawl import walk
+from tests.test_demo_crawl import SKIP, walk
 
 # Each login with the least number of kinds of form page it must find (the control of the crawl).
 LOGINS = {
@@ -27,12 +28,14 @@ LOGINS = {
 
 
 class PageForms(HTMLParser):
-    """The page's POST forms that send to the page itself, as a browser would submit them."""
+    """The page's POST forms as a browser would submit them: (action, fields), the action "" for a form
+    that sends to the page itself."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
-        self.forms: list[list[tuple[str, str]]] = []
+        self.forms: list[tuple[str, list[tuple[str, str]]]] = []
         self._form = None
+        self._action = ""
         self._select = None
         self._textarea = None
         self._button = False
@@ -40,8 +43,9 @@ class PageForms(HTMLParser):
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if tag == "form":
-            own = (a.get("method") or "").lower() == "post" and not a.get("action")
-            self._form = [] if own else None
+            self._action = a.get("action") or ""
+            post = (a.get("method") or "").lower() == "post"
+            self._form = [] if post and not self._action.startswith(SKIP) else None
             self._button = False
             return
         if self._form is None:
@@ -91,7 +95,7 @@ class PageForms(HTMLParser):
             self._form.append((name, html.unescape(text).removeprefix("\n")))
             self._textarea = None
         elif tag == "form":
-            self.forms.append(self._form)
+            self.forms.append((self._action, self._form))
             self._form = None
 
 
@@ -102,24 +106,28 @@ def as_post_data(fields: list[tuple[str, str]]) -> dict[str, list[str]]:
     return data
 
 
-def form_pages(client) -> list[tuple[str, list[list[tuple[str, str]]]]]:
-    """The pages reachable by links that hold a form sending to the page itself, with those forms."""
-    found = []
+def demo_forms(client):
+    """The pages reachable by links with the forms that send to the page itself, and one form of each
+    kind of action sent elsewhere (open, close, delete, answer ...), with the page it was found on."""
+    pages, actions = [], {}
     for url, response in walk(client, limit=400):
         if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
             continue
         parser = PageForms()
         parser.feed(response.content.decode())
-        if parser.forms:
-            found.append((url, parser.forms))
-    return found
+        if own := [fields for action, fields in parser.forms if not action]:
+            pages.append((url, own))
+        for action, fields in parser.forms:
+            if action.startswith("/"):
+                actions.setdefault(re.sub(r"\d+", "N", action), (url, action, fields))
+    return pages, actions
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("email", LOGINS)
 def test_every_form_page_of_the_demo_can_be_sent_as_shown(client, demo_data, email):
     assert client.login(username=email, password=DEMO_PASSWORD)
-    pages = form_pages(client)
+    pages, actions = demo_forms(client)
     failures, saved, tried = [], 0, Counter()
     for url, forms in pages:
         kind = re.sub(r"\d+", "N", url)
@@ -134,6 +142,12 @@ def test_every_form_page_of_the_demo_can_be_sent_as_shown(client, demo_data, ema
             empty = client.post(url, {})
             if empty.status_code >= 500:
                 failures.append(f"{url} empty: {empty.status_code}")
+    # Then every kind of button that acts elsewhere, once, as shown (deleting ones last may leave later
+    # ones a 404 or a refusal: any answer but a server error).
+    for url, action, fields in sorted(actions.values(), key=lambda found: "slet" in found[1]):
+        response = client.post(action, as_post_data(fields))
+        if response.status_code >= 500:
+            failures.append(f"{action} (from {url}): {response.status_code}")
     assert not failures, failures
     # Control: the crawl found the chair's form pages, and forms sent as shown with their records saved.
-    assert len(tried) >= LOGINS[email] and saved >= 1, (saved, sorted(tried))
+    assert len(tried) >= LOGINS[email] and saved >= 1 and actions, (saved, sorted(tried), sorted(actions))
