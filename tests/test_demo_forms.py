@@ -2,10 +2,11 @@
 
 A chair, a member or a guest opens a page to look and presses »Gem« without changing anything, or
 presses it on an empty form: the answer is the saved record (a redirect) or the form again with its
-messages (4xx), never a server error. The forms are filled from the page exactly as a browser would send them (the values shown,
-the options selected, the boxes ticked), so a field the page renders but the view mishandles is found
-even when no test names it (a yes/no draft poll once answered 500 when saved unchanged). Each kind of
-button that acts elsewhere (open a poll, close it, answer, delete ...) is pressed once as well.
+messages (4xx), never a server error. The forms are filled from the page exactly as a browser would
+send them (the values shown, the options selected, the boxes ticked), so a field the page renders but
+the view mishandles is found even when no test names it (a yes/no draft poll once answered 500 when
+saved unchanged). Each kind of button that acts elsewhere (open a poll, close it, answer, delete ...)
+is pressed once as well.
 """
 
 import html
