@@ -181,11 +181,29 @@ class YearBasis:
 
     meetings: list[Meeting]
     projects: list[ProjectFact]
+    guests: list[MeetingGuest]  # with their persons, in the order they were added
+    attendance: list[tuple[int, int, int | None, str]]  # meeting, person, the person's practice and title
+    member_practices: set[int]  # every practice that is or was a member of the cluster
 
 
 def year_basis(*, cluster: Cluster, year: int, now: dt.datetime | None = None) -> YearBasis:
     meetings = held_meetings(cluster=cluster, year=year, now=now)
-    return YearBasis(meetings, _project_facts(cluster=cluster, year=year, meetings=meetings))
+    ids = [m.pk for m in meetings]
+    return YearBasis(
+        meetings=meetings,
+        projects=_project_facts(cluster=cluster, year=year, meetings=meetings),
+        guests=list(
+            MeetingGuest.objects.filter(meeting_id__in=ids)
+            .select_related("person")
+            .order_by("created_at", "id")
+        ),
+        attendance=list(
+            Attendance.objects.filter(meeting_id__in=ids).values_list(
+                "meeting_id", "person_id", "person__practice_id", "person__title"
+            )
+        ),
+        member_practices=set(cluster.memberships.values_list("practice_id", flat=True)),
+    )
 
 
 def year_facts(
@@ -207,9 +225,7 @@ def year_facts(
         items[item.meeting_id].append(item)
     guests = defaultdict(list)
     guest_meeting_people = set()
-    for guest in (
-        MeetingGuest.objects.filter(meeting_id__in=ids).select_related("person").order_by("created_at", "id")
-    ):
+    for guest in basis.guests:
         guests[guest.meeting_id].append(guest)
         guest_meeting_people.add((guest.meeting_id, guest.person_id))
     wishes = defaultdict(list)
@@ -231,14 +247,11 @@ def year_facts(
     ):
         rounds[idea_round.meeting_id].append((idea_round.title, idea_round.idea_count))
 
-    member_practices = set(cluster.memberships.values_list("practice_id", flat=True))
     kinds = {m.pk: m.kind for m in meetings}
     attendance = defaultdict(int)
     doctors, practices_present = set(), set()
-    for meeting_id, person_id, practice_id, title in Attendance.objects.filter(
-        meeting_id__in=ids
-    ).values_list("meeting_id", "person_id", "person__practice_id", "person__title"):
-        if (meeting_id, person_id) in guest_meeting_people or practice_id not in member_practices:
+    for meeting_id, person_id, practice_id, title in basis.attendance:
+        if (meeting_id, person_id) in guest_meeting_people or practice_id not in basis.member_practices:
             continue
         attendance[meeting_id] += 1
         if kinds[meeting_id] != MeetingKind.BOARD_MEETING and title in DOCTOR_TITLES:
@@ -488,23 +501,17 @@ def meeting_figures(*, cluster: Cluster, year: int, basis: YearBasis) -> Activit
     """The year's meetings with who attended (members, practices, guests), by kind: what the annual
     report's page shows beside the draft, without the register and questionnaire figures."""
     meetings = basis.meetings
-    ids = [m.pk for m in meetings]
     figures = ActivityFigures(cluster=cluster, year=year)
     guests = defaultdict(set)
-    for meeting_id, person_id in MeetingGuest.objects.filter(meeting_id__in=ids).values_list(
-        "meeting_id", "person_id"
-    ):
-        guests[meeting_id].add(person_id)
-    member_practices = set(cluster.memberships.values_list("practice_id", flat=True))
+    for guest in basis.guests:
+        guests[guest.meeting_id].add(guest.person_id)
     people = defaultdict(set)
     practices = defaultdict(set)
     guest_count = defaultdict(int)
     all_doctors, all_practices = set(), set()
     doctors_present = defaultdict(set)
-    for meeting_id, person_id, practice_id, title in Attendance.objects.filter(
-        meeting_id__in=ids
-    ).values_list("meeting_id", "person_id", "person__practice_id", "person__title"):
-        if person_id in guests[meeting_id] or practice_id not in member_practices:
+    for meeting_id, person_id, practice_id, title in basis.attendance:
+        if person_id in guests[meeting_id] or practice_id not in basis.member_practices:
             guest_count[meeting_id] += 1
             continue
         people[meeting_id].add(person_id)
