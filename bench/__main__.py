@@ -4,7 +4,7 @@ import importlib
 import sys
 import time
 
-BENCHMARKS = ["bench.import_bench", "bench.vote_load", "bench.pages"]
+BENCHMARKS = ["bench.import_bench", "bench.vote_load", "bench.pages", "bench.scaling"]
 
 
 def main() -> None:
