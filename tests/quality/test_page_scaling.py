@@ -14,7 +14,7 @@ the view after it (the cache's hit).
 * Six times the practices: warm, the same queries and rows; cold, the same queries and one more row per
   practice and indicator at most (the pooled cluster figure needs each practice's sum to leave out small
   ones), never a row per month.
-The in-process times are printed by bench/pages.py; timing is not asserted here (the machine is shared).
+The in-process times are printed by bench/scaling.py; timing is not asserted here (the machine is shared).
 """
 
 from __future__ import annotations
