@@ -2,6 +2,7 @@
 sign-ups, merging duplicates, closing, and joining by code or QR."""
 
 import re
+from functools import lru_cache
 
 import qrcode
 import qrcode.image.svg
@@ -50,6 +51,7 @@ def _join_url(request, round) -> str:
     return request.build_absolute_uri(reverse("projects:join_code", kwargs={"code": round.code}))
 
 
+@lru_cache(maxsize=256)  # the wall refreshes often and the code of a round never changes
 def _qr_svg(url: str) -> str:
     image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2)
     svg = image.to_string(encoding="unicode")
