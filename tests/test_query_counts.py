@@ -210,3 +210,21 @@ def test_page_queries_do_not_grow_with_the_data(db, client, built, page_name):
     few = _count(client, small, page_name)
     many = _count(client, large, page_name)
     assert many <= few + SLACK, f"{page_name}: {few} queries with {SMALL} rows, {many} with {LARGE}"
+
+
+ROLES_QUERY = 'SELECT "core_roleassignment"."role" AS "role" FROM "core_roleassignment"'
+
+
+@pytest.mark.parametrize("page_name", PAGES)
+def test_a_page_reads_the_persons_roles_once(db, client, built, page_name):
+    """The tenancy check is given request.user, a lazy wrapper, and a view often the person inside it:
+    both must share the request's one reading of the person's roles. The count is at least one (the
+    check itself), so the match on the query's text is seen to work."""
+    small, _ = built
+    client.force_login(small.world.chair)
+    url = small.url(page_name)
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    reads = [q["sql"] for q in queries.captured_queries if q["sql"].startswith(ROLES_QUERY)]
+    assert len(reads) == 1, f"{page_name}: the roles were read {len(reads)} times"

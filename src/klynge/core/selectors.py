@@ -113,7 +113,11 @@ def roles_of(person: Person, cluster: Cluster, day: dt.date | None = None) -> fr
     if not getattr(person, "is_authenticated", False):
         return frozenset()
     day = day or timezone.localdate()
-    cache = person.__dict__.setdefault("_klynge_roles", {})
+    # Attribute access, not __dict__: request.user is a lazy wrapper that hands attributes to the person
+    # inside it, so the tenancy check (given the wrapper) and a view's own object share one cache.
+    cache = getattr(person, "_klynge_roles", None)
+    if cache is None:
+        cache = person._klynge_roles = {}
     key = (cluster.pk, day)
     if key not in cache:
         cache[key] = frozenset(
