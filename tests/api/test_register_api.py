@@ -7,6 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from klynge.core import dates
 from klynge.core.models import (
     ApiToken,
     Cluster,
@@ -161,6 +162,25 @@ def test_a_practice_leaves_once(client, world):
     for body in ({}, {"on": "2030-01-01"}):
         assert chair.post(url, body, expect=400) == {"detail": message, "errors": {"__all__": [message]}}
     assert table_rows(*REGISTER_TABLES) == before
+
+
+def test_a_departure_recorded_for_a_later_day_is_not_recorded_again(client, world):
+    """A practice that is to leave next year cannot be given a second departure (earlier or later): the
+    400 names the day recorded, and nothing changes. The page shows that day instead of the button."""
+    chair = Api(client, world.chair)
+    url = f"/clusters/{world.cluster.slug}/practices/{world.other_practice.pk}/leave"
+    later = dates.today().replace(year=dates.today().year + 1, month=1, day=1)
+    # Control: the first departure is recorded, and the practice is still a member today.
+    assert chair.post(url, {"on": later.isoformat()}, expect=200)["status"] == "active"
+    before = table_rows(*REGISTER_TABLES)
+    message = f"Strandens Lægehus er allerede meldt ud fra {dates.short_date(later)}."
+    for body in ({}, {"on": (later + dt.timedelta(days=30)).isoformat()}):
+        assert chair.post(url, body, expect=400) == {"detail": message, "errors": {"__all__": [message]}}
+    assert table_rows(*REGISTER_TABLES) == before
+    client.force_login(world.chair)
+    page = client.get(f"/k/{world.cluster.slug}/praksis/{world.other_practice.pk}/").content.decode()
+    assert f"Praksis er meldt ud af klyngen fra {dates.short_date(later)}." in page
+    assert "Meld ud af klyngen</button>" not in page
 
 
 def test_a_role_ends_once(client, world):

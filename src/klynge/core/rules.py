@@ -3,7 +3,6 @@
 import rules
 
 from . import selectors
-from .models import MembershipStatus
 
 
 @rules.predicate
@@ -32,8 +31,9 @@ def is_cluster_reader(user, cluster) -> bool:
 
 @rules.predicate
 def has_left_the_cluster(user, membership) -> bool:
-    """The practice of the membership has left the cluster (its status today)."""
-    return selectors.membership_status(membership) == MembershipStatus.LEFT
+    """The practice of the membership has left the cluster, or its departure is recorded for a later day:
+    a second departure would only move the first."""
+    return selectors.departure_day(membership) is not None
 
 
 @rules.predicate

@@ -31,12 +31,27 @@ def status_from_periods(
     membership: Membership, periods: Iterable[MembershipPeriod], day: dt.date
 ) -> str | None:
     """The latest-starting period that covers the day wins; with none, a member since joining is active."""
-    covering = [p for p in periods if p.covers(day)]
-    if covering:
-        return max(covering, key=lambda p: (p.starts_on, p.created_at, p.pk or 0)).status
+    if (period := _governing_period(periods, day)) is not None:
+        return period.status
     if membership.joined_on <= day:
         return MembershipStatus.ACTIVE
     return None
+
+
+def _governing_period(periods: Iterable[MembershipPeriod], day: dt.date) -> MembershipPeriod | None:
+    covering = [p for p in periods if p.covers(day)]
+    return max(covering, key=lambda p: (p.starts_on, p.created_at, p.pk or 0)) if covering else None
+
+
+def departure_day(membership: Membership) -> dt.date | None:
+    """The day the practice left the cluster or is recorded to leave it (the status after its last
+    recorded change, today at the earliest, is »udtrådt«); None while it stays."""
+    periods = list(membership.periods.all())
+    last_change = max([timezone.localdate(), *(p.starts_on for p in periods)])
+    period = _governing_period(periods, last_change)
+    if period is None or period.status != MembershipStatus.LEFT:
+        return None
+    return period.starts_on
 
 
 def membership_status(membership: Membership, day: dt.date | None = None) -> str | None:

@@ -23,7 +23,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.text import capfirst
 
-from . import rules
+from . import dates, rules, selectors
 from .models import (
     PROVIDER_NUMBER_VALIDATOR,
     ApiToken,
@@ -215,7 +215,10 @@ def practice_deactivate(
     on = on or timezone.localdate()
     membership = cluster.memberships.select_for_update().get(practice=practice)
     if rules.has_left_the_cluster(None, membership):
-        raise ServiceError(f"{practice.name} er allerede udtrådt.")
+        left_on = selectors.departure_day(membership)
+        if left_on <= timezone.localdate():
+            raise ServiceError(f"{practice.name} er allerede udtrådt.")
+        raise ServiceError(f"{practice.name} er allerede meldt ud fra {dates.short_date(left_on)}.")
     period = membership_set_status(
         membership=membership, status=MembershipStatus.LEFT, starts_on=on, reason="Udtrådt af klyngen", by=by
     )

@@ -17,7 +17,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from . import frontpage, privacy, selectors, services, throttling
+from . import dates, frontpage, privacy, selectors, services, throttling
 from .accounts import passkeys
 from .accounts import selectors as account_selectors
 from .form_errors import add_service_errors, error_text, form_status
@@ -123,11 +123,14 @@ def practice_detail(request, cluster, practice_id):
     practice = selectors.cluster_practice_get(cluster=cluster, practice_id=practice_id)
     selectors.without_list_sizes([practice], person=request.user, cluster=cluster)
     people = [p for p in selectors.cluster_people(cluster=cluster) if p.practice_id == practice.pk]
+    departure_on = selectors.departure_day(practice.membership)
     return render(
         request,
         "core/practice_detail.html",
         {
             "practice": practice,
+            "departure_on": departure_on,
+            "leaves_later": departure_on is not None and departure_on > dates.today(),
             "show_size": request.user.has_perm("core.view_list_sizes", cluster)
             or practice.pk == getattr(request.user, "practice_id", None),
             "people": people,
