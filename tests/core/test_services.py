@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from klynge.core import selectors, services
 from klynge.core.models import MembershipStatus, OutboxMessage, OutboxStatus, Person, Role
 from klynge.decisions.rules import voters_of
-from tests.factories import ClusterFactory, make_person, make_practice
+from tests.factories import ClusterFactory, ClusterWorld, make_person, make_practice
 
 
 @pytest.mark.django_db
@@ -213,3 +213,8 @@ def test_the_services_refuse_a_second_end_whoever_asks(world):
         services.practice_deactivate(cluster=world.cluster, practice=world.other_practice)
     membership = world.cluster.memberships.get(practice=world.other_practice)
     assert [p.starts_on for p in membership.periods.all()] == [dt.date(2024, 6, 1)]
+    # Another cluster's practice is refused by name, not by a missing row's error.
+    other = ClusterWorld("Anden Klynge")
+    with pytest.raises(services.ServiceError, match="Praksis er ikke med i klyngen."):
+        services.practice_deactivate(cluster=world.cluster, practice=other.practice)
+    assert selectors.membership_status(other.cluster.memberships.get(practice=other.practice)) == "active"

@@ -213,7 +213,9 @@ def practice_deactivate(
     """The practice leaves the cluster; its doctors' roles in the cluster end the same day. A practice
     that has already left is refused (the lock keeps two clicks at once from writing two departures)."""
     on = on or timezone.localdate()
-    membership = cluster.memberships.select_for_update().get(practice=practice)
+    membership = cluster.memberships.select_for_update().filter(practice=practice).first()
+    if membership is None:
+        raise ServiceError("Praksis er ikke med i klyngen.")
     if rules.has_left_the_cluster(None, membership):
         left_on = selectors.departure_day(membership)
         if left_on <= timezone.localdate():
