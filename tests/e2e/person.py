@@ -248,6 +248,20 @@ class Person:
         click_visible(locator)
         locator.fill(text)
 
+    def append(self, locator: Locator, text: str) -> None:
+        """Types at the end of a long text area: scrolls it to its end with the mouse wheel and clicks
+        after its last line, as a person adding a closing paragraph does."""
+        click_visible(locator)
+        box = locator.bounding_box()
+        self.page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        self.page.mouse.wheel(0, 20000)
+        locator.scroll_into_view_if_needed()
+        box = locator.bounding_box()
+        viewport = self.page.viewport_size
+        bottom = min(box["y"] + box["height"], viewport["height"]) - 4
+        self.page.mouse.click(box["x"] + box["width"] - 24, bottom)
+        self.page.keyboard.type(text)
+
     def check(self, locator: Locator) -> None:
         """Ticks a checkbox (or chooses a radio button) by clicking the box a person sees."""
         if not locator.is_checked():

@@ -537,9 +537,8 @@ def test_draft_the_annual_report(live_server, page, width, year):
     chair.click(page.get_by_role("button", name="Gem udkastet og begynd at redigere"))
     expect(page.get_by_text("Udkastet er gemt")).to_be_visible()
     text = page.get_by_role("textbox", name="Beretningen")
-    chair.click(text)
-    page.keyboard.press("ControlOrMeta+End")
-    page.keyboard.type("\nTak til alle for et godt år i Ørholm.\n")
+    chair.append(text, "\nTak til alle for et godt år i Ørholm.\n")
+    expect(text).to_have_value(re.compile(r"\S\n+Tak til alle for et godt år i Ørholm\.\n$"))
     expect(
         page.locator("#forhaandsvisning").get_by_text("Tak til alle for et godt år i Ørholm.")
     ).to_be_visible()
