@@ -253,38 +253,59 @@ def _write(
     frame = rows.frame
     result.timings["read"] = time.perf_counter() - started
     with storing.page_cache(), transaction.atomic():
-        storing.stage(frame)
-        result.created, result.replaced, result.unchanged = storing.differences()
-        if not result.changed:
+        if storing.nothing_stored(frame):
+            # A first import: every value is new, so nothing is staged or compared. The log is written
+            # first (the values carry its id) and gets the files' digests at the end, so the hashing
+            # still runs beside the writing.
+            result.created = frame.height
+            storing.check_references(frame)
+            log = _log(result=result, cluster=cluster, kind=kind, by=by, file_name=file_name, digests=digests)
+            storing.insert(frame, log_id=log.pk)
+        else:
+            storing.stage(frame)
+            result.created, result.replaced, result.unchanged = storing.differences()
+            if not result.changed:
+                storing.drop()
+                result.seconds = time.perf_counter() - started
+                return result
+            storing.check_references(frame)
+            log = _log(
+                result=result,
+                cluster=cluster,
+                kind=kind,
+                by=by,
+                file_name=file_name,
+                digests=digests,
+                replaced_values=_replaced_values(storing.replaced(REPLACED_KEPT)) if result.replaced else [],
+            )
+            storing.merge(log_id=log.pk, all_new=not (result.replaced or result.unchanged))
             storing.drop()
-            result.seconds = time.perf_counter() - started
-            return result
-        storing.check_references(frame)
-        log = ImportLog.objects.create(
-            cluster=cluster,
-            kind=kind,
-            by=by,
-            file_name=file_name[:300],
-            digest=digests.digests[0],
-            rows_read=result.rows_read,
-            rows_written=result.created + result.replaced,
-            rows_created=result.created,
-            rows_replaced=result.replaced,
-            rows_unchanged=result.unchanged,
-            replaced_values=_replaced_values(storing.replaced(REPLACED_KEPT)) if result.replaced else [],
-            file_bytes=digests.bytes,
-            fingerprint=_fingerprint(basis, digests),
-        )
-        storing.merge(log_id=log.pk, all_new=not (result.replaced or result.unchanged))
-        storing.drop()
+        log.digest, log.fingerprint = digests.digests[0], _fingerprint(basis, digests)
         log.seconds = time.perf_counter() - started
-        log.save(update_fields=["seconds"])
+        log.save(update_fields=["digest", "fingerprint", "seconds"])
         committing = time.perf_counter()
         result.timings["write"] = committing - started - result.timings["read"]
     result.timings["commit"] = time.perf_counter() - committing
     result.seconds = time.perf_counter() - started
     result.log = log
     return result
+
+
+def _log(*, result: ImportResult, cluster, kind, by, file_name, digests, replaced_values=()) -> ImportLog:
+    """The import's log; its digest and fingerprint are filled in when the files are hashed."""
+    return ImportLog.objects.create(
+        cluster=cluster,
+        kind=kind,
+        by=by,
+        file_name=file_name[:300],
+        rows_read=result.rows_read,
+        rows_written=result.created + result.replaced,
+        rows_created=result.created,
+        rows_replaced=result.replaced,
+        rows_unchanged=result.unchanged,
+        replaced_values=list(replaced_values),
+        file_bytes=digests.bytes,
+    )
 
 
 def _replaced_values(rows: list[tuple]) -> list[dict]:

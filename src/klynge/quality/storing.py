@@ -92,7 +92,8 @@ def stage(frame: pl.DataFrame) -> None:
             cursor.execute(f"CREATE TEMPORARY TABLE {STAGING} ({columns}) ON COMMIT DROP")
             # Polars writes the CSV (empty unquoted = NULL, "" = empty text); COPY streams it in.
             names = ", ".join(SCHEMA)
-            with cursor.cursor.copy(f"COPY {STAGING} ({names}) FROM STDIN WITH (FORMAT csv)") as copy:
+            copying = cursor.cursor.copy(f"COPY {STAGING} ({names}) FROM STDIN WITH (FORMAT csv)")
+            with connection.wrap_database_errors, copying as copy:
                 for batch in frame.iter_slices(COPY_ROWS):
                     copy.write(batch.write_csv(include_header=False, quote_style="non_numeric").encode())
             cursor.execute(f"ANALYZE {STAGING}")
@@ -237,6 +238,52 @@ def check_references(frame: pl.DataFrame) -> None:
                 raise ServiceError(
                     f"En {model._meta.verbose_name} blev slettet under importen; intet er importeret. Prøv igen."
                 )
+
+
+def nothing_stored(frame: pl.DataFrame) -> bool:
+    """Whether no value of the frame's indicators is stored yet (a first import): then every value is
+    new, and the import writes them straight in (:func:`insert`), without staging or comparing.
+
+    On PostgreSQL the answer is made to hold until the commit: the table is locked against other writers
+    (SHARE ROW EXCLUSIVE: readers go on; entries and other imports wait for this one) and asked again.
+    SQLite's write transaction (IMMEDIATE) already keeps every other writer out."""
+    ids = frame.get_column("indicator_id").unique().sort().to_list()
+    sql = f"SELECT 1 FROM {_table()} WHERE indicator_id IN ({', '.join(['%s'] * len(ids))}) LIMIT 1"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, ids)
+        if cursor.fetchone() is not None:
+            return False
+        if not _postgres():
+            return True
+        cursor.execute(f"LOCK TABLE {_table()} IN SHARE ROW EXCLUSIVE MODE")
+        cursor.execute(sql, ids)
+        return cursor.fetchone() is None
+
+
+def insert(frame: pl.DataFrame, *, log_id: int) -> None:
+    """Writes every row of the frame as a new value (see :func:`nothing_stored`), in key order, which keeps
+    the writes to the key's index at its end. PostgreSQL: one COPY straight into the table; SQLite: the
+    compact staging of :func:`stage` and one plain INSERT ... SELECT."""
+    if not _postgres():
+        stage(frame)
+        names = ", ".join(SCHEMA)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {_table()} ({names}, import_log_id) SELECT {names}, %s FROM {STAGING}",  # noqa: S608
+                [log_id],
+            )
+        drop()
+        return
+    frame = frame.select([pl.col(c).cast(t) for c, t in SCHEMA.items()]).sort(KEY)
+    names = ", ".join([*SCHEMA, "import_log_id"])
+    # Django's own errors (DatabaseError, IntegrityError) for what psycopg raises, as for any query.
+    with (
+        connection.wrap_database_errors,
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {_table()} ({names}) FROM STDIN WITH (FORMAT csv)") as copy,
+    ):
+        for batch in frame.with_columns(import_log_id=pl.lit(log_id, pl.Int64)).iter_slices(COPY_ROWS):
+            copy.write(batch.write_csv(include_header=False, quote_style="non_numeric").encode())
 
 
 def merge(*, log_id: int, all_new: bool) -> None:
