@@ -24,13 +24,16 @@ def catalogue_prefixes(indicators: list[Indicator]) -> list[str]:
     return sorted(p for p in prefixes if not any(p != q and p.startswith(q) for q in prefixes))
 
 
-def _bad_numbers() -> pl.Expr:
-    return pl.any_horizontal(
-        [
-            pl.col(c).is_null() | (pl.col(c) < 0) | ~pl.col(c).is_finite() | (pl.col(c) > imp.MAX_COUNT)
-            for c in ("recepter", "personer", "ddd")
-        ]
-        + [pl.col(c) != pl.col(c).floor() for c in ("recepter", "personer")]
+def _bad_numbers(whole: tuple[str, str] = ("recepter", "personer"), other: str = "ddd") -> pl.Expr:
+    """A row with a number that is missing, negative, above MAX_COUNT or not finite (Polars orders NaN
+    above every number, so `is_between` refuses it too), or a count that is not whole."""
+    return (
+        pl.all_horizontal(
+            [pl.col(c).is_between(0, imp.MAX_COUNT) for c in (*whole, other)]
+            + [pl.col(c).floor() == pl.col(c) for c in whole]
+        )
+        .not_()
+        .fill_null(True)
     )
 
 
@@ -54,10 +57,17 @@ def _fast_groups(path: Path, prefixes: list[str]) -> tuple[pl.DataFrame, int] | 
     relevant = pl.any_horizontal([pl.col("atc").cat.starts_with(p) for p in prefixes])
     groups = (
         typed.filter(~blank)
-        .with_columns(pl.col("prescriptions").alias("recepter"), pl.col("persons").alias("personer"))
-        .with_columns(bad=_bad_numbers(), atc=pl.when(relevant).then(pl.col("atc")))
+        .with_columns(
+            bad=_bad_numbers(("prescriptions", "persons"), "ddd"), atc=pl.when(relevant).then(pl.col("atc"))
+        )
         .group_by("provider", "period", "atc")
-        .agg(*_sums(), pl.len().alias("n"))
+        .agg(
+            pl.col("prescriptions").sum().alias("recepter"),
+            pl.col("persons").sum().alias("personer"),
+            pl.col("ddd").sum(),
+            pl.col("bad").sum(),
+            pl.len().alias("n"),
+        )
     )
     try:
         grouped = groups.collect(engine="streaming")
@@ -66,8 +76,7 @@ def _fast_groups(path: Path, prefixes: list[str]) -> tuple[pl.DataFrame, int] | 
         return None
     if int(grouped["bad"].sum() or 0) or not codes.str.contains(ATC_PATTERN).all():
         return None
-    rows = int(grouped["n"].sum() or 0)
-    return grouped.drop("n").with_columns(pl.col("provider", "period", "atc").cast(pl.String)), rows
+    return grouped.drop("n"), int(grouped["n"].sum() or 0)
 
 
 def _text_groups(base: pl.LazyFrame, numbers: list[pl.Expr], prefixes: list[str]) -> pl.LazyFrame:
@@ -93,17 +102,41 @@ def _text_numbers(info: imp.FileInfo) -> list[pl.Expr]:
     ]
 
 
-def _key_map(grouped: pl.DataFrame) -> pl.DataFrame:
-    """Each ydernummer and period as written → the practice's number and the period's start and kind."""
+def _encoded(grouped: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, pl.Series]]:
+    """The groups with ydernummer, period and ATC code as small integers (the categories' codes), and
+    each column's text by code. The fast path's columns are categories already; the text path's become
+    categories here."""
+    grouped = grouped.with_columns(
+        pl.col(c).cast(pl.Categorical(pl.Categories.random()))
+        for c in ("provider", "period", "atc")
+        if grouped.schema[c] == pl.String
+    )
+    labels = {
+        c: grouped.schema[c].categories.to_series().alias(c)  # type: ignore[attr-defined]
+        for c in ("provider", "period", "atc")
+    }
+    return grouped.with_columns(pl.col("provider", "period", "atc").to_physical()), labels
+
+
+def _key_map(grouped: pl.DataFrame, labels: dict[str, pl.Series]) -> pl.DataFrame:
+    """Each ydernummer and period as written (their codes) → the practice's number and the period's
+    start and kind, and the first line they are on (text path). The texts are read once per distinct
+    ydernummer and period, not per group."""
     first_line = (
         pl.col("first_line").min()
         if "first_line" in grouped.columns
         else pl.lit(None, dtype=pl.Int64).alias("first_line")
     )
+    providers = (
+        labels["provider"].to_frame().with_row_index("provider_code").select("provider_code", imp.provider())
+    )
+    providers = providers.rename({"provider": "provider_number"})
+    periods = labels["period"].to_frame().with_row_index("period_code").with_columns(*imp.period_columns())
     return (
         grouped.group_by("provider", "period")
         .agg(first_line)
-        .with_columns(*imp.period_columns(), provider_number=imp.provider())
+        .join(providers, left_on="provider", right_on="provider_code")
+        .join(periods.drop("period"), left_on="period", right_on="period_code")
     )
 
 
@@ -172,7 +205,8 @@ def prescriptions_aggregate(
         try:
             base = imp.scan_table(info, imp.PRESCRIPTION_HEADERS, ("provider", "period", "atc", *NUMERIC))
             grouped = _text_groups(base, _text_numbers(info), prefixes).collect(engine="streaming")
-            if int(grouped["bad"].sum() or 0) or _bad_keys(_key_map(grouped)).height:
+            grouped, labels = _encoded(grouped)
+            if int(grouped["bad"].sum() or 0) or _bad_keys(_key_map(grouped, labels)).height:
                 errors = _prescription_errors(info)
         finally:
             info.cleanup()
@@ -189,7 +223,9 @@ def prescriptions_aggregate(
         )
 
     keys = ["provider_number", "period_start", "granularity"]
-    key_map = _key_map(grouped)
+    if info is None:
+        grouped, labels = _encoded(grouped)
+    key_map = _key_map(grouped, labels)
     if info is None and _bad_keys(key_map).height:
         return text_path()
     # Each practice and period gets a number: the sums below are grouped by small integers, not by text.
@@ -254,10 +290,12 @@ def prescriptions_aggregate(
         orient="row",
     ).with_columns(term=pl.struct("code", "role").rank("dense"))  # one number per indicator and role
     code_terms = (
-        grouped.select(pl.col("atc").drop_nulls().unique())
+        labels["atc"]
+        .to_frame()
+        .with_row_index("code_of_atc")
         .join(term_frame, how="cross")
         .filter(pl.col("atc").str.starts_with(pl.col("prefix")))
-        .select("atc", "term", "measure")
+        .select(pl.col("code_of_atc").alias("atc"), "term", "measure")
     )
     sums = (
         grouped.lazy()
