@@ -283,53 +283,57 @@ def prescriptions_aggregate(
         )
 
     # Sum each catalogue term (ATC prefix, measure) per practice and period: the file's codes are matched
-    # to the terms once (a few hundred codes), then every group of the scan joins its terms by code.
-    term_frame = pl.DataFrame(
-        [(t.code, t.role, t.prefix, t.measure) for t in terms],
-        schema={"code": pl.String, "role": pl.String, "prefix": pl.String, "measure": pl.String},
+    # to the terms once (a few hundred codes), then every group of the scan joins its terms by the code's
+    # number and is summed per practice-and-period number and indicator id (integers throughout).
+    ind_frame = pl.DataFrame(
+        [(i.code, i.pk, i.denominator_kind == DenominatorKind.LISTED_PATIENTS) for i in indicators],
+        schema={"code": pl.String, "indicator_id": pl.Int64, "listed": pl.Boolean},
         orient="row",
-    ).with_columns(term=pl.struct("code", "role").rank("dense"))  # one number per indicator and role
+    ).with_row_index("ind")
+    # One integer per practice-and-period and indicator: a group key Polars hashes without encoding rows.
+    cell = pl.col("key").cast(pl.UInt64) * ind_frame.height + pl.col("ind").cast(pl.UInt64)
+    measures = {"recepter": 0, "personer": 1}  # anything else: DDD
+    term_frame = pl.DataFrame(
+        [(t.code, t.role == "num", t.prefix, measures.get(t.measure, 2)) for t in terms],
+        schema={"code": pl.String, "is_num": pl.Boolean, "prefix": pl.String, "measure": pl.UInt8},
+        orient="row",
+    ).join(ind_frame.select("code", "ind"), on="code")
     code_terms = (
         labels["atc"]
         .to_frame()
         .with_row_index("code_of_atc")
         .join(term_frame, how="cross")
         .filter(pl.col("atc").str.starts_with(pl.col("prefix")))
-        .select(pl.col("code_of_atc").alias("atc"), "term", "measure")
+        .select(pl.col("code_of_atc").alias("atc"), "ind", "is_num", "measure")
+    )
+    value = (
+        pl.when(pl.col("measure") == 0)
+        .then(pl.col("recepter"))
+        .when(pl.col("measure") == 1)
+        .then(pl.col("personer"))
+        .otherwise(pl.col("ddd"))
     )
     sums = (
         grouped.lazy()
         .filter(pl.col("atc").is_not_null())
         .join(key_map.lazy().select("provider", "period", "key"), on=["provider", "period"])
         .join(code_terms.lazy(), on="atc")
-        .group_by("key", "term")
-        .agg(
-            pl.when(pl.col("measure") == "recepter")
-            .then(pl.col("recepter"))
-            .when(pl.col("measure") == "personer")
-            .then(pl.col("personer"))
-            .otherwise(pl.col("ddd"))
-            .sum()
-            .alias("value")
+        .select(
+            cell.alias("cell"),
+            num=pl.when(pl.col("is_num")).then(value).otherwise(0.0),
+            den=pl.when(pl.col("is_num")).then(0.0).otherwise(value),
         )
-        .join(term_frame.lazy().select("term", "code", "role").unique(), on="term")
+        .group_by("cell")
+        .agg(pl.col("num").sum(), pl.col("den").sum())
     )
-    ind_frame = pl.DataFrame(
-        [(i.code, i.pk, i.denominator_kind) for i in indicators],
-        schema={"code": pl.String, "indicator_id": pl.Int64, "den_kind": pl.String},
-        orient="row",
-    )
-    num = sums.filter(pl.col("role") == "num").select("key", "code", pl.col("value").alias("num"))
-    den = sums.filter(pl.col("role") == "den").select("key", "code", pl.col("value").alias("den"))
     out = (
         pt.lazy()
         .join(pairs.lazy().select(*keys, "key"), on=keys)
-        .join(ind_frame.lazy(), how="cross")
-        .join(num, on=["key", "code"], how="left")
-        .join(den, on=["key", "code"], how="left")
+        .join(ind_frame.lazy().select("ind", "indicator_id", "listed"), how="cross")
+        .join(sums, left_on=cell, right_on="cell", how="left")
         .with_columns(
             numerator=pl.col("num").fill_null(0.0),
-            denominator=pl.when(pl.col("den_kind") == DenominatorKind.LISTED_PATIENTS)
+            denominator=pl.when(pl.col("listed"))
             .then(pl.col("patients"))
             .otherwise(pl.col("den").fill_null(0.0)),
         )
