@@ -241,22 +241,32 @@ def check_references(frame: pl.DataFrame) -> None:
 
 
 def nothing_stored(frame: pl.DataFrame) -> bool:
-    """Whether no value of the frame's indicators is stored yet (a first import): then every value is
-    new, and the import writes them straight in (:func:`insert`), without staging or comparing.
+    """Whether no value is stored for any of the frame's indicators and units (scopes) in the span of its
+    periods: a first import, or a new year of data. Then every value is new, and the import writes them
+    straight in (:func:`insert`), without staging or comparing. One index lookup per indicator and unit
+    (the key's index starts with both), however many values are stored.
 
     On PostgreSQL the answer is made to hold until the commit: the table is locked against other writers
     (SHARE ROW EXCLUSIVE: readers go on; entries and other imports wait for this one) and asked again.
     SQLite's write transaction (IMMEDIATE) already keeps every other writer out."""
     ids = frame.get_column("indicator_id").unique().sort().to_list()
-    sql = f"SELECT 1 FROM {_table()} WHERE indicator_id IN ({', '.join(['%s'] * len(ids))}) LIMIT 1"  # noqa: S608
+    scopes = frame.get_column("scope").unique().sort().to_list()
+    periods = frame.get_column("period_start")
+    first, last = periods.min(), periods.max()
+    sql = (
+        f"SELECT 1 FROM {_table()} WHERE indicator_id IN ({', '.join(['%s'] * len(ids))}) "  # noqa: S608
+        f"AND scope IN ({', '.join(['%s'] * len(scopes))}) AND period_start >= %s AND period_start <= %s "
+        "LIMIT 1"
+    )
+    params = [*ids, *scopes, first, last]
     with connection.cursor() as cursor:
-        cursor.execute(sql, ids)
+        cursor.execute(sql, params)
         if cursor.fetchone() is not None:
             return False
         if not _postgres():
             return True
         cursor.execute(f"LOCK TABLE {_table()} IN SHARE ROW EXCLUSIVE MODE")
-        cursor.execute(sql, ids)
+        cursor.execute(sql, params)
         return cursor.fetchone() is None
 
 
