@@ -23,8 +23,8 @@ def _owned(sender, instance, **kwargs):
 
 
 def _import(sender, instance, update_fields=None, **kwargs):
-    if update_fields is not None and set(update_fields) <= {"seconds"}:
-        return  # the import's duration, noted after its rows: nothing a page shows
+    if update_fields is not None and set(update_fields) <= {"seconds", "digest", "fingerprint"}:
+        return  # the duration and the files' digests, noted after the rows: nothing a page shows
     cache.bump(instance.cluster_id)
 
 
