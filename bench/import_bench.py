@@ -379,8 +379,9 @@ def _report(rows, size_mb, same, bare, same_peak, bare_peak, results, faults, ch
                 f"beyond the same-work read the import spends {own.median:.2f} s of its own (median): "
                 f"reading and computing {spreads['read'].median - same.median:+.2f} s over the same-work "
                 f"read (every row checked and counted per practice and period, the indicators computed), "
-                f"writing {spreads['write'].median:.2f} s (staging, comparing and merging the values, with "
-                f"the files hashed beside it), committing {spreads['commit'].median:.2f} s",
+                f"writing {spreads['write'].median:.2f} s (into empty measurements the values go straight in: "
+                f"one COPY on PostgreSQL, staging and one INSERT on SQLite; the files hashed beside it), "
+                f"committing {spreads['commit'].median:.2f} s",
             )
         )
         goals.append(
