@@ -7,6 +7,7 @@ import hashlib
 import math
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import polars as pl
@@ -252,14 +253,17 @@ def _write(
         return result
     frame = rows.frame
     result.timings["read"] = time.perf_counter() - started
+    new_log = partial(
+        _log, result=result, cluster=cluster, kind=kind, by=by, file_name=file_name, digests=digests
+    )
     with storing.page_cache(), transaction.atomic():
         if storing.nothing_stored(frame):
-            # A first import: every value is new, so nothing is staged or compared. The log is written
-            # first (the values carry its id) and gets the files' digests at the end, so the hashing
-            # still runs beside the writing.
+            # Nothing stored for these indicators, units and periods (a first import, a new year): every
+            # value is new, so nothing is staged or compared. The log is written first (the values carry
+            # its id) and gets the files' digests at the end, so the hashing still runs beside the writing.
             result.created = frame.height
             storing.check_references(frame)
-            log = _log(result=result, cluster=cluster, kind=kind, by=by, file_name=file_name, digests=digests)
+            log = new_log()
             storing.insert(frame, log_id=log.pk)
         else:
             storing.stage(frame)
@@ -269,14 +273,8 @@ def _write(
                 result.seconds = time.perf_counter() - started
                 return result
             storing.check_references(frame)
-            log = _log(
-                result=result,
-                cluster=cluster,
-                kind=kind,
-                by=by,
-                file_name=file_name,
-                digests=digests,
-                replaced_values=_replaced_values(storing.replaced(REPLACED_KEPT)) if result.replaced else [],
+            log = new_log(
+                replaced_values=_replaced_values(storing.replaced(REPLACED_KEPT)) if result.replaced else []
             )
             storing.merge(log_id=log.pk, all_new=not (result.replaced or result.unchanged))
             storing.drop()

@@ -240,6 +240,10 @@ def check_references(frame: pl.DataFrame) -> None:
                 )
 
 
+# SQLite binds at most 32,766 values per statement; Denmark has about 1,700 practices.
+MAX_LISTED = 30_000
+
+
 def nothing_stored(frame: pl.DataFrame) -> bool:
     """Whether no value is stored for any of the frame's indicators and units (scopes) in the span of its
     periods: a first import, or a new year of data. Then every value is new, and the import writes them
@@ -251,6 +255,8 @@ def nothing_stored(frame: pl.DataFrame) -> bool:
     SQLite's write transaction (IMMEDIATE) already keeps every other writer out."""
     ids = frame.get_column("indicator_id").unique().sort().to_list()
     scopes = frame.get_column("scope").unique().sort().to_list()
+    if len(ids) + len(scopes) > MAX_LISTED:
+        return False  # more units than one statement may name: compared as before
     periods = frame.get_column("period_start")
     first, last = periods.min(), periods.max()
     sql = (
