@@ -25,6 +25,7 @@ from .models import (
     Role,
     RoleAssignment,
 )
+from .prepared import Prepared, fields_of, instance
 
 
 def status_from_periods(
@@ -135,12 +136,23 @@ def roles_of(person: Person, cluster: Cluster, day: dt.date | None = None) -> fr
         cache = person._klynge_roles = {}
     key = (cluster.pk, day)
     if key not in cache:
-        cache[key] = frozenset(
-            RoleAssignment.objects.current(day)
-            .filter(person=person, cluster=cluster)
-            .values_list("role", flat=True)
-        )
+        rows = _ROLES_OF.rows(person_id=person.pk, cluster_id=cluster.pk, day=day)
+        cache[key] = frozenset(role for (role,) in rows)
     return cache[key]
+
+
+# Every permission check asks for the caller's roles: compiled once (core/prepared.py).
+_ROLES_OF = Prepared(
+    lambda person_id, cluster_id, day: (
+        RoleAssignment.objects.current(day)
+        .filter(person_id=person_id, cluster_id=cluster_id)
+        .order_by()
+        .values_list("role")
+    ),
+    person_id=int,
+    cluster_id=int,
+    day=dt.date,
+)
 
 
 def is_board(person: Person, cluster: Cluster) -> bool:
@@ -302,8 +314,22 @@ def api_tokens_of(person: Person) -> QuerySet[ApiToken]:
 
 def api_token_by_secret(secret: str) -> ApiToken | None:
     """The live token with this secret of an active person, or None."""
-    return (
-        ApiToken.objects.select_related("person")
-        .filter(digest=ApiToken.digest_of(secret), revoked_at__isnull=True, person__is_active=True)
-        .first()
-    )
+    row = _TOKEN_BY_DIGEST.first(digest=ApiToken.digest_of(secret))
+    if row is None:
+        return None
+    token_columns = len(_TOKEN_FIELDS)
+    token = instance(ApiToken, row[:token_columns])
+    token.person = instance(Person, row[token_columns:])
+    return token
+
+
+# Every API call looks its token up: compiled once (core/prepared.py), the person in the same row.
+_TOKEN_FIELDS = fields_of(ApiToken)
+_TOKEN_BY_DIGEST = Prepared(
+    lambda digest: (
+        ApiToken.objects.filter(digest=digest, revoked_at__isnull=True, person__is_active=True)
+        .order_by("pk")
+        .values_list(*_TOKEN_FIELDS, *fields_of(Person, "person__"))[:1]
+    ),
+    digest=str,
+)

@@ -24,15 +24,23 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from .models import Cluster
+from .prepared import Prepared, fields_of, instance
 
 CLUSTER_NOT_FOUND = "Klyngen findes ikke"
 
 
 def _cluster(slug: str) -> Cluster:
-    cluster = Cluster.objects.filter(slug=slug).first()
-    if cluster is None:
+    row = _CLUSTER_BY_SLUG.first(slug=slug)
+    if row is None:
         raise Http404(CLUSTER_NOT_FOUND)
-    return cluster
+    return instance(Cluster, row)
+
+
+# Every cluster page and API call starts here: compiled once (core/prepared.py).
+_CLUSTER_BY_SLUG = Prepared(
+    lambda slug: Cluster.objects.filter(slug=slug).order_by("pk").values_list(*fields_of(Cluster))[:1],
+    slug=str,
+)
 
 
 class Refused(Http404):

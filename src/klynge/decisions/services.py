@@ -17,6 +17,7 @@ from django.utils.text import get_valid_filename
 from klynge.core import dates, secrecy
 from klynge.core import services as core_services
 from klynge.core.models import Cluster, Majority, MembershipPeriod, MembershipStatus, Person
+from klynge.core.prepared import Prepared
 from klynge.core.services import ServiceError
 from klynge.core.text import counted
 from klynge.core.updates import check_fields, model_update
@@ -494,12 +495,10 @@ def vote_cast(
         # On SQLite the votes take turns on a lock the kernel hands on, instead of polling SQLite's, and
         # one truncation of the log covers those that committed meanwhile (secrecy.secret_write).
         with secrecy.secret_write(), transaction.atomic():
-            status, closes_at, secret, kind, seats = (
-                Poll.objects.select_for_update()
-                .filter(pk=poll.pk)
-                .values_list("status", "closes_at", "secret", "kind", "seats")
-                .get()
-            )
+            locked = _POLL_LOCKED.first(poll_id=poll.pk)
+            if locked is None:
+                raise ServiceError("Afstemningen findes ikke.")
+            status, closes_at, secret, kind, seats = locked
             if status != PollStatus.OPEN:
                 raise ServiceError(
                     "Afstemningen er ikke åben." if status == PollStatus.DRAFT else "Afstemningen er lukket."
@@ -509,12 +508,7 @@ def vote_cast(
             # The entitlement rows are the electorate `decisions.vote` (decisions/rules.py) drew when the
             # poll opened; this one query answers `decisions.cast_vote` (own vote or a proxy held) under
             # the poll's lock, which the pages and the API ask of the rule itself.
-            entitlement = (
-                Entitlement.objects.filter(poll_id=poll.pk, person_id=voter.pk)
-                .annotate(voted=Exists(Turnout.objects.filter(poll_id=poll.pk, person_id=voter.pk)))
-                .values_list("holder_id", "voted")
-                .first()
-            )
+            entitlement = _ENTITLEMENT.first(poll_id=poll.pk, person_id=voter.pk)
             if entitlement is None:
                 raise ServiceError("Du har ikke stemmeret i denne afstemning.")
             holder_id, voted = entitlement
@@ -535,6 +529,28 @@ def vote_cast(
                 BallotChoice.objects.bulk_create([BallotChoice(ballot=ballot, option=o) for o in chosen])
     except IntegrityError:
         raise ServiceError("Du har allerede stemt.")
+
+
+# The reads of a vote, compiled once (core/prepared.py): 100 votes at once each run them.
+_POLL_LOCKED = Prepared(
+    lambda poll_id: (
+        Poll.objects.select_for_update()
+        .filter(pk=poll_id)
+        .order_by()
+        .values_list("status", "closes_at", "secret", "kind", "seats")
+    ),
+    poll_id=int,
+)
+_ENTITLEMENT = Prepared(
+    lambda poll_id, person_id: (
+        Entitlement.objects.filter(poll_id=poll_id, person_id=person_id)
+        .annotate(voted=Exists(Turnout.objects.filter(poll_id=poll_id, person_id=person_id)))
+        .order_by()
+        .values_list("holder_id", "voted")[:1]
+    ),
+    poll_id=int,
+    person_id=int,
+)
 
 
 def _count_secret_vote(poll: Poll, chosen_ids: list[int]) -> None:
