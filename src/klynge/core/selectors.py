@@ -116,7 +116,7 @@ def cluster_practice_get(*, cluster: Cluster, practice_id: int) -> Practice:
     """A practice of this cluster (any status), or 404: an id from a URL is never looked up unscoped."""
     try:
         membership = cluster.memberships.select_related("practice").get(practice_id=practice_id)
-    except (Membership.DoesNotExist, ValueError, TypeError):
+    except (Membership.DoesNotExist, ValueError, TypeError, OverflowError):  # an id no database holds
         raise Http404("Praksis findes ikke i klyngen")
     practice = membership.practice
     practice.membership = membership
