@@ -134,3 +134,35 @@ def test_a_locking_read_outside_a_transaction_is_refused(transactional_db):
     if connection.features.has_select_for_update:
         with pytest.raises(TransactionManagementError):
             locked.rows(pk=world.cluster.pk)
+
+
+def test_the_cluster_comes_with_the_callers_roles_of_today(db):
+    """cluster_for reads the caller's roles with the cluster: the same roles as roles_of's own query,
+    for someone with several roles, with an ended one, and with roles only in another cluster."""
+    world, other = ClusterWorld("Klynge Roller"), ClusterWorld("Klynge Andre Roller")
+    today = timezone.localdate()
+    RoleAssignment.objects.filter(person=world.coordinator).update(ends_on=today)  # ended today
+    outsider = other.member
+    for person in (world.chair, world.member, world.coordinator, world.guest, outsider):
+        fresh = type(person).objects.get(pk=person.pk)
+        expected = frozenset(
+            RoleAssignment.objects.current(today)
+            .filter(person=fresh, cluster=world.cluster)
+            .values_list("role", flat=True)
+        )
+        try:
+            cluster_for(fresh, world.cluster.slug, "core.view_cluster")
+            seen = True
+        except Http404:
+            seen = False
+        with CaptureQueriesContext(connection) as captured:
+            assert selectors.roles_of(fresh, world.cluster) == expected
+        assert not captured.captured_queries, "the roles came with the cluster"
+        assert seen == fresh.has_perm("core.view_cluster", world.cluster)
+    assert selectors.roles_of(world.chair, world.cluster) >= {Role.CHAIR, Role.MEMBER}
+    # Control: someone with no role in the cluster is refused, someone with one is let in.
+    with pytest.raises(Http404):
+        cluster_for(type(outsider).objects.get(pk=outsider.pk), world.cluster.slug)
+    assert (
+        cluster_for(type(world.member).objects.get(pk=world.member.pk), world.cluster.slug) == world.cluster
+    )

@@ -6,7 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, FilteredRelation, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -24,6 +24,7 @@ from .models import (
     Practice,
     Role,
     RoleAssignment,
+    current_on,
 )
 from .prepared import Prepared, fields_of, instance
 
@@ -140,6 +141,45 @@ def roles_of(person: Person, cluster: Cluster, day: dt.date | None = None) -> fr
         cache[key] = frozenset(role for (role,) in rows)
     return cache[key]
 
+
+def cluster_by_slug(slug: str, person=None) -> Cluster | None:
+    """The cluster with this slug, or None. With a logged-in `person`, the same query reads their roles
+    in it today and keeps them for `roles_of`: every cluster page and API call asks for both."""
+    if not getattr(person, "is_authenticated", False):
+        row = _CLUSTER_BY_SLUG.first(slug=slug)
+        return instance(Cluster, row) if row else None
+    day = timezone.localdate()
+    rows = _CLUSTER_AND_ROLES.rows(slug=slug, person_id=person.pk, day=day)
+    if not rows:
+        return None
+    cluster = instance(Cluster, rows[0][:-1])
+    roles = frozenset(row[-1] for row in rows if row[-1] is not None)
+    person.__dict__.setdefault("_klynge_roles", {})[(cluster.pk, day)] = roles
+    return cluster
+
+
+# Compiled once (core/prepared.py): the cluster, and the cluster with one row per role the person
+# holds in it on the day (one row with no role when none).
+_CLUSTER_BY_SLUG = Prepared(
+    lambda slug: Cluster.objects.filter(slug=slug).order_by().values_list(*fields_of(Cluster)),
+    slug=str,
+)
+_CLUSTER_AND_ROLES = Prepared(
+    lambda slug, person_id, day: (
+        Cluster.objects.filter(slug=slug)
+        .annotate(
+            held=FilteredRelation(
+                "role_assignments",
+                condition=Q(role_assignments__person_id=person_id) & current_on(day, "role_assignments__"),
+            )
+        )
+        .order_by()
+        .values_list(*fields_of(Cluster), "held__role")
+    ),
+    slug=str,
+    person_id=int,
+    day=dt.date,
+)
 
 # Every permission check asks for the caller's roles: compiled once (core/prepared.py).
 _ROLES_OF = Prepared(
