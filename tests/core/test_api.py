@@ -77,6 +77,19 @@ def test_create_person_and_read_back(client, world, chair_headers):
     assert person["roles"] == ["medlem"] and person["practice_id"] == world.practice.pk
 
 
+def test_a_practice_id_too_large_for_the_database_is_not_found(client, world, chair_headers):
+    """An id in the body larger than any database holds (schemathesis found it) is a 404, not a 500."""
+    slug = world.cluster.slug
+    for practice_id in (2**70, world.practice.pk):  # the second is the control: a real practice
+        response = client.post(
+            f"/api/v1/clusters/{slug}/people",
+            {"name": "Stor Læge", "email": f"stor{practice_id % 97}@example.dk", "practice_id": practice_id},
+            content_type="application/json",
+            headers=chair_headers,
+        )
+        assert response.status_code == (404 if practice_id > 2**63 else 201), response.content
+
+
 @pytest.mark.django_db
 def test_revoked_token_is_refused(client, world):
     token, secret = api_token_create(person=world.chair, name="gammel")

@@ -258,10 +258,17 @@ EXTERNAL_ROLES = frozenset(
 )
 
 
+def current_on(day: dt.date, prefix: str = "") -> Q:
+    """A role assignment that holds on the day (from `starts_on`, until the day before `ends_on`);
+    `prefix` reaches the assignments from another model (`"role_assignments__"`)."""
+    return Q(**{f"{prefix}starts_on__lte": day}) & (
+        Q(**{f"{prefix}ends_on__isnull": True}) | Q(**{f"{prefix}ends_on__gt": day})
+    )
+
+
 class RoleAssignmentQuerySet(models.QuerySet):
     def current(self, day: dt.date | None = None) -> RoleAssignmentQuerySet:
-        day = day or timezone.localdate()
-        return self.filter(Q(starts_on__lte=day) & (Q(ends_on__isnull=True) | Q(ends_on__gt=day)))
+        return self.filter(current_on(day or timezone.localdate()))
 
 
 class RoleAssignment(models.Model):

@@ -6,7 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, FilteredRelation, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -24,7 +24,9 @@ from .models import (
     Practice,
     Role,
     RoleAssignment,
+    current_on,
 )
+from .prepared import Prepared, fields_of, instance
 
 
 def status_from_periods(
@@ -115,7 +117,7 @@ def cluster_practice_get(*, cluster: Cluster, practice_id: int) -> Practice:
     """A practice of this cluster (any status), or 404: an id from a URL is never looked up unscoped."""
     try:
         membership = cluster.memberships.select_related("practice").get(practice_id=practice_id)
-    except (Membership.DoesNotExist, ValueError, TypeError):
+    except (Membership.DoesNotExist, ValueError, TypeError, OverflowError):  # an id no database holds
         raise Http404("Praksis findes ikke i klyngen")
     practice = membership.practice
     practice.membership = membership
@@ -135,12 +137,62 @@ def roles_of(person: Person, cluster: Cluster, day: dt.date | None = None) -> fr
         cache = person._klynge_roles = {}
     key = (cluster.pk, day)
     if key not in cache:
-        cache[key] = frozenset(
-            RoleAssignment.objects.current(day)
-            .filter(person=person, cluster=cluster)
-            .values_list("role", flat=True)
-        )
+        rows = _ROLES_OF.rows(person_id=person.pk, cluster_id=cluster.pk, day=day)
+        cache[key] = frozenset(role for (role,) in rows)
     return cache[key]
+
+
+def cluster_by_slug(slug: str, person=None) -> Cluster | None:
+    """The cluster with this slug, or None. With a logged-in `person`, the same query reads their roles
+    in it today and keeps them for `roles_of`: every cluster page and API call asks for both."""
+    if not getattr(person, "is_authenticated", False):
+        row = _CLUSTER_BY_SLUG.first(slug=slug)
+        return instance(Cluster, row) if row else None
+    day = timezone.localdate()
+    rows = _CLUSTER_AND_ROLES.rows(slug=slug, person_id=person.pk, day=day)
+    if not rows:
+        return None
+    cluster = instance(Cluster, rows[0][:-1])
+    roles = frozenset(row[-1] for row in rows if row[-1] is not None)
+    person.__dict__.setdefault("_klynge_roles", {})[(cluster.pk, day)] = roles
+    return cluster
+
+
+# Compiled once (core/prepared.py): the cluster, and the cluster with one row per role the person
+# holds in it on the day (one row with no role when none).
+_CLUSTER_BY_SLUG = Prepared(
+    lambda slug: Cluster.objects.filter(slug=slug).order_by().values_list(*fields_of(Cluster)),
+    slug=str,
+)
+_CLUSTER_AND_ROLES = Prepared(
+    lambda slug, person_id, day: (
+        Cluster.objects.filter(slug=slug)
+        .annotate(
+            held=FilteredRelation(
+                "role_assignments",
+                condition=Q(role_assignments__person_id=person_id) & current_on(day, "role_assignments__"),
+            )
+        )
+        .order_by()
+        .values_list(*fields_of(Cluster), "held__role")
+    ),
+    slug=str,
+    person_id=int,
+    day=dt.date,
+)
+
+# Every permission check asks for the caller's roles: compiled once (core/prepared.py).
+_ROLES_OF = Prepared(
+    lambda person_id, cluster_id, day: (
+        RoleAssignment.objects.current(day)
+        .filter(person_id=person_id, cluster_id=cluster_id)
+        .order_by()
+        .values_list("role")
+    ),
+    person_id=int,
+    cluster_id=int,
+    day=dt.date,
+)
 
 
 def is_board(person: Person, cluster: Cluster) -> bool:
@@ -302,8 +354,22 @@ def api_tokens_of(person: Person) -> QuerySet[ApiToken]:
 
 def api_token_by_secret(secret: str) -> ApiToken | None:
     """The live token with this secret of an active person, or None."""
-    return (
-        ApiToken.objects.select_related("person")
-        .filter(digest=ApiToken.digest_of(secret), revoked_at__isnull=True, person__is_active=True)
-        .first()
-    )
+    row = _TOKEN_BY_DIGEST.first(digest=ApiToken.digest_of(secret))
+    if row is None:
+        return None
+    token_columns = len(_TOKEN_FIELDS)
+    token = instance(ApiToken, row[:token_columns])
+    token.person = instance(Person, row[token_columns:])
+    return token
+
+
+# Every API call looks its token up: compiled once (core/prepared.py), the person in the same row.
+_TOKEN_FIELDS = fields_of(ApiToken)
+_TOKEN_BY_DIGEST = Prepared(
+    lambda digest: (
+        ApiToken.objects.filter(digest=digest, revoked_at__isnull=True, person__is_active=True)
+        .order_by("pk")
+        .values_list(*_TOKEN_FIELDS, *fields_of(Person, "person__"))[:1]
+    ),
+    digest=str,
+)

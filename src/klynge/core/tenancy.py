@@ -23,13 +23,14 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from . import selectors
 from .models import Cluster
 
 CLUSTER_NOT_FOUND = "Klyngen findes ikke"
 
 
-def _cluster(slug: str) -> Cluster:
-    cluster = Cluster.objects.filter(slug=slug).first()
+def _cluster(slug: str, user=None) -> Cluster:
+    cluster = selectors.cluster_by_slug(slug, user)
     if cluster is None:
         raise Http404(CLUSTER_NOT_FOUND)
     return cluster
@@ -50,7 +51,7 @@ def _check(user, permission: str, obj, cluster: Cluster) -> None:
 
 def cluster_for(user, slug: str, permission: str = "core.view_cluster") -> Cluster:
     """The cluster, or 404 when it does not exist or the user may not see it (no existence leak)."""
-    cluster = _cluster(slug)
+    cluster = _cluster(slug, user)
     _check(user, permission, cluster, cluster)
     return cluster
 
@@ -59,7 +60,7 @@ def cluster_object_for(user, slug: str, permission: str, *, target: Callable, **
     """(cluster, object) for a permission on one object of the cluster; 404 as `cluster_for`."""
     if not user.is_authenticated:
         raise Http404(CLUSTER_NOT_FOUND)
-    cluster = _cluster(slug)
+    cluster = _cluster(slug, user)
     obj = target(cluster=cluster, **lookup)
     _check(user, permission, obj, cluster)
     return cluster, obj

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
 
 from klynge.core.models import Cluster, Person
+from klynge.core.prepared import Prepared, fields_of, instance
 from klynge.meetings.models import Meeting, MeetingKind, MeetingStatus
 
 from .models import (
@@ -34,9 +35,34 @@ def _get(queryset, pk, message):
 
 
 def cluster_poll_get(*, cluster: Cluster, poll_id: int) -> Poll:
-    return _get(
-        cluster.polls.select_related("meeting", "motion"), poll_id, "Afstemningen findes ikke i klyngen"
-    )
+    """The poll with its meeting and motion (as `select_related` would give them)."""
+    try:
+        row = _POLL_OF_CLUSTER.first(cluster_id=cluster.pk, poll_id=int(poll_id))
+    except (ValueError, TypeError, OverflowError):
+        row = None
+    if row is None:
+        raise Http404("Afstemningen findes ikke i klyngen")
+    poll_end = len(_POLL_FIELDS)
+    meeting_end = poll_end + len(_MEETING_FIELDS)
+    poll = instance(Poll, row[:poll_end])
+    poll.cluster = cluster
+    poll.meeting = instance(Meeting, row[poll_end:meeting_end]) if poll.meeting_id else None
+    poll.motion = instance(Motion, row[meeting_end:]) if poll.motion_id else None
+    return poll
+
+
+# Every poll page, API call and vote reads its poll here: compiled once (core/prepared.py).
+_POLL_FIELDS = fields_of(Poll)
+_MEETING_FIELDS = fields_of(Meeting, "meeting__")
+_POLL_OF_CLUSTER = Prepared(
+    lambda cluster_id, poll_id: (
+        Poll.objects.filter(cluster_id=cluster_id, pk=poll_id)
+        .order_by()
+        .values_list(*_POLL_FIELDS, *_MEETING_FIELDS, *fields_of(Motion, "motion__"))
+    ),
+    cluster_id=int,
+    poll_id=int,
+)
 
 
 def cluster_polls(*, cluster: Cluster):
@@ -86,7 +112,19 @@ def cluster_meeting_choices(*, cluster: Cluster):
 
 
 def turnout_count(poll: Poll) -> int:
-    return Turnout.objects.filter(poll=poll).count()
+    return _TURNOUT_COUNT.first(poll_id=poll.pk)[0]
+
+
+# The answer to every vote: compiled once (core/prepared.py).
+# COUNT as a plain function, not an aggregate: values_list() would group an aggregate by poll.
+_TURNOUT_COUNT = Prepared(
+    lambda poll_id: (
+        Turnout.objects.filter(poll_id=poll_id)
+        .order_by()
+        .values_list(Func(F("pk"), function="COUNT", output_field=IntegerField()))
+    ),
+    poll_id=int,
+)
 
 
 def poll_proxies(poll: Poll):
