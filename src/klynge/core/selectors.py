@@ -125,16 +125,22 @@ def cluster_practice_get(*, cluster: Cluster, practice_id: int) -> Practice:
     return practice
 
 
+def _roles_cache(person) -> dict:
+    """The request's roles of the person, per (cluster id, day). Attribute access, not __dict__:
+    request.user is a lazy wrapper that hands attributes to the person inside it, so the tenancy check
+    (given the wrapper) and a view's own object share one cache."""
+    cache = getattr(person, "_klynge_roles", None)
+    if cache is None:
+        cache = person._klynge_roles = {}
+    return cache
+
+
 def roles_of(person: Person, cluster: Cluster, day: dt.date | None = None) -> frozenset[str]:
     """The person's current roles in the cluster, cached on the person object for the request."""
     if not getattr(person, "is_authenticated", False):
         return frozenset()
     day = day or timezone.localdate()
-    # Attribute access, not __dict__: request.user is a lazy wrapper that hands attributes to the person
-    # inside it, so the tenancy check (given the wrapper) and a view's own object share one cache.
-    cache = getattr(person, "_klynge_roles", None)
-    if cache is None:
-        cache = person._klynge_roles = {}
+    cache = _roles_cache(person)
     key = (cluster.pk, day)
     if key not in cache:
         rows = _ROLES_OF.rows(person_id=person.pk, cluster_id=cluster.pk, day=day)
@@ -154,7 +160,7 @@ def cluster_by_slug(slug: str, person=None) -> Cluster | None:
         return None
     cluster = instance(Cluster, rows[0][:-1])
     roles = frozenset(row[-1] for row in rows if row[-1] is not None)
-    person.__dict__.setdefault("_klynge_roles", {})[(cluster.pk, day)] = roles
+    _roles_cache(person)[(cluster.pk, day)] = roles
     return cluster
 
 
