@@ -29,6 +29,7 @@ from bench.servers import django_env
 ROUNDS = int(os.environ.get("BENCH_SCALING_ROUNDS", "5"))
 REPEAT = int(os.environ.get("BENCH_SCALING_REPEAT", "7"))
 GOAL = 1.2
+MORE_MONTHS = " (its run charts show up to five years' months: 60 points each against 12 with one year)"
 COMPARISONS = [("10 years", "1 year"), ("10 years", "5 years"), ("12 practices", "2 practices")]
 
 CHILD = r"""
@@ -111,7 +112,7 @@ for name in names:  # warm every code path and the session once
     for url in urls.values():
         view(client, url); view(client, url)
 out = {name: {page: {"cold": [], "warm": []} for page in scenes[name][2]} for name in names}
-queries = {}
+queries, sizes = {}, {}
 for r in range(rounds):
     for name in names[r % len(names):] + names[:r % len(names)]:
         cluster, client, urls = scenes[name]
@@ -130,12 +131,14 @@ for name in names:
         with CaptureQueriesContext(connection) as cold:
             client.get(url)
         with CaptureQueriesContext(connection) as warm:
-            client.get(url)
+            response = client.get(url)
         queries[f"{name}|{page}"] = [len(cold), len(warm)]
+        sizes[f"{name}|{page}"] = len(response.content)
 out["2 practices"] = out["1 year"]
 for page in scenes["1 year"][2]:
     queries[f"2 practices|{page}"] = queries[f"1 year|{page}"]
-print(json.dumps({"times": out, "queries": queries}))
+    sizes[f"2 practices|{page}"] = sizes[f"1 year|{page}"]
+print(json.dumps({"times": out, "queries": queries, "sizes": sizes}))
 """
 
 
@@ -156,7 +159,7 @@ def measure() -> dict:
 def main() -> None:
     load_start = print_load("start")
     data = measure()
-    times, queries = data["times"], data["queries"]
+    times, queries, sizes = data["times"], data["queries"], data["sizes"]
     print(
         "== data pages in process (SQLite, test client), ms median (min, max) of the rounds' medians; "
         f"{ROUNDS} rounds x {REPEAT} views each, cold = first view after a data change =="
@@ -182,8 +185,9 @@ def main() -> None:
                         f"{page}, {state}: {more} within {GOAL:.1f}x of {less}",
                         ratio.median <= GOAL,
                         ratio.show("×"),
-                        f"{more_q} queries against {less_q}; the rows they fetch are counted by "
-                        "tests/quality/test_page_scaling.py",
+                        f"{more_q} queries against {less_q}, a page of {sizes[f'{more}|{page}'] / 1000:.1f} kB "
+                        f"against {sizes[f'{less}|{page}'] / 1000:.1f} kB{MORE_MONTHS if less == '1 year' else ''}; "
+                        "the rows the queries fetch are counted by tests/quality/test_page_scaling.py",
                     )
                 )
     print_goals(goals)
