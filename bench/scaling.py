@@ -37,6 +37,7 @@ import itertools, json, os, statistics, sys, time
 from pathlib import Path
 import django
 django.setup()
+from bench.scenes import CODES, measurement_lines
 from django.core.management import call_command
 call_command("migrate", verbosity=0)
 call_command("collectstatic", interactive=False, verbosity=0)
@@ -52,12 +53,8 @@ from klynge.quality.services import indicators_load_catalogue, measurements_impo
 import datetime as dt
 
 rounds, repeat, folder = int(sys.argv[1]), int(sys.argv[2]), Path(sys.argv[3])
-codes = ("penicillin-v-andel", "antibiotika-recepter", "fluconazol")
 indicators_load_catalogue()
 numbers = itertools.count(700001)
-
-def month(i):
-    return f"{2016 + i // 12}-{i % 12 + 1:02d}"
 
 def scene(name, slug, practices, months):
     cluster = services.cluster_create(name=name, slug=slug, region="hovedstaden")
@@ -70,18 +67,11 @@ def scene(name, slug, practices, months):
                                    practice=made[0], role=Role.CHAIR, starts_on=dt.date(2015, 1, 1),
                                    send_mail=False)
     services.role_assign(cluster=cluster, person=chair, role=Role.MEMBER, starts_on=dt.date(2015, 1, 1))
-    lines = ["ydernummer;indikator;periode;tæller;nævner"]
-    for p, practice in enumerate(made):
-        for i in range(120 - months, 120):
-            listed = 1500 + 40 * p
-            lines.append(f"{practice.provider_number};{codes[0]};{month(i)};{30 + (i + p) % 9};{100 + p}")
-            lines.append(f"{practice.provider_number};{codes[1]};{month(i)};{35 + (i * p) % 11};{listed}")
-            lines.append(f"{practice.provider_number};{codes[2]};{month(i)};{200 + 3 * ((i + p) % 7)};{listed}")
     path = folder / f"{slug}.csv"
-    path.write_text("\n".join(lines) + "\n")
+    path.write_text(measurement_lines([p.provider_number for p in made], months))
     result = measurements_import(path=path, cluster=cluster)
     assert result.ok, result.errors[:3]
-    indicator = Indicator.objects.get(code=codes[1])
+    indicator = Indicator.objects.get(code=CODES[1])
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(chair)
     urls = {

@@ -20,6 +20,7 @@ The in-process times are printed by bench/scaling.py; timing is not asserted her
 from __future__ import annotations
 
 import pytest
+from bench.scenes import CODES, measurement_lines
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -30,12 +31,7 @@ from klynge.quality.services import measurements_import
 from tests.factories import ClusterWorld, make_practice
 from tests.shared_data import shared_data
 
-CODES = ("penicillin-v-andel", "antibiotika-recepter", "fluconazol")
 PAGES = ("cluster front page", "practice's own data", "funnel (indicator)")
-
-
-def _month(i: int) -> str:
-    return f"{2016 + i // 12}-{i % 12 + 1:02d}"
 
 
 class Scene:
@@ -45,16 +41,8 @@ class Scene:
         for _ in range(practices - 2):
             make_practice(cluster)
         numbers = list(cluster.memberships.values_list("practice__provider_number", flat=True))
-        lines = ["ydernummer;indikator;periode;tæller;nævner"]
-        first = 120 - months  # every scene ends in the same month
-        for p, number in enumerate(numbers):
-            for i in range(first, 120):
-                listed = 1500 + 40 * p
-                lines.append(f"{number};{CODES[0]};{_month(i)};{30 + (i + p) % 9};{100 + p}")
-                lines.append(f"{number};{CODES[1]};{_month(i)};{35 + (i * p) % 11};{listed}")
-                lines.append(f"{number};{CODES[2]};{_month(i)};{200 + 3 * ((i + p) % 7)};{listed}")
         path = tmp_path / f"{name}.csv"
-        path.write_text("\n".join(lines) + "\n")
+        path.write_text(measurement_lines(numbers, months))
         result = measurements_import(path=path, cluster=cluster)
         assert result.ok, result.errors[:3]
         self.indicator = Indicator.objects.get(code=CODES[1])
