@@ -10,6 +10,7 @@ Every app imports these instead of formatting dates itself (tests/test_dates.py 
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import functools
 from zoneinfo import ZoneInfo
@@ -51,14 +52,8 @@ def today() -> dt.date:
 
 def add_months(day: dt.date, months: int) -> dt.date:
     """The same day `months` later (or earlier); the 31st becomes the month's last day where it has none."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month + 1, candidate)
-        except ValueError:
-            continue
-    raise ValueError(day)
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
 def day_month(value: dt.date | dt.datetime) -> str:
