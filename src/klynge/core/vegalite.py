@@ -35,21 +35,23 @@ def single(data: list[dict], mark: dict, encoding: dict, **properties) -> dict:
     return {"$schema": SCHEMA, "data": {"values": data}, "mark": mark, "encoding": encoding, **properties}
 
 
+def _printable(spec: dict) -> dict:
+    """A width that follows the page's container becomes 640 px, the width of a printed page."""
+    return {**spec, "width": 640} if spec.get("width") == "container" else spec
+
+
 def to_svg(spec: dict) -> str:
-    """The chart drawn as SVG with Danish number and date formats; a width that follows the page's
-    container becomes 640 px, the width of a printed page."""
+    """The chart drawn as SVG with Danish number and date formats."""
     # vl-convert loads a JavaScript engine; only the SVG and PNG exports need it.
     import vl_convert
 
-    if spec.get("width") == "container":
-        spec = {**spec, "width": 640}
-    return vl_convert.vegalite_to_svg(spec, format_locale="da-DK", time_format_locale="da-DK")
+    return vl_convert.vegalite_to_svg(_printable(spec), format_locale="da-DK", time_format_locale="da-DK")
 
 
 def to_png(spec: dict) -> bytes:
     """The chart as a PNG at twice its size (sharp in Word and on paper)."""
     import vl_convert  # loaded by the exports only, as in to_svg
 
-    if spec.get("width") == "container":
-        spec = {**spec, "width": 640}
-    return vl_convert.vegalite_to_png(spec, scale=2, format_locale="da-DK", time_format_locale="da-DK")
+    return vl_convert.vegalite_to_png(
+        _printable(spec), scale=2, format_locale="da-DK", time_format_locale="da-DK"
+    )
