@@ -3,7 +3,7 @@ import shutil
 
 import pytest
 
-from tests.e2e.person import AXE_JS, assert_axe
+from tests.e2e.person import AXE_JS
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -85,16 +85,6 @@ def _database_backend_is_what_ci_asked_for(django_db_setup, django_db_blocker):
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith("postgres"):
         assert connection.vendor == "postgresql"
-
-
-@pytest.fixture
-def axe(page):
-    """Runs axe-core in the page; fails on serious or critical WCAG 2 A/AA violations."""
-
-    def check(context: str = "") -> None:
-        assert_axe(page, context)
-
-    return check
 
 
 @pytest.fixture(scope="module")
