@@ -233,6 +233,11 @@ class Person:
         """Opens a page by its address, as from a bookmark or a link in a mail."""
         self.page.goto(path if path.startswith("http") else self.base + path)
 
+    def open_mail_link(self, link: str) -> None:
+        """Opens a link from a mail. The mail names the site's address; its path is opened on the test
+        server."""
+        self.goto("/" + link.split("://", 1)[1].split("/", 1)[1])
+
     def login(self, email: str, password: str) -> None:
         self.goto("/log-ind/")
         self.fill(self.page.get_by_label("E-mail"), email)

@@ -23,11 +23,6 @@ def world(transactional_db):
     return ClusterWorld("Klynge Strandvejen")
 
 
-def _path(link: str) -> str:
-    """The path of an absolute link from a mail."""
-    return "/" + link.split("://", 1)[1].split("/", 1)[1]
-
-
 def _new_meeting(me: Person, *, kind: str, title: str, start: str, end: str, venue: str) -> None:
     """Fills the form »Nyt møde« (reached by its button on the year plan) up to, not including, saving."""
     page = me.page
@@ -404,7 +399,7 @@ def test_send_a_questionnaire(live_server, page, width, world):
     message = OutboxMessage.objects.get(to=world.member.email, subject__contains="Samarbejdet med kommunen")
     link = re.search(r"https?://\S+/spoergeskema/\S+", message.body).group(0)
     member = Person.in_new_window(page.context.browser, base, WIDTHS[width])
-    member.goto(_path(link))
+    member.open_mail_link(link)
     member.click(member.page.get_by_role("button", name="Send svar"))
     expect(member.page.get_by_text("Spørgsmålet skal besvares").first).to_be_visible()
     member.look("spørgeskemaet med fejl")
@@ -592,7 +587,7 @@ def test_take_part_as_a_guest(live_server, page, width, guest_meeting):
     guest = Person(page, base)
 
     # One click in the mail answers; the answer page shows it and can save it.
-    guest.goto(_path(re.search(r"Kommer: (\S+)", body).group(1)))
+    guest.open_mail_link(re.search(r"Kommer: (\S+)", body).group(1))
     expect(page.get_by_role("heading", name="Klyngemøde om sårbare ældre")).to_be_visible()
     expect(page.get_by_label("Kommer", exact=True)).to_be_checked()
     guest.look("svaret fra mailen")
@@ -600,7 +595,7 @@ def test_take_part_as_a_guest(live_server, page, width, guest_meeting):
     expect(page.get_by_text(re.compile(r"Dit svar (til .+ )?er gemt: Kommer"))).to_be_visible()
 
     # A password from the link in the mail, then the meeting's page and nothing else of the cluster.
-    guest.goto(_path(re.search(r"https?://\S+/invitation/\S+", body).group(0)))
+    guest.open_mail_link(re.search(r"https?://\S+/invitation/\S+", body).group(0))
     guest.fill(page.get_by_label("Ny adgangskode", exact=True), "Sårbare-ældre-2026")
     guest.fill(page.get_by_label("Bekræftelse af ny adgangskode"), "Sårbare-ældre-2026")
     guest.look("vælg adgangskode")
