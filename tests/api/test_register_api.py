@@ -181,6 +181,9 @@ def test_a_departure_recorded_for_a_later_day_is_not_recorded_again(client, worl
     page = client.get(f"/k/{world.cluster.slug}/praksis/{world.other_practice.pk}/").content.decode()
     assert f"Praksis er meldt ud af klyngen fra {dates.short_date(later)}." in page
     assert "Meld ud af klyngen</button>" not in page
+    # Control: the button is found on the page of a practice that stays.
+    staying = client.get(f"/k/{world.cluster.slug}/praksis/{world.practice.pk}/").content.decode()
+    assert "Meld ud af klyngen</button>" in staying
 
 
 def test_a_role_ends_once(client, world):
