@@ -105,23 +105,6 @@ def test_retreat_invite_answer_checkin_and_attendance_pdf(live_server, page, bro
     assert "Deltagere (1)" in text and "Gæster (1)" in text
 
 
-def test_checkin_page_is_accessible_on_a_phone(live_server, browser, world):
-    """The check-in page is used at the door on a phone: one width, 375 px."""
-    from klynge.meetings import services
-    from tests.meetings.conftest import make_meeting
-
-    meeting = make_meeting(world.cluster)
-    services.guest_add(meeting=meeting, name="Gæst Gitte", email="gitte@example.org", role="kommune")
-    phone = Person.in_new_window(browser, live_server.url, WIDTHS["375"])
-    phone.login(world.chair.email, PASSWORD)
-    phone.goto(f"/k/{world.cluster.slug}/moeder/{meeting.pk}/")
-    phone.click(phone.page.get_by_role("link", name="Tjek ind"))
-    expect(phone.page.get_by_role("heading", name=re.compile(r"^Tjek ind: "))).to_be_visible()
-    expect(phone.page.locator("li", has_text="Gæst Gitte")).to_be_visible()
-    phone.look("tjek-ind på en telefon")
-    phone.close()
-
-
 def test_library_and_board_pages_are_accessible(live_server, page, width, world):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
